@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Horizon: a notebook-style forecasting REPL.
+//
+// The engine is a set of libraries by concept; `horizon` is a thin executable over them.
+// C libraries from Debian (readline, zlib, liblzma) come in as system-library targets.
+import PackageDescription
+
+/// Numeric code is compiled for the host CPU with math-errno off: without these flags
+/// SIMD code degrades to scalar calls (see shared/notes/swift-engineering.md).
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "native", "-Xcc", "-fno-math-errno"]),
+]
+
+let package = Package(
+    name: "Horizon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "horizon", targets: ["horizon"]),
+        .library(name: "HorizonLanguage", targets: ["HorizonLanguage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
+
+        .target(name: "HorizonCore"),
+        .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
+        .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData"], swiftSettings: fastMath),
+        .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
+        .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
+        .target(
+            name: "HorizonLanguage",
+            dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot"]
+        ),
+        .executableTarget(
+            name: "horizon",
+            dependencies: [
+                "HorizonLanguage", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore"]),
+
+        .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
+        .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData"]),
+        .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
+        .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage"]),
+        .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

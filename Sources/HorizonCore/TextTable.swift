@@ -1,0 +1,49 @@
+/// A table as data: commands return these and the front end decides how to show them
+/// (aligned text in the terminal; a real table in a notebook).
+public struct TextTable: Equatable, Sendable {
+    public enum Alignment: Sendable { case left, right }
+
+    public var title: String?
+    public var headers: [String]
+    public var alignments: [Alignment]
+    public var rows: [[String]]
+    /// Lines printed under the table (definitions, caveats).
+    public var notes: [String] = []
+
+    public init(title: String? = nil, headers: [String], alignments: [Alignment]? = nil, rows: [[String]] = []) {
+        self.title = title
+        self.headers = headers
+        self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
+        self.rows = rows
+    }
+
+    public mutating func append(_ row: [String]) {
+        precondition(row.count == headers.count, "row has \(row.count) cells, table has \(headers.count) columns")
+        rows.append(row)
+    }
+
+    /// Plain aligned text: header, a rule, the rows, then the notes.
+    public func rendered() -> String {
+        var widths = headers.map { $0.count }
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return alignments[i] == .left ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        var out: [String] = []
+        if let title { out.append(title) }
+        out.append(line(headers))
+        out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        out += rows.map(line)
+        out += notes
+        return out.map { trimTrailing($0) }.joined(separator: "\n")
+    }
+
+    private func trimTrailing(_ s: String) -> String {
+        var s = Substring(s)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

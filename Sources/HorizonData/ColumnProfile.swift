@@ -1,0 +1,50 @@
+/// What a column's sampled cells look like, for format detection.
+struct ColumnProfile {
+    var name: String
+    var numeric = 0
+    var integral = 0
+    var timestamps = 0
+    var withTimeOfDay = 0
+    var missing = 0
+    var text = 0
+    var distinct = Set<String>()
+    var cells = 0
+
+    var nonMissing: Int { cells - missing }
+    var isNumeric: Bool { nonMissing > 0 && numeric == nonMissing }
+    var isIntegral: Bool { isNumeric && integral == numeric }
+    var isTimestamp: Bool { nonMissing > 0 && timestamps == nonMissing }
+    var isText: Bool { nonMissing > 0 && !isNumeric && !isTimestamp }
+    var isEmpty: Bool { nonMissing == 0 }
+
+    mutating func observe(_ record: CSVRecord, _ i: Int) {
+        cells += 1
+        if i >= record.count || record.isMissing(i) { missing += 1; return }
+        if distinct.count < 10_000 { distinct.insert(record.string(i)) }
+        if let v = record.double(i) {
+            numeric += 1
+            if v == v.rounded() { integral += 1 }
+        } else if let t = record.timestamp(i) {
+            timestamps += 1
+            if t.hasTime { withTimeOfDay += 1 }
+        } else {
+            text += 1
+        }
+    }
+}
+
+/// Conventional column names, most specific first.
+enum ColumnNames {
+    static let item = ["unique_id", "series_id", "series", "id", "item", "item_id", "sku", "product", "product_id", "key"]
+    static let time = ["ds", "timestamp", "datetime", "date", "time", "week", "period", "month", "day", "t", "step"]
+    static let target = ["target", "y", "value", "sales", "demand", "volume", "quantity", "qty", "units", "count",
+                         "logmove", "move"]
+
+    /// The first conventional name present among `columns` (case-insensitive).
+    static func find(_ names: [String], in columns: [String], where ok: (Int) -> Bool = { _ in true }) -> Int? {
+        for name in names {
+            if let i = columns.firstIndex(where: { $0.lowercased() == name }), ok(i) { return i }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,131 @@
+/// How far apart consecutive observations are, and what that implies for seasonality.
+public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
+    case hourly, daily, weekly, monthly, quarterly, yearly
+    /// A regular spacing in seconds that is none of the calendar units (e.g. 15 minutes).
+    case fixed(seconds: Int64)
+    /// Plain integer steps: the data had no timestamps (competition layouts, a week number).
+    case steps
+
+    /// Parses the letter codes of the `freq=` option.
+    public init?(code: String) {
+        switch code.uppercased() {
+        case "H": self = .hourly
+        case "D": self = .daily
+        case "W": self = .weekly
+        case "M": self = .monthly
+        case "Q": self = .quarterly
+        case "Y", "A": self = .yearly
+        case "S", "STEPS": self = .steps
+        default: return nil
+        }
+    }
+
+    public static let codes = ["H", "D", "W", "M", "Q", "Y"]
+
+    public var code: String {
+        switch self {
+        case .hourly: return "H"
+        case .daily: return "D"
+        case .weekly: return "W"
+        case .monthly: return "M"
+        case .quarterly: return "Q"
+        case .yearly: return "Y"
+        case .fixed(let s): return "\(s)s"
+        case .steps: return "steps"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .hourly: return "hourly"
+        case .daily: return "daily"
+        case .weekly: return "weekly"
+        case .monthly: return "monthly"
+        case .quarterly: return "quarterly"
+        case .yearly: return "yearly"
+        case .fixed(let s): return "every \(s) s"
+        case .steps: return "integer steps"
+        }
+    }
+
+    /// The seasonal period a demand forecaster expects: H 24, D 7, W 52, M 12, Q 4, Y 1.
+    public var defaultSeason: Int {
+        switch self {
+        case .hourly: return 24
+        case .daily: return 7
+        case .weekly: return 52
+        case .monthly: return 12
+        case .quarterly: return 4
+        case .yearly, .fixed, .steps: return 1
+        }
+    }
+
+    /// The M4 competition's seasonal period (its `Frequency` column): daily and weekly are 1,
+    /// because M4 scores them with m = 1 in MASE and the Naive2 seasonality test.
+    public var m4Season: Int {
+        switch self {
+        case .daily, .weekly: return 1
+        default: return defaultSeason
+        }
+    }
+
+    private var monthsPerStep: Int? {
+        switch self {
+        case .monthly: return 1
+        case .quarterly: return 3
+        case .yearly: return 12
+        default: return nil
+        }
+    }
+
+    private var secondsPerStep: Int64 {
+        switch self {
+        case .hourly: return 3600
+        case .daily: return 86_400
+        case .weekly: return 604_800
+        case .fixed(let s): return s
+        case .steps: return 1
+        case .monthly, .quarterly, .yearly: return 0
+        }
+    }
+
+    /// The time `n` steps after `time` (calendar months for M/Q/Y, clamping the day).
+    public func advance(_ time: Int64, by n: Int) -> Int64 {
+        guard let months = monthsPerStep else { return time + secondsPerStep * Int64(n) }
+        let c = Timestamp.civil(time)
+        let total = c.year * 12 + (c.month - 1) + months * n
+        let year = Int((Double(total) / 12).rounded(.down)), month = total - year * 12 + 1
+        let day = min(c.day, Timestamp.daysIn(year: year, month: month))
+        return Timestamp.seconds(year: year, month: month, day: day)
+            + Int64(c.hour * 3600 + c.minute * 60 + c.second)
+    }
+
+    /// The step index of `time` counted from `origin`, or nil when it is not on the grid.
+    public func steps(from origin: Int64, to time: Int64) -> Int? {
+        if let months = monthsPerStep {
+            let a = Timestamp.civil(origin), b = Timestamp.civil(time)
+            let diff = (b.year - a.year) * 12 + (b.month - a.month)
+            return diff % months == 0 ? diff / months : nil
+        }
+        let d = time - origin, s = secondsPerStep
+        return d % s == 0 ? Int(d / s) : nil
+    }
+
+    /// Infers the frequency from the typical gap between consecutive timestamps.
+    /// - Parameter gaps: positive differences between consecutive distinct times (seconds).
+    public static func infer(gaps: [Int64], hadTimeOfDay: Bool) -> Frequency? {
+        guard !gaps.isEmpty else { return nil }
+        let sorted = gaps.sorted()
+        let typical = sorted[sorted.count / 2]
+        let day: Int64 = 86_400
+        switch typical {
+        case 3600: return .hourly
+        case day: return .daily
+        case 7 * day: return .weekly
+        case 28 * day...31 * day: return .monthly
+        case 89 * day...92 * day: return .quarterly
+        case 365 * day...366 * day: return .yearly
+        default: return typical > 0 ? .fixed(seconds: typical) : nil
+        }
+    }
+}

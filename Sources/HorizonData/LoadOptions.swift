@@ -1,0 +1,45 @@
+/// The layouts a CSV can have.
+public enum DataFormat: String, CaseIterable, Sendable {
+    /// item/time/target rows plus any other columns as covariates.
+    case long
+    /// a time column plus one column per series.
+    case wide
+    /// the competition layout (M3, M4): one row per series, id first, values after, empty padding.
+    case rows
+}
+
+/// What the user said on the `load` line; anything nil is detected.
+public struct LoadOptions: Sendable {
+    public var format: DataFormat?
+    /// One or more columns that together identify a series (`item=store,brand`).
+    public var itemColumns: [String]?
+    public var timeColumn: String?
+    public var targetColumn: String?
+    public var frequency: Frequency?
+    public var season: Int?
+    /// A held-out continuation in the same layout (the competition test file).
+    public var testPath: String?
+
+    public init(format: DataFormat? = nil, itemColumns: [String]? = nil, timeColumn: String? = nil,
+                targetColumn: String? = nil, frequency: Frequency? = nil, season: Int? = nil, testPath: String? = nil) {
+        self.format = format
+        self.itemColumns = itemColumns
+        self.timeColumn = timeColumn
+        self.targetColumn = targetColumn
+        self.frequency = frequency
+        self.season = season
+        self.testPath = testPath
+    }
+}
+
+/// A loaded dataset: the panel and what the loader detected, in words for the user.
+public struct LoadedData: Sendable {
+    /// Every series in full, including a test continuation when one was given.
+    public var panel: Panel
+    /// Per series, how many final points came from the test file (nil: no test file).
+    public var testLengths: [Int]?
+    /// What was detected or assumed, one line each ("format: long (detected)", …).
+    public var report: [String]
+    /// Rows read from the file(s).
+    public var rowsRead: Int
+}

@@ -1,0 +1,185 @@
+import HorizonCore
+
+/// item / time / target rows, any other columns as covariates.
+enum LongFormat {
+    /// Text covariates with more distinct values than this are identifiers, not features.
+    static let maxCategoricalLevels = 1000
+
+    private struct Item {
+        var times: [Int64] = []
+        var lines: [Int32] = []
+        var target: [Double] = []
+        var numeric: [[Double]]
+        var text: [[Int32]]
+        init(numeric: Int, text: Int) {
+            self.numeric = Array(repeating: [], count: numeric)
+            self.text = Array(repeating: [], count: text)
+        }
+    }
+
+    static func load(_ stream: RecordStream, profiles: [ColumnProfile], options: LoadOptions) throws -> LoadedData {
+        let header = stream.header, path = stream.path
+        var report: [String] = []
+
+        // Which column is which.
+        let timeIndex: Int
+        if let name = options.timeColumn {
+            timeIndex = try PanelLoader.column(name, in: header, path: path, role: "the time")
+        } else if let t = ColumnNames.find(ColumnNames.time, in: header, where: { profiles[$0].isTimestamp })
+                    ?? profiles.firstIndex(where: { $0.isTimestamp })
+                    ?? ColumnNames.find(ColumnNames.time, in: header, where: { profiles[$0].isIntegral }) {
+            timeIndex = t
+        } else {
+            throw HorizonError("cannot find the time column in '\(path)': name it with time=COL (columns: \(header.joined(separator: ", ")))")
+        }
+        let hasTimestamps = profiles[timeIndex].isTimestamp
+        let itemIndices: [Int]
+        if let names = options.itemColumns {
+            itemIndices = try names.map { try PanelLoader.column($0, in: header, path: path, role: "the item") }
+        } else if let i = ColumnNames.find(ColumnNames.item, in: header, where: { $0 != timeIndex && !profiles[$0].isTimestamp }) {
+            itemIndices = [i]
+        } else if let i = profiles.indices.first(where: { $0 != timeIndex && profiles[$0].isText }) {
+            itemIndices = [i]
+        } else {
+            itemIndices = []
+        }
+        let taken = Set(itemIndices + [timeIndex])
+        let targetIndex: Int
+        if let name = options.targetColumn {
+            targetIndex = try PanelLoader.column(name, in: header, path: path, role: "the target")
+        } else if let t = ColumnNames.find(ColumnNames.target, in: header, where: { !taken.contains($0) && profiles[$0].isNumeric }) {
+            targetIndex = t
+        } else {
+            let numeric = profiles.indices.filter { !taken.contains($0) && profiles[$0].isNumeric }
+            guard numeric.count == 1 else {
+                throw HorizonError("cannot tell which column of '\(path)' is the target: name it with target=COL (numeric columns: \(numeric.map { header[$0] }.joined(separator: ", ")))")
+            }
+            targetIndex = numeric[0]
+        }
+        if itemIndices.isEmpty && profiles[timeIndex].distinct.count < profiles[timeIndex].nonMissing {
+            throw HorizonError("the time column '\(header[timeIndex])' of '\(path)' repeats, so this is long data with several series, but no item column was found: name it with item=COL (or item=COL1,COL2)")
+        }
+        let used = taken.union([targetIndex])
+        var numericCovariates: [Int] = [], textCovariates: [Int] = [], ignored: [String] = []
+        for i in header.indices where !used.contains(i) {
+            if profiles[i].isNumeric { numericCovariates.append(i) }
+            else if profiles[i].isTimestamp { ignored.append("\(header[i]) (a second time column)") }
+            else if profiles[i].isEmpty { ignored.append("\(header[i]) (empty)") }
+            else { textCovariates.append(i) }
+        }
+        report.append("item: " + (itemIndices.isEmpty ? "(one series)" : itemIndices.map { header[$0] }.joined(separator: "+")))
+        report.append("time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"))
+        report.append("target: \(header[targetIndex])")
+
+        // Read every row.
+        var items: [Item] = []
+        var itemIDs: [String] = []
+        var itemIndexByKey: [String: Int] = [:]
+        var vocabularies = Array(repeating: [String](), count: textCovariates.count)
+        var codes = Array(repeating: [String: Int32](), count: textCovariates.count)
+        var sawTimeOfDay = false
+        var record = CSVRecord()
+        let singleName = header[targetIndex]
+        while try stream.next(into: &record) {
+            let key: String
+            switch itemIndices.count {
+            case 0: key = singleName
+            case 1: key = record.string(itemIndices[0])
+            default: key = itemIndices.map { record.string($0) }.joined(separator: "/")
+            }
+            if key.isEmpty { throw stream.cellError(record, itemIndices[0], "the item id is empty") }
+            let k: Int
+            if let existing = itemIndexByKey[key] { k = existing } else {
+                k = items.count
+                itemIndexByKey[key] = k
+                itemIDs.append(key)
+                items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
+            }
+            let time: Int64
+            if hasTimestamps {
+                guard let t = record.timestamp(timeIndex) else {
+                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as a date or time")
+                }
+                if t.hasTime { sawTimeOfDay = true }
+                time = t.seconds
+            } else {
+                guard let v = record.double(timeIndex), v.isFinite, v == v.rounded() else {
+                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as an integer time step")
+                }
+                time = Int64(v)
+            }
+            items[k].times.append(time)
+            items[k].lines.append(Int32(clamping: record.line))
+            items[k].target.append(try stream.number(record, targetIndex))
+            for (c, i) in numericCovariates.enumerated() { items[k].numeric[c].append(try stream.number(record, i)) }
+            for (c, i) in textCovariates.enumerated() {
+                if record.isMissing(i) { items[k].text[c].append(-1); continue }
+                let value = record.string(i)
+                if let code = codes[c][value] { items[k].text[c].append(code) } else {
+                    let code = Int32(vocabularies[c].count)
+                    codes[c][value] = code
+                    vocabularies[c].append(value)
+                    items[k].text[c].append(code)
+                }
+            }
+        }
+
+        let inferred = TimeGrid.inferFrequency(items.map(\.times), hadTimeOfDay: sawTimeOfDay)
+        let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
+
+        // Text covariates: constant within every item → static attribute; else a categorical covariate.
+        var staticColumns: [Int] = [], categoricalColumns: [Int] = []
+        for c in textCovariates.indices {
+            let constant = items.allSatisfy { item in
+                var seen: Int32 = -1
+                for code in item.text[c] where code >= 0 {
+                    if seen >= 0 && code != seen { return false }
+                    seen = code
+                }
+                return true
+            }
+            if constant { staticColumns.append(c) }
+            else if vocabularies[c].count > maxCategoricalLevels {
+                ignored.append("\(header[textCovariates[c]]) (\(vocabularies[c].count) distinct text values)")
+            } else { categoricalColumns.append(c) }
+        }
+
+        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps)
+        var series: [Series] = []
+        series.reserveCapacity(items.count)
+        for (k, item) in items.enumerated() {
+            let (start, length, at) = try grid.positions(times: item.times, lines: item.lines, path: path, item: itemIDs[k])
+            func place(_ values: [Double]) -> [Double] {
+                var out = [Double](repeating: .nan, count: length)
+                for (j, p) in at.enumerated() { out[p] = values[j] }
+                return out
+            }
+            var s = Series(id: itemIDs[k], start: start, values: place(item.target))
+            for (c, i) in numericCovariates.enumerated() { s.dynamic[header[i]] = place(item.numeric[c]) }
+            for c in categoricalColumns {
+                var out = [Int32](repeating: -1, count: length)
+                for (j, p) in at.enumerated() { out[p] = item.text[c][j] }
+                s.categorical[header[textCovariates[c]]] = out
+            }
+            for c in staticColumns {
+                if let code = item.text[c].first(where: { $0 >= 0 }) { s.statics[header[textCovariates[c]]] = vocabularies[c][Int(code)] }
+            }
+            series.append(s)
+        }
+
+        let dynamicNames = numericCovariates.map { header[$0] }
+        let categoricalNames = categoricalColumns.map { header[textCovariates[$0]] }
+        let staticNames = staticColumns.map { header[textCovariates[$0]] }
+        var vocab: [String: [String]] = [:]
+        for c in categoricalColumns { vocab[header[textCovariates[c]]] = vocabularies[c] }
+        if !dynamicNames.isEmpty { report.append("covariates over time: \(dynamicNames.joined(separator: ", "))") }
+        if !categoricalNames.isEmpty { report.append("categorical covariates: \(categoricalNames.joined(separator: ", "))") }
+        if !staticNames.isEmpty { report.append("static attributes: \(staticNames.joined(separator: ", "))") }
+        if !ignored.isEmpty { report.append("ignored: \(ignored.joined(separator: "; "))") }
+
+        let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: hasTimestamps,
+                          targetName: header[targetIndex], dynamicNames: dynamicNames, categoricalNames: categoricalNames,
+                          staticNames: staticNames, vocabularies: vocab)
+        return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead)
+    }
+}

@@ -1,0 +1,123 @@
+import HorizonCore
+
+/// Reads a CSV (plain, gzip or xz) in any of the three layouts into a `Panel`, detecting the
+/// layout, the item/time/target columns and the frequency when the user did not say, and
+/// reporting in words what it decided.
+public enum PanelLoader {
+    /// How many records are read ahead to detect the layout.
+    static let sampleSize = 2000
+
+    public static func load(path: String, options: LoadOptions = LoadOptions(), showProgress: Bool = true) throws -> LoadedData {
+        let reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        guard try reader.next(into: &record) else { throw HorizonError("'\(path)' is empty: no header, no data") }
+        let header = uniqueHeader(record.strings)
+        var sample: [CSVRecord] = []
+        while sample.count < sampleSize, try reader.next(into: &record) { sample.append(record) }
+        guard !sample.isEmpty else { throw HorizonError("'\(path)' has a header but no data rows") }
+
+        var profiles = header.map { ColumnProfile(name: $0) }
+        for r in sample { for i in header.indices { profiles[i].observe(r, i) } }
+
+        let stream = RecordStream(reader: reader, header: header, sample: sample, showProgress: showProgress)
+        let format = try options.format ?? detectFormat(header: header, profiles: profiles, options: options, path: path)
+        let detected = options.format == nil ? "detected" : "given"
+        var data: LoadedData
+        switch format {
+        case .rows:
+            data = try RowsFormat.load(stream, options: options)
+        case .wide:
+            data = try WideFormat.load(stream, profiles: profiles, options: options)
+        case .long:
+            data = try LongFormat.load(stream, profiles: profiles, options: options)
+        }
+        if format != .rows, let testPath = options.testPath {
+            var testOptions = options
+            testOptions.format = format
+            testOptions.testPath = nil
+            testOptions.frequency = data.panel.frequency
+            let test = try load(path: testPath, options: testOptions, showProgress: showProgress)
+            data = try appendTest(test.panel, to: data, testPath: testPath)
+        }
+        data.report.insert("format: \(format.rawValue) (\(detected))", at: 0)
+        return data
+    }
+
+    /// Appends a test file's continuation of each series, placed by time after the training data.
+    static func appendTest(_ test: Panel, to data: LoadedData, testPath: String) throws -> LoadedData {
+        var result = data
+        var lengths: [Int] = []
+        for k in result.panel.series.indices {
+            var s = result.panel.series[k]
+            guard let t = test[s.id] else {
+                throw HorizonError("test file '\(testPath)' has no rows for series '\(s.id)'")
+            }
+            let offset = data.panel.hasTimestamps
+                ? data.panel.frequency.steps(from: s.start, to: t.start) : Int(t.start - s.start)
+            guard let offset, offset >= s.count else {
+                throw HorizonError("test file '\(testPath)': series '\(s.id)' does not start after the training data ends")
+            }
+            let gap = offset - s.count
+            s.values += [Double](repeating: .nan, count: gap) + t.values
+            for name in data.panel.dynamicNames {
+                let tail = t.dynamic[name] ?? [Double](repeating: .nan, count: t.count)
+                s.dynamic[name, default: []] += [Double](repeating: .nan, count: gap) + tail
+            }
+            for name in data.panel.categoricalNames {
+                // Codes index the training vocabulary; a test file has its own, so map through the text.
+                let trainVocabulary = data.panel.vocabularies[name] ?? []
+                let testVocabulary = test.vocabularies[name] ?? []
+                let index = Dictionary(trainVocabulary.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+                let tail = (t.categorical[name] ?? []).map { $0 >= 0 ? (index[testVocabulary[Int($0)]] ?? -1) : -1 }
+                s.categorical[name, default: []] += [Int32](repeating: -1, count: gap) + tail
+                    + [Int32](repeating: -1, count: t.count - tail.count)
+            }
+            result.panel.series[k] = s
+            lengths.append(gap + t.count)
+        }
+        result.testLengths = lengths
+        result.report.append("test: \(testPath), \(lengths.min() ?? 0)–\(lengths.max() ?? 0) points per series held out")
+        return result
+    }
+
+    /// Header names made unique and non-empty, so every column can be addressed.
+    static func uniqueHeader(_ names: [String]) -> [String] {
+        var seen: [String: Int] = [:]
+        return names.enumerated().map { i, raw in
+            var name = raw.isEmpty ? "column\(i + 1)" : raw
+            if let n = seen[name] { seen[name] = n + 1; name += "_\(n + 1)" } else { seen[name] = 1 }
+            return name
+        }
+    }
+
+    /// Index of a column the user named, or a located error with a suggestion.
+    static func column(_ name: String, in header: [String], path: String, role: String) throws -> Int {
+        if let i = header.firstIndex(where: { $0 == name }) ?? header.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+            return i
+        }
+        throw HorizonError("no column '\(name)' in '\(path)' for \(role) (columns: \(header.joined(separator: ", ")))",
+                           suggestion: Suggestions.didYouMean(name, in: header))
+    }
+
+    static func detectFormat(header: [String], profiles: [ColumnProfile], options: LoadOptions, path: String) throws -> DataFormat {
+        if options.itemColumns != nil || options.targetColumn != nil { return .long }
+        let first = profiles[0]
+        let restNumeric = profiles.dropFirst().allSatisfy { $0.isNumeric || $0.isEmpty }
+        // Competition layout: text ids in the first column, each on one row, numbers after.
+        if first.isText || (first.isIntegral && header[0].lowercased() == "id"),
+           restNumeric, first.distinct.count == first.nonMissing, header.count > 2 {
+            return .rows
+        }
+        let textColumns = profiles.indices.filter { profiles[$0].isText }
+        let timeIndex = options.timeColumn.flatMap { name in header.firstIndex { $0.lowercased() == name.lowercased() } }
+            ?? profiles.firstIndex { $0.isTimestamp }
+            ?? ColumnNames.find(ColumnNames.time, in: header) { profiles[$0].isIntegral }
+        if let t = timeIndex {
+            let repeats = profiles[t].distinct.count < profiles[t].nonMissing
+            if textColumns.isEmpty && !repeats { return .wide }
+            if !textColumns.isEmpty || repeats { return .long }
+        }
+        if !textColumns.isEmpty { return .long }
+        throw HorizonError("cannot tell the layout of '\(path)': say format=long, format=wide or format=rows")
+    }
+}

@@ -1,0 +1,59 @@
+import HorizonCore
+
+/// Records of a CSV after its header: first the sampled ones kept for detection, then the
+/// rest of the file, with a progress bar and Ctrl-C checks along the way.
+final class RecordStream {
+    let reader: CSVReader
+    let header: [String]
+    private var sample: [CSVRecord]
+    private var sampleIndex = 0
+    private(set) var rowsRead = 0
+    private let progress: ProgressBar?
+
+    init(reader: CSVReader, header: [String], sample: [CSVRecord], showProgress: Bool) {
+        self.reader = reader
+        self.header = header
+        self.sample = sample
+        self.progress = showProgress ? ProgressBar("loading \(reader.path)", total: 1000) : nil
+    }
+
+    var path: String { reader.path }
+
+    /// The next record, checked to have no more fields than the header
+    /// (fewer is allowed only when `allowShort`: the competition layout pads with nothing).
+    func next(into record: inout CSVRecord, allowShort: Bool = false) throws -> Bool {
+        if sampleIndex < sample.count {
+            record = sample[sampleIndex]
+            sampleIndex += 1
+            if sampleIndex == sample.count { sample = [] ; sampleIndex = Int.max }
+        } else {
+            guard try reader.next(into: &record) else {
+                progress?.finish()
+                return false
+            }
+        }
+        rowsRead += 1
+        if rowsRead & 0xFFFF == 0 {
+            try Interrupt.check()
+            if let f = reader.fractionRead { progress?.update(to: Int(f * 1000)) }
+        }
+        if record.count > header.count || (!allowShort && record.count < header.count) {
+            throw HorizonError("\(path), row \(record.line): expected \(header.count) columns as in the header, found \(record.count)")
+        }
+        return true
+    }
+
+    /// A located error about one cell.
+    func cellError(_ record: CSVRecord, _ column: Int, _ message: String) -> HorizonError {
+        HorizonError("\(path), row \(record.line), column \(column + 1) ('\(header[column])'): \(message)")
+    }
+
+    /// The cell as a number, NaN when missing; a located error when it is text.
+    func number(_ record: CSVRecord, _ column: Int) throws -> Double {
+        if column >= record.count { return .nan }
+        guard let v = record.double(column) else {
+            throw cellError(record, column, "cannot read '\(record.string(column))' as a number")
+        }
+        return v
+    }
+}

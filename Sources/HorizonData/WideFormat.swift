@@ -1,0 +1,59 @@
+import HorizonCore
+
+/// A time column plus one column per series.
+enum WideFormat {
+    static func load(_ stream: RecordStream, profiles: [ColumnProfile], options: LoadOptions) throws -> LoadedData {
+        let header = stream.header, path = stream.path
+        let timeIndex: Int
+        if let name = options.timeColumn {
+            timeIndex = try PanelLoader.column(name, in: header, path: path, role: "the time")
+        } else {
+            timeIndex = profiles.firstIndex { $0.isTimestamp }
+                ?? ColumnNames.find(ColumnNames.time, in: header) { profiles[$0].isIntegral } ?? 0
+        }
+        let hasTimestamps = profiles[timeIndex].isTimestamp
+        let seriesColumns = header.indices.filter { $0 != timeIndex }
+        guard !seriesColumns.isEmpty else { throw HorizonError("'\(path)' has a time column but no series columns") }
+        var report = ["time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"),
+                      "series: \(seriesColumns.count) columns"]
+
+        var times: [Int64] = [], lines: [Int32] = []
+        var columns = Array(repeating: [Double](), count: seriesColumns.count)
+        var sawTimeOfDay = false
+        var record = CSVRecord()
+        while try stream.next(into: &record) {
+            if hasTimestamps {
+                guard let t = record.timestamp(timeIndex) else {
+                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as a date or time")
+                }
+                sawTimeOfDay = sawTimeOfDay || t.hasTime
+                times.append(t.seconds)
+            } else {
+                guard let v = record.double(timeIndex), v.isFinite, v == v.rounded() else {
+                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as an integer time step")
+                }
+                times.append(Int64(v))
+            }
+            lines.append(Int32(clamping: record.line))
+            for (c, i) in seriesColumns.enumerated() { columns[c].append(try stream.number(record, i)) }
+        }
+        let inferred = TimeGrid.inferFrequency([times], hadTimeOfDay: sawTimeOfDay)
+        let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
+        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps)
+        let (start, length, at) = try grid.positions(times: times, lines: lines, path: path, item: "(all)")
+        var series: [Series] = []
+        for (c, i) in seriesColumns.enumerated() {
+            var values = [Double](repeating: .nan, count: length)
+            for (j, p) in at.enumerated() { values[p] = columns[c][j] }
+            // A column that starts or ends later than others: trim its leading/trailing gaps.
+            let first = values.firstIndex { !$0.isNaN } ?? 0
+            let last = values.lastIndex { !$0.isNaN } ?? -1
+            let trimmed = last >= first ? Array(values[first...last]) : []
+            let seriesStart = hasTimestamps ? frequency.advance(start, by: first) : start + Int64(first)
+            series.append(Series(id: header[i], start: seriesStart, values: trimmed))
+        }
+        let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: hasTimestamps,
+                          targetName: "value")
+        return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead)
+    }
+}

@@ -1,0 +1,35 @@
+import HorizonCore
+
+/// A `key=value` option as written.
+public struct Option: Equatable, Sendable {
+    public var key: Located<String>
+    public var value: Located<String>
+}
+
+/// One command of the Horizon language: the abstract syntax the interpreter executes.
+public enum Command: Equatable, Sendable {
+    case load(path: Located<String>, options: [Option])
+    case describe
+    case show(item: Located<String>, rows: Located<Int>?)
+    /// `set horizon 8`, `set seed 7`, `set plot terminal=ansi`.
+    case set(setting: Located<String>, value: Located<String>)
+    case quantiles([Located<Double>])
+    case holdout(Located<Int>)
+    case train(model: Located<String>, alias: Located<String>?, options: [Option])
+    case forecast(model: Located<String>?)
+    case evaluate(models: [Located<String>])
+    case plot(item: Located<String>?, model: Located<String>?, output: Located<String>?)
+    case exportForecasts(model: Located<String>?, path: Located<String>)
+    case run(path: Located<String>)
+    case models
+    case history
+    case help(topic: Located<String>?)
+    case quit
+}
+
+/// A parsed command with where it starts and the text the user wrote (for `history`).
+public struct Statement: Equatable, Sendable {
+    public var command: Command
+    public var location: SourceLocation
+    public var text: String
+}

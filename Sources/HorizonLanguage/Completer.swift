@@ -1,0 +1,96 @@
+import Foundation
+import HorizonData
+import HorizonModels
+
+/// Tab completion: what may come next at the cursor, from the command table, the model
+/// catalog, the session (item ids, trained models) and the file system.
+public struct Completer {
+    public let session: Session
+
+    public init(session: Session) { self.session = session }
+
+    /// Candidates for the word `prefix` being typed, given the line before it.
+    public func complete(prefix: String, before: String) -> [String] {
+        let words = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        // An option value: `key=` just before the cursor.
+        if before.hasSuffix("="), let key = words.last?.dropLast() {
+            return matching(prefix, optionValues(String(key), command: words.first ?? ""))
+        }
+        guard let command = words.first?.lowercased() else { return matching(prefix, CommandSyntax.names) }
+        let args = Array(words.dropFirst())
+        let optionKeys: [String]
+        var candidates: [String] = []
+        switch command {
+        case "load":
+            optionKeys = CommandSyntax.named("load")!.optionKeys
+            if args.isEmpty { return paths(prefix) }
+        case "run":
+            return args.isEmpty ? paths(prefix) : []
+        case "train":
+            if args.isEmpty { return matching(prefix, ModelCatalog.names) }
+            if args.count == 1 { candidates = ["as"] }
+            optionKeys = ModelCatalog.spec(named: args[0])?.options.map(\.key) ?? []
+        case "show":
+            optionKeys = ["n"]
+            if args.isEmpty { candidates = session.panel?.ids ?? [] }
+        case "plot":
+            optionKeys = ["model"]
+            if args.last == "to" { return paths(prefix) }
+            candidates = ["to"] + (args.isEmpty ? session.panel?.ids ?? [] : [])
+        case "forecast", "evaluate":
+            optionKeys = []
+            candidates = session.modelNames
+        case "export":
+            optionKeys = []
+            if args.isEmpty { candidates = ["forecasts"] } else if args.last == "to" { return paths(prefix) } else { candidates = session.modelNames + ["to"] }
+        case "set":
+            optionKeys = args == ["plot"] ? ["terminal"] : []
+            if args.isEmpty { candidates = CommandSyntax.settings }
+        case "help":
+            optionKeys = []
+            if args.isEmpty { candidates = CommandSyntax.names + ModelCatalog.names }
+        case "quantiles":
+            optionKeys = []
+            candidates = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]
+        default:
+            optionKeys = []
+        }
+        return matching(prefix, candidates + optionKeys.map { $0 + "=" })
+    }
+
+    private func optionValues(_ key: String, command: String) -> [String] {
+        switch key {
+        case "format": return DataFormat.allCases.map(\.rawValue)
+        case "freq": return Frequency.codes
+        case "model": return session.modelNames
+        case "terminal": return ["dumb", "ansi", "ansi256", "ansirgb", "sixel"]
+        case "test": return paths("")
+        default: return []
+        }
+    }
+
+    private func matching(_ prefix: String, _ candidates: [String]) -> [String] {
+        var seen = Set<String>()
+        return candidates.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }
+    }
+
+    /// Files and directories (with a trailing slash) starting with `prefix`.
+    public func paths(_ prefix: String) -> [String] {
+        let expanded = (prefix as NSString).expandingTildeInPath
+        let directory: String, stem: String
+        if prefix.hasSuffix("/") { directory = expanded; stem = "" } else {
+            directory = (expanded as NSString).deletingLastPathComponent
+            stem = (expanded as NSString).lastPathComponent
+        }
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        let shownDirectory = prefix.hasSuffix("/") ? prefix : String(prefix.dropLast(stem.count))
+        return listed.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") || (stem.hasPrefix(".") && $0.hasPrefix(stem)) }
+            .sorted()
+            .map { name in
+                var isDirectory: ObjCBool = false
+                let full = (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
+                FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+                return shownDirectory + name + (isDirectory.boolValue ? "/" : "")
+            }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HorizonCore
+import HorizonData
+
+extension Interpreter {
+    func load(_ path: Located<String>, _ options: [Option]) throws {
+        var load = LoadOptions()
+        for o in options {
+            let v = o.value.value
+            switch o.key.value {
+            case "format":
+                guard let f = DataFormat(rawValue: v.lowercased()) else {
+                    throw HorizonError("format must be long, wide or rows, got '\(v)'", at: o.value.location,
+                                       suggestion: Suggestions.didYouMean(v, in: DataFormat.allCases.map(\.rawValue)))
+                }
+                load.format = f
+            case "item": load.itemColumns = v.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            case "time": load.timeColumn = v
+            case "target": load.targetColumn = v
+            case "freq":
+                guard let f = Frequency(code: v) else {
+                    throw HorizonError("freq must be one of H, D, W, M, Q, Y, got '\(v)'", at: o.value.location)
+                }
+                load.frequency = f
+            case "season":
+                guard let m = Int(v), m >= 1 else { throw HorizonError("season must be a whole number ≥ 1, got '\(v)'", at: o.value.location) }
+                load.season = m
+            case "test": load.testPath = v
+            default: break
+            }
+        }
+        let started = Date()
+        let data: LoadedData
+        do {
+            data = try PanelLoader.load(path: path.value, options: load)
+        } catch let error as HorizonError {
+            // Problems with the test file point at the test= option; the rest at the path.
+            let testOption = options.first { $0.key.value == "test" }
+            if let testOption, error.message.contains(testOption.value.value) { throw error.located(at: testOption.value.location) }
+            throw error.located(at: path.location)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        session.data = data
+        session.dataPath = path.value
+        session.models = []
+        let lengths = data.panel.series.map(\.count)
+        var lines = ["loaded \(path.value): \(data.panel.count) series, \(lengths.min() ?? 0)–\(lengths.max() ?? 0) points each, \(data.rowsRead) rows in \(NumberFormat.duration(seconds))"]
+        lines += data.report.map { "  " + $0 }
+        lines.append("  horizon \(session.horizon)" + (session.horizonSetting == nil ? " (default for \(data.panel.frequency); change with 'set horizon N')" : ""))
+        emit(lines.joined(separator: "\n"))
+    }
+
+    func describe() throws {
+        let data = try requireData()
+        let panel = data.panel
+        let lengths = panel.series.map(\.count).sorted()
+        let missing = panel.series.reduce(0) { $0 + $1.count - $1.observedCount }
+        let total = lengths.reduce(0, +)
+        let zeros = panel.series.reduce(0) { acc, s in acc + s.values.reduce(0) { $1 == 0 ? $0 + 1 : $0 } }
+        let negative = panel.series.contains { $0.values.contains { $0 < 0 } }
+        var table = TextTable(title: "\(session.dataPath ?? "data")", headers: ["property", "value"])
+        table.append(["series", "\(panel.count)"])
+        table.append(["length", "\(lengths.first ?? 0)–\(lengths.last ?? 0) (median \(lengths.isEmpty ? 0 : lengths[lengths.count / 2]))"])
+        table.append(["frequency", panel.frequency.description])
+        table.append(["season", "\(panel.season)"])
+        if panel.hasTimestamps {
+            let starts = panel.series.map(\.start), ends = panel.series.map { panel.time(of: $0, at: $0.count - 1) }
+            table.append(["time span", "\(panel.timeLabel(starts.min() ?? 0)) – \(panel.timeLabel(ends.max() ?? 0))"])
+        }
+        table.append(["target", panel.targetName + (negative ? "" : " (never negative)")])
+        table.append(["missing values", "\(missing) of \(total) (\(NumberFormat.fixed(total > 0 ? 100 * Double(missing) / Double(total) : 0, 1))%)"])
+        table.append(["zeros", "\(zeros) (\(NumberFormat.fixed(total > 0 ? 100 * Double(zeros) / Double(total) : 0, 1))%)"])
+        table.append(["covariates over time", panel.dynamicNames.isEmpty ? "none" : panel.dynamicNames.joined(separator: ", ")])
+        if !panel.categoricalNames.isEmpty { table.append(["categorical covariates", panel.categoricalNames.joined(separator: ", ")]) }
+        if !panel.staticNames.isEmpty {
+            let described = panel.staticNames.map { name in
+                "\(name) (\(Set(panel.series.compactMap { $0.statics[name] }).count) levels)"
+            }
+            table.append(["static attributes", described.joined(separator: ", ")])
+        }
+        let counts = session.holdoutCounts()
+        let holdout = data.testLengths != nil && session.holdoutSetting == nil ? "from the test file" : "last \(counts.first ?? 0) points"
+        table.append(["holdout", holdout])
+        table.append(["horizon", "\(session.horizon)"])
+        output.emit(.table(table))
+    }
+
+    func show(_ item: Located<String>, rows: Int) throws {
+        let data = try requireData(item.location)
+        let series = try lookup(item, in: data.panel)
+        let panel = data.panel
+        var table = TextTable(title: "\(series.id): last \(min(rows, series.count)) of \(series.count) points",
+                              headers: ["time", panel.targetName] + panel.dynamicNames + panel.categoricalNames)
+        for t in max(0, series.count - rows)..<series.count {
+            var row = [panel.timeLabel(panel.time(of: series, at: t)), NumberFormat.value(series.values[t])]
+            row += panel.dynamicNames.map { NumberFormat.value(series.dynamic[$0]?[t] ?? .nan) }
+            row += panel.categoricalNames.map { name in
+                let code = series.categorical[name]?[t] ?? -1
+                return code >= 0 ? panel.vocabularies[name]?[Int(code)] ?? "" : ""
+            }
+            table.append(row)
+        }
+        if !series.statics.isEmpty {
+            table.notes.append(series.statics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        output.emit(.table(table))
+    }
+
+    /// A series by id, or a located error suggesting the closest id.
+    func lookup(_ item: Located<String>, in panel: Panel) throws -> Series {
+        if let s = panel[item.value] { return s }
+        let caseless = panel.series.first { $0.id.lowercased() == item.value.lowercased() }
+        if let caseless { return caseless }
+        throw HorizonError("no series '\(item.value)' in the data", at: item.location,
+                           suggestion: Suggestions.didYouMean(item.value, in: panel.ids))
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+
+extension Interpreter {
+    /// The current holdout split: series with nothing left to train on are left out (and named).
+    func currentHoldout() throws -> (holdout: Holdout, counts: [Int], excluded: [String]) {
+        let data = try requireData()
+        let counts = session.holdoutCounts()
+        var kept: [Series] = [], keptCounts: [Int] = [], excluded: [String] = []
+        for (s, c) in zip(data.panel.series, counts) {
+            if s.values.prefix(max(0, s.count - c)).contains(where: { !$0.isNaN }) {
+                kept.append(s); keptCounts.append(c)
+            } else {
+                excluded.append(s.id)
+            }
+        }
+        guard !kept.isEmpty else {
+            throw HorizonError("the holdout (\(counts.max() ?? 0) points) leaves no series anything to train on: lower it with 'holdout N'")
+        }
+        let holdout = Holdout(splitting: data.panel.replacingSeries(kept), counts: keptCounts, steps: session.horizon)
+        return (holdout, counts, excluded)
+    }
+
+    func train(_ model: Located<String>, alias: Located<String>?, options: [Option], text: String) throws {
+        _ = try requireData(model.location)
+        guard let spec = ModelCatalog.spec(named: model.value) else {
+            throw HorizonError("unknown model '\(model.value)'", at: model.location,
+                               suggestion: Suggestions.didYouMean(model.value, in: ModelCatalog.names))
+        }
+        var values: [String: String] = [:]
+        for o in options {
+            do { try spec.validate(key: o.key.value, value: o.value.value) } catch let e as HorizonError {
+                throw e.located(at: o.key.value.isEmpty ? o.value.location : (spec.options.contains { $0.key == o.key.value } ? o.value.location : o.key.location))
+            }
+            values[o.key.value] = o.value.value
+        }
+        let name = alias?.value ?? spec.name
+        let estimator = try spec.make(ModelOptions(values))
+        let (holdout, counts, excluded) = try currentHoldout()
+        let settings = FitSettings(horizon: session.horizon, context: session.context, levels: session.levels, seed: session.seed)
+        let started = Date()
+        let predictor = try estimator.fit(holdout.train, settings: settings)
+        let seconds = Date().timeIntervalSince(started)
+        let trained = TrainedModel(name: name, spec: spec,
+                                   optionsText: options.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "),
+                                   predictor: predictor, holdoutCounts: counts, seriesCount: holdout.train.count,
+                                   fitSeconds: seconds)
+        let replaced = session.models.contains { $0.name == name }
+        session.models.removeAll { $0.name == name }
+        session.models.append(trained)
+        var line = "trained \(name)" + (name == spec.name ? "" : " (\(spec.name))")
+            + " on \(holdout.train.count) series in \(NumberFormat.duration(seconds)); holdout \(holdout.steps) steps"
+        if replaced { line += "; replaced the earlier \(name)" }
+        if !excluded.isEmpty { line += "\n  left out \(excluded.count) series with nothing before the holdout: \(excluded.prefix(5).joined(separator: ", "))\(excluded.count > 5 ? ", …" : "")" }
+        emit(line)
+    }
+
+    /// A trained model by name (default: the last one), or a located error.
+    func trainedModel(_ name: Located<String>?, at location: SourceLocation? = nil) throws -> Int {
+        guard !session.models.isEmpty else {
+            throw HorizonError("no model trained yet: try 'train snaive'", at: name?.location ?? location)
+        }
+        guard let name else { return session.models.count - 1 }
+        if let i = session.models.firstIndex(where: { $0.name == name.value }) { return i }
+        throw HorizonError("no trained model '\(name.value)'", at: name.location,
+                           suggestion: Suggestions.didYouMean(name.value, in: session.modelNames))
+    }
+
+    /// Holdout forecasts of model `i`, cached; a model trained on another split must be retrained.
+    func holdoutForecast(_ i: Int, holdout: Holdout, counts: [Int]) throws -> PanelForecast {
+        let model = session.models[i]
+        guard model.holdoutCounts == counts else {
+            throw HorizonError("model '\(model.name)' was trained with a different holdout: train it again")
+        }
+        let levels = Evaluator.requiredLevels(session.levels)
+        if let cached = model.holdoutForecast, cached.horizon == holdout.steps,
+           cached.items.first?.levels == levels { return cached }
+        let forecast = try model.predictor.predict(holdout.train, horizon: holdout.steps, levels: levels)
+        session.models[i].holdoutForecast = forecast
+        return forecast
+    }
+
+    func evaluate(_ names: [Located<String>]) throws {
+        _ = try requireData(names.first?.location)
+        let indices = names.isEmpty ? Array(session.models.indices) : try names.map { try trainedModel($0) }
+        guard !indices.isEmpty else { throw HorizonError("no model trained yet: try 'train snaive' first") }
+        let (holdout, counts, _) = try currentHoldout()
+        guard holdout.steps > 0 else { throw HorizonError("the holdout is empty: set one with 'holdout N'") }
+        // Naive2 is the OWA reference: use a trained one, or compute it on the spot.
+        let naive2Forecast: PanelForecast
+        if let k = session.models.firstIndex(where: { $0.spec.name == "naive2" && $0.holdoutCounts == counts }) {
+            naive2Forecast = try holdoutForecast(k, holdout: holdout, counts: counts)
+        } else {
+            naive2Forecast = try LocalPredictor(name: "naive2", method: Naive2())
+                .predict(holdout.train, horizon: holdout.steps, levels: Evaluator.requiredLevels(session.levels))
+        }
+        let reference = Evaluator.score(naive2Forecast, on: holdout, levels: session.levels)
+        var scores: [ModelScores] = []
+        for i in indices {
+            var forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
+            forecast.model = session.models[i].name
+            scores.append(Evaluator.score(forecast, on: holdout, levels: session.levels,
+                                          naive2: (reference.smape, reference.mase)))
+        }
+        output.emit(.table(Evaluator.table(scores, steps: holdout.steps)))
+    }
+
+    func forecast(_ name: Located<String>?) throws {
+        let data = try requireData(name?.location)
+        let i = try trainedModel(name)
+        let model = session.models[i]
+        let forecast = try model.predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
+        session.models[i].futureForecast = forecast
+        let panel = data.panel
+        let shown = forecast.items.prefix(3)
+        for item in shown {
+            guard let series = panel[item.id] else { continue }
+            var table = TextTable(title: "\(item.id): \(model.name) forecast",
+                                  headers: ["time", "point"] + item.levels.map(NumberFormat.quantileName))
+            for h in 0..<item.horizon {
+                table.append([panel.timeLabel(panel.time(of: series, at: series.count + h)), NumberFormat.fixed(item.point[h], 2)]
+                             + item.quantiles.map { NumberFormat.fixed($0[h], 2) })
+            }
+            output.emit(.table(table))
+        }
+        emit("forecast \(forecast.items.count) series × \(session.horizon) steps with \(model.name)"
+             + (forecast.items.count > shown.count ? "; \(shown.count) shown, 'export forecasts \(model.name) to FILE.csv' writes all" : ""))
+    }
+
+    func exportForecasts(_ name: Located<String>?, to path: Located<String>) throws {
+        let data = try requireData(path.location)
+        let i = try trainedModel(name, at: path.location)
+        let forecast: PanelForecast
+        if let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
+           cached.items.first?.levels == session.levels {
+            forecast = cached
+        } else {
+            forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
+            session.models[i].futureForecast = forecast
+        }
+        let levels = forecast.items.first?.levels ?? session.levels
+        var csv = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"
+        for item in forecast.items {
+            guard let series = data.panel[item.id] else { continue }
+            let id = item.id.contains(",") || item.id.contains("\"") ? "\"" + item.id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : item.id
+            for h in 0..<item.horizon {
+                csv += "\(id),\(data.panel.timeLabel(data.panel.time(of: series, at: series.count + h))),\(h + 1),\(item.point[h])"
+                for q in item.quantiles { csv += ",\(q[h])" }
+                csv += "\n"
+            }
+        }
+        do { try AtomicFile.write(csv, to: path.value) } catch {
+            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
+        }
+        emit("wrote \(forecast.items.count) series × \(forecast.horizon) steps of \(session.models[i].name) forecasts to \(path.value)")
+    }
+
+    func listModels() {
+        if !session.models.isEmpty {
+            var table = TextTable(title: "trained", headers: ["name", "model", "options", "series", "holdout", "fit time"])
+            for m in session.models {
+                table.append([m.name, m.spec.name, m.optionsText.isEmpty ? "–" : m.optionsText, "\(m.seriesCount)",
+                              "\(m.holdoutCounts.max() ?? 0)", NumberFormat.duration(m.fitSeconds)])
+            }
+            output.emit(.table(table))
+        }
+        var available = TextTable(title: "available (train MODEL)", headers: ["model", "what it is"])
+        for spec in ModelCatalog.all { available.append([spec.name, spec.summary]) }
+        output.emit(.table(available))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+import HorizonPlot
+
+extension Interpreter {
+    /// A fan chart of one series over the holdout: training history, held-out actuals and the
+    /// model's quantile forecast (without a model: the history and actuals only).
+    func plot(item: Located<String>?, model: Located<String>?, to path: Located<String>?) throws {
+        let data = try requireData(item?.location ?? path?.location)
+        let (holdout, counts, _) = try currentHoldout()
+        let series = try item.map { try lookup($0, in: holdout.train) } ?? holdout.train.series[0]
+        let k = holdout.train.index(of: series.id)!
+        var forecast: ItemForecast?
+        var title = series.id
+        if model != nil || !session.models.isEmpty {
+            let i = try trainedModel(model, at: item?.location)
+            forecast = try holdoutForecast(i, holdout: holdout, counts: counts).items[k]
+            title += " — \(session.models[i].name)"
+        }
+        let chart = FanChart(title: title, panel: data.panel, history: series, actuals: holdout.actuals[k], forecast: forecast)
+        let target: PlotTarget
+        if let path {
+            do { target = try PlotTarget.file(path.value) } catch let e as HorizonError { throw e.located(at: path.location) }
+        } else {
+            let size = terminalSize()
+            target = .terminal(style: session.plotStyle ?? (colorTerminal ? "ansi" : "dumb"), width: size.width, height: size.height)
+        }
+        let text = try chart.draw(to: target)
+        if let path {
+            output.emit(.image(path: path.value))
+        } else {
+            output.emit(.chart(text))
+        }
+    }
+}

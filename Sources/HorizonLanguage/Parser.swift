@@ -1,0 +1,215 @@
+import HorizonCore
+
+/// Turns tokens into statements, one per line, checking each command's shape against
+/// `CommandSyntax` and reporting problems at the exact argument.
+public struct Parser {
+    private enum Argument {
+        case word(Located<String>, quoted: Bool)
+        case option(Option)
+
+        var location: SourceLocation {
+            switch self {
+            case .word(let w, _): return w.location
+            case .option(let o): return o.key.location
+            }
+        }
+    }
+
+    public init() {}
+
+    /// Parses a whole script or REPL entry.
+    public func parse(_ text: String, source: String, firstLine: Int = 1) throws -> [Statement] {
+        var lexer = Lexer(text, source: source, firstLine: firstLine)
+        let tokens = try lexer.tokenize()
+        var statements: [Statement] = []
+        var line: [Token] = []
+        for token in tokens {
+            if token.kind == .newline || token.kind == .end {
+                if !line.isEmpty { statements.append(try statement(line)) }
+                line = []
+            } else {
+                line.append(token)
+            }
+        }
+        return statements
+    }
+
+    private func statement(_ tokens: [Token]) throws -> Statement {
+        var args: [Argument] = []
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            switch t.kind {
+            case .equals:
+                throw HorizonError("'=' must follow an option name, as in horizon=8 on train or format=long on load", at: t.location)
+            case .word(let s), .string(let s):
+                if i + 1 < tokens.count, tokens[i + 1].kind == .equals {
+                    guard case .word = t.kind else { throw HorizonError("an option name cannot be quoted", at: t.location) }
+                    guard i + 2 < tokens.count, let value = tokens[i + 2].text else {
+                        throw HorizonError("option '\(s)' needs a value after '='", at: tokens[i + 1].location)
+                    }
+                    args.append(.option(Option(key: Located(s, at: t.location), value: Located(value, at: tokens[i + 2].location))))
+                    i += 3
+                } else {
+                    if case .string = t.kind { args.append(.word(Located(s, at: t.location), quoted: true)) }
+                    else { args.append(.word(Located(s, at: t.location), quoted: false)) }
+                    i += 1
+                }
+            case .newline, .end:
+                i += 1
+            }
+        }
+        let text = tokens.map { token -> String in
+            switch token.kind {
+            case .word(let s): return s
+            case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case .equals: return "="
+            default: return ""
+            }
+        }.joined(separator: " ").replacingOccurrences(of: " = ", with: "=")
+        let command = try self.command(args, start: tokens[0].location)
+        return Statement(command: command, location: tokens[0].location, text: text)
+    }
+
+    private func command(_ args: [Argument], start: SourceLocation) throws -> Command {
+        guard case .word(let name, false) = args[0] else {
+            throw HorizonError("a line must start with a command (try 'help')", at: start)
+        }
+        let keyword = name.value.lowercased() == "exit" ? "quit" : name.value.lowercased()
+        guard let syntax = CommandSyntax.named(keyword) else {
+            throw HorizonError("unknown command '\(name.value)'", at: name.location,
+                               suggestion: Suggestions.didYouMean(name.value, in: CommandSyntax.names))
+        }
+        let rest = Array(args.dropFirst())
+        var positionals: [Located<String>] = []
+        var unquoted: [Bool] = []
+        var options: [Option] = []
+        for arg in rest {
+            switch arg {
+            case .word(let w, let quoted): positionals.append(w); unquoted.append(!quoted)
+            case .option(let o): options.append(o)
+            }
+        }
+        if keyword != "train" {
+            for o in options where !syntax.optionKeys.contains(o.key.value) {
+                let known = syntax.optionKeys
+                throw HorizonError("'\(keyword)' has no option '\(o.key.value)'" + (known.isEmpty ? "" : " (options: \(known.joined(separator: ", ")))"),
+                                   at: o.key.location, suggestion: Suggestions.didYouMean(o.key.value, in: known))
+            }
+        }
+        func expect(_ range: ClosedRange<Int>) throws {
+            if positionals.count < range.lowerBound {
+                throw HorizonError("'\(keyword)' is missing an argument; usage: \(syntax.usage)", at: name.location)
+            }
+            if positionals.count > range.upperBound {
+                throw HorizonError("unexpected '\(positionals[range.upperBound].value)'; usage: \(syntax.usage)",
+                                   at: positionals[range.upperBound].location)
+            }
+        }
+        func integer(_ w: Located<String>, min: Int = 0) throws -> Located<Int> {
+            guard let v = Int(w.value), v >= min else {
+                throw HorizonError("expected a whole number ≥ \(min), got '\(w.value)'", at: w.location)
+            }
+            return Located(v, at: w.location)
+        }
+
+        switch keyword {
+        case "load":
+            try expect(1...1)
+            return .load(path: positionals[0], options: options)
+        case "describe": try expect(0...0); return .describe
+        case "models": try expect(0...0); return .models
+        case "history": try expect(0...0); return .history
+        case "quit": try expect(0...0); return .quit
+        case "show":
+            try expect(1...1)
+            let n = try options.first { $0.key.value == "n" }.map { try integer($0.value, min: 1) }
+            return .show(item: positionals[0], rows: n)
+        case "set":
+            guard let setting = positionals.first else {
+                throw HorizonError("'set' needs a setting: \(CommandSyntax.settings.joined(separator: ", "))", at: name.location)
+            }
+            let key = setting.value.lowercased()
+            guard CommandSyntax.settings.contains(key) else {
+                throw HorizonError("unknown setting '\(setting.value)' (settings: \(CommandSyntax.settings.joined(separator: ", ")))",
+                                   at: setting.location, suggestion: Suggestions.didYouMean(setting.value, in: CommandSyntax.settings))
+            }
+            if key == "plot" {
+                guard let terminal = options.first(where: { $0.key.value == "terminal" }), positionals.count == 1 else {
+                    throw HorizonError("usage: set plot terminal=dumb|ansi|ansi256|ansirgb|sixel", at: setting.location)
+                }
+                return .set(setting: Located(key, at: setting.location), value: terminal.value)
+            }
+            if let o = options.first { throw HorizonError("'set \(key)' takes a value, not an option", at: o.key.location) }
+            try expect(2...2)
+            return .set(setting: Located(key, at: setting.location), value: positionals[1])
+        case "quantiles":
+            try expect(1...99)
+            return .quantiles(try positionals.map(quantileLevel))
+        case "holdout":
+            try expect(1...1)
+            return .holdout(try integer(positionals[0]))
+        case "train":
+            try expect(1...3)
+            var alias: Located<String>?
+            if positionals.count > 1 {
+                guard positionals[1].value == "as", unquoted[1], positionals.count == 3 else {
+                    throw HorizonError("expected 'as NAME' after the model; usage: \(syntax.usage)", at: positionals[1].location)
+                }
+                alias = positionals[2]
+            }
+            var seen = Set<String>()
+            for o in options where !seen.insert(o.key.value).inserted {
+                throw HorizonError("option '\(o.key.value)' is given twice", at: o.key.location)
+            }
+            return .train(model: positionals[0], alias: alias, options: options)
+        case "forecast":
+            try expect(0...1)
+            return .forecast(model: positionals.first)
+        case "evaluate":
+            return .evaluate(models: positionals)
+        case "plot":
+            var item: Located<String>?, output: Located<String>?
+            var k = 0
+            while k < positionals.count {
+                if positionals[k].value == "to", unquoted[k] {
+                    guard k + 1 < positionals.count else { throw HorizonError("'to' needs a file name (.png or .svg)", at: positionals[k].location) }
+                    output = positionals[k + 1]
+                    k += 2
+                } else if item == nil {
+                    item = positionals[k]; k += 1
+                } else {
+                    throw HorizonError("unexpected '\(positionals[k].value)'; usage: \(syntax.usage)", at: positionals[k].location)
+                }
+            }
+            return .plot(item: item, model: options.first { $0.key.value == "model" }?.value, output: output)
+        case "export":
+            guard let what = positionals.first, what.value == "forecasts" else {
+                throw HorizonError("usage: \(syntax.usage)", at: positionals.first?.location ?? name.location)
+            }
+            guard let to = positionals.lastIndex(where: { $0.value == "to" }), to + 2 == positionals.count, to <= 2 else {
+                throw HorizonError("usage: \(syntax.usage)", at: positionals.last?.location ?? name.location)
+            }
+            return .exportForecasts(model: to == 2 ? positionals[1] : nil, path: positionals[to + 1])
+        case "run":
+            try expect(1...1)
+            return .run(path: positionals[0])
+        case "help":
+            try expect(0...1)
+            return .help(topic: positionals.first)
+        default:
+            throw HorizonError("unknown command '\(name.value)'", at: name.location)
+        }
+    }
+
+    /// `p10` → 0.10, `p2.5` → 0.025, `0.9` → 0.9.
+    private func quantileLevel(_ w: Located<String>) throws -> Located<Double> {
+        let text = w.value.lowercased()
+        let value: Double?
+        if text.hasPrefix("p") { value = Double(text.dropFirst()).map { $0 / 100 } } else { value = Double(text) }
+        guard let v = value, v > 0, v < 1 else {
+            throw HorizonError("'\(w.value)' is not a quantile level: write p10 or 0.1 (strictly between 0 and 1)", at: w.location)
+        }
+        return Located(v, at: w.location)
+    }
+}

@@ -1,0 +1,67 @@
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+
+/// A model fitted in this session.
+public struct TrainedModel {
+    public var name: String
+    public var spec: ModelSpec
+    public var optionsText: String
+    public var predictor: any Predictor
+    /// The holdout split it was trained on (so `evaluate` can refuse a stale model).
+    public var holdoutCounts: [Int]
+    public var seriesCount: Int
+    public var fitSeconds: Double
+    /// Forecasts over the holdout, computed once.
+    public var holdoutForecast: PanelForecast?
+    /// Forecasts past the end of the data, from `forecast`.
+    public var futureForecast: PanelForecast?
+}
+
+/// Everything a session knows: data, settings, trained models and the commands run.
+/// Nothing here is touched by a command that fails, so an error never loses work.
+public final class Session {
+    public var data: LoadedData?
+    public var dataPath: String?
+    public var horizonSetting: Int?
+    public var context: Int?
+    public var seed: UInt64 = 42
+    public var levels: [Double] = [0.1, 0.5, 0.9]
+    public var holdoutSetting: Int?
+    public var models: [TrainedModel] = []
+    public var history: [String] = []
+    public var plotStyle: String?
+
+    public init() {}
+
+    public var panel: Panel? { data?.panel }
+
+    /// The horizon: as set, else the M4 horizon of the data's frequency.
+    public var horizon: Int {
+        if let horizonSetting { return horizonSetting }
+        switch panel?.frequency {
+        case .hourly?: return 48
+        case .daily?: return 14
+        case .weekly?: return 13
+        case .monthly?: return 18
+        case .quarterly?: return 8
+        case .yearly?: return 6
+        default: return 8
+        }
+    }
+
+    /// Points held out at the end of each series: `holdout N` if given, else the test file's
+    /// continuation, else the horizon.
+    public func holdoutCounts() -> [Int] {
+        guard let panel else { return [] }
+        if let n = holdoutSetting { return Array(repeating: n, count: panel.count) }
+        if let lengths = data?.testLengths { return lengths }
+        return Array(repeating: horizon, count: panel.count)
+    }
+
+    public func model(named name: String) -> TrainedModel? { models.first { $0.name == name } }
+
+    /// The names usable in completion and suggestions.
+    public var modelNames: [String] { models.map(\.name) }
+}

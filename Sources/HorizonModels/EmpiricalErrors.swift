@@ -1,0 +1,68 @@
+import HorizonCore
+import HorizonData
+
+/// Horizon's first "distribution engine": quantiles from the empirical distribution of a
+/// point method's own in-sample forecast errors, per horizon.
+///
+/// Method, for each series and each step h = 1…H:
+/// 1. Replay the point method from rolling origins t inside the training data (the most
+///    recent `maxOrigins` origins that leave h actuals), collecting e = y[t+h] − ŷ[t+h | t].
+/// 2. The forecast at level τ is ŷ + Q_τ(e), with Q the type-7 sample quantile.
+/// 3. Where a series has fewer than `minErrors` errors at step h, the widest step h₀ < h with
+///    enough errors is used and scaled by √(h / h₀) (the random-walk growth of spread); where a
+///    series has too few errors even at h = 1, errors pooled over all series, each divided by
+///    its series' mean absolute value, are rescaled to this series.
+/// 4. A series that never goes below zero (demand) gets forecasts clipped at zero.
+public struct EmpiricalErrors: Sendable {
+    public var maxOrigins = 520
+    public var minErrors = 8
+
+    public init() {}
+
+    /// Quantiles for every series, given each series' point forecast and backtest errors.
+    public func quantiles(points: [[Double]], errors: [[[Double]]], histories: [[Double]], levels: [Double]) -> [[[Double]]] {
+        let horizon = points.first?.count ?? 0
+        // Pooled relative errors per step, for series too short to have their own.
+        var pooled = [[Double]](repeating: [], count: horizon)
+        var scales = [Double](repeating: 1, count: histories.count)
+        for (i, history) in histories.enumerated() {
+            let observed = history.filter { !$0.isNaN }
+            let scale = observed.isEmpty ? 1 : observed.reduce(0) { $0 + abs($1) } / Double(observed.count)
+            scales[i] = scale > 0 ? scale : 1
+            for h in 0..<horizon {
+                // At most 200 per series, the most recent, so no single long series dominates.
+                for e in errors[i][h].suffix(200) { pooled[h].append(e / scales[i]) }
+            }
+        }
+        for h in 0..<horizon { pooled[h].sort() }
+
+        var result: [[[Double]]] = []
+        result.reserveCapacity(points.count)
+        for i in points.indices {
+            let nonNegative = histories[i].allSatisfy { $0.isNaN || $0 >= 0 }
+            let sortedByStep = errors[i].map { $0.sorted() }
+            var q = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: levels.count)
+            for h in 0..<horizon {
+                var sample = sortedByStep[h]
+                var factor = 1.0
+                if sample.count < minErrors {
+                    if let h0 = (0..<h).last(where: { sortedByStep[$0].count >= minErrors }) {
+                        sample = sortedByStep[h0]
+                        factor = (Double(h + 1) / Double(h0 + 1)).squareRoot()
+                    } else if !pooled[h].isEmpty {
+                        sample = pooled[h]
+                        factor = scales[i]
+                    }
+                }
+                for (l, level) in levels.enumerated() {
+                    let offset = sample.isEmpty ? 0 : SampleQuantile.type7(sorted: sample, level) * factor
+                    var value = points[i][h] + offset
+                    if nonNegative { value = max(0, value) }
+                    q[l][h] = value
+                }
+            }
+            result.append(q)
+        }
+        return result
+    }
+}

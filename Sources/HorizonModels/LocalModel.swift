@@ -1,0 +1,100 @@
+import HorizonCore
+import HorizonData
+
+/// A point forecasting method applied to each series on its own (naive, seasonal naive, …).
+public protocol PointMethod: Sendable {
+    /// Point forecasts for `horizon` steps after the end of `y` (no missing values in `y`).
+    func forecast(_ y: ArraySlice<Double>, horizon: Int, season: Int) -> [Double]
+    /// The fewest observations the method needs.
+    var minimumLength: Int { get }
+    /// Forecasts from each origin (an origin o means the history `y[..<o]`), for the
+    /// in-sample error distribution. Methods with a costly set-up override this to share it.
+    func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]]
+}
+
+extension PointMethod {
+    public func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]] {
+        origins.map { forecast(y[..<$0], horizon: horizon, season: season) }
+    }
+}
+
+/// Local models fit nothing globally: the predictor runs the method on whatever history it
+/// is given, and turns the method's own backtest errors into quantiles.
+public struct LocalEstimator<Method: PointMethod>: Estimator {
+    public let name: String
+    public let method: Method
+
+    public init(name: String, method: Method) {
+        self.name = name
+        self.method = method
+    }
+
+    public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
+        for s in panel.series where s.observedCount < method.minimumLength {
+            throw HorizonError("model '\(name)' needs at least \(method.minimumLength) observations per series; '\(s.id)' has \(s.observedCount)")
+        }
+        return LocalPredictor(name: name, method: method)
+    }
+}
+
+public struct LocalPredictor<Method: PointMethod>: Predictor {
+    public let name: String
+    public let method: Method
+    public var errors = EmpiricalErrors()
+
+    public init(name: String, method: Method) {
+        self.name = name
+        self.method = method
+    }
+
+    public func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        let season = history.season
+        // Series are independent, so they are spread over the cores.
+        let perSeries = try parallelMap(history.series.count) { i -> (y: [Double], point: [Double], errors: [[Double]]) in
+            let s = history.series[i]
+            let y = Self.fillForward(s.values)
+            guard y.count >= method.minimumLength else {
+                throw HorizonError("model '\(name)' needs at least \(method.minimumLength) observations; '\(s.id)' has \(y.count)")
+            }
+            return (y, method.forecast(y[...], horizon: horizon, season: season),
+                    backtestErrors(y, original: s.values, horizon: horizon, season: season))
+        }
+        let points = perSeries.map(\.point), cleaned = perSeries.map(\.y)
+        let quantiles = errors.quantiles(points: points, errors: perSeries.map(\.errors), histories: cleaned, levels: levels)
+        var items: [ItemForecast] = []
+        items.reserveCapacity(history.series.count)
+        for (i, s) in history.series.enumerated() {
+            var point = points[i]
+            if cleaned[i].allSatisfy({ $0 >= 0 }) { point = point.map { max(0, $0) } }
+            items.append(ItemForecast(id: s.id, firstTime: history.time(of: s, at: s.count), point: point,
+                                      levels: levels, quantiles: quantiles[i]))
+        }
+        return PanelForecast(model: name, items: items)
+    }
+
+    /// h-step errors from the most recent origins, skipping missing actuals.
+    private func backtestErrors(_ y: [Double], original: [Double], horizon: Int, season: Int) -> [[Double]] {
+        let offset = original.count - y.count  // leading missing values were dropped
+        let firstOrigin = max(method.minimumLength, 1)
+        guard y.count > firstOrigin else { return [[Double]](repeating: [], count: horizon) }
+        let origins = Array(max(firstOrigin, y.count - errors.maxOrigins)..<y.count)
+        let forecasts = method.backtest(y, origins: origins, horizon: horizon, season: season)
+        var result = [[Double]](repeating: [], count: horizon)
+        for (k, origin) in origins.enumerated() {
+            for h in 0..<min(horizon, y.count - origin) {
+                let actual = original[offset + origin + h]
+                if !actual.isNaN { result[h].append(actual - forecasts[k][h]) }
+            }
+        }
+        return result
+    }
+
+    /// Missing values carried forward from the last observation; leading ones dropped.
+    static func fillForward(_ values: [Double]) -> [Double] {
+        guard let first = values.firstIndex(where: { !$0.isNaN }) else { return [] }
+        var out = Array(values[first...])
+        var last = out[0]
+        for k in out.indices { if out[k].isNaN { out[k] = last } else { last = out[k] } }
+        return out
+    }
+}

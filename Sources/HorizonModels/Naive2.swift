@@ -1,0 +1,102 @@
+import Foundation
+import HorizonData
+
+/// M4's Naive2: the naive forecast of the seasonally adjusted series, re-seasonalised.
+/// Adjustment happens only when the M4 90% autocorrelation test finds seasonality at lag m,
+/// using a classical multiplicative decomposition (R's `decompose`).
+public struct Naive2: PointMethod {
+    public init() {}
+    public var minimumLength: Int { 1 }
+
+    public func forecast(_ y: ArraySlice<Double>, horizon: Int, season: Int) -> [Double] {
+        let x = Array(y)
+        guard let indices = SeasonalAdjustment.indices(x, season: season) else {
+            return [Double](repeating: x.last!, count: horizon)
+        }
+        let last = x.last! / indices[(x.count - 1) % season]
+        return (0..<horizon).map { last * indices[(x.count + $0) % season] }
+    }
+
+    /// The seasonal indices are estimated once on the whole history and shared by every
+    /// origin: the error distribution then reflects the naive step, which is what varies.
+    public func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]] {
+        guard let indices = SeasonalAdjustment.indices(y, season: season) else {
+            return origins.map { [Double](repeating: y[$0 - 1], count: horizon) }
+        }
+        return origins.map { o in
+            let last = y[o - 1] / indices[(o - 1) % season]
+            return (0..<horizon).map { last * indices[(o + $0) % season] }
+        }
+    }
+}
+
+/// The seasonality test and classical decomposition of the M4 reference code.
+public enum SeasonalAdjustment {
+    /// Seasonal indices by position modulo `season` (position 0 is the first observation),
+    /// or nil when the series is not seasonal, too short, or not strictly positive.
+    public static func indices(_ y: [Double], season m: Int) -> [Double]? {
+        guard m > 1, isSeasonal(y, season: m), y.allSatisfy({ $0 > 0 }) else { return nil }
+        return multiplicativeFigure(y, season: m)
+    }
+
+    /// The M4 test: n ≥ 3m and |r_m| > 1.645·√((1 + 2·Σ_{i<m} r_i²)/n), with R's `acf`
+    /// (lag.max = ⌊10·log10 n⌋, so lags beyond it make the series non-seasonal).
+    public static func isSeasonal(_ y: [Double], season m: Int) -> Bool {
+        let n = y.count
+        guard m > 1, n >= 3 * m else { return false }
+        let lagMax = min(n - 1, Int((10 * log10(Double(n))).rounded(.down)))
+        guard m <= lagMax else { return false }
+        let r = autocorrelations(y, maxLag: m)
+        var sum = 1.0
+        for i in 1..<m { sum += 2 * r[i] * r[i] }
+        let limit = 1.645 / Double(n).squareRoot() * sum.squareRoot()
+        return abs(r[m]) > limit
+    }
+
+    /// Sample autocorrelations r_0…r_maxLag as R's `acf` computes them (mean-centred,
+    /// biased denominator n).
+    public static func autocorrelations(_ y: [Double], maxLag: Int) -> [Double] {
+        let n = y.count
+        let mean = y.reduce(0, +) / Double(n)
+        let d = y.map { $0 - mean }
+        let c0 = d.reduce(0) { $0 + $1 * $1 }
+        guard c0 > 0 else { return [Double](repeating: 0, count: maxLag + 1) }
+        return (0...maxLag).map { lag in
+            var s = 0.0
+            for t in lag..<n { s += d[t] * d[t - lag] }
+            return s / c0
+        }
+    }
+
+    /// R's `decompose(type = "multiplicative")` seasonal figure: a centred moving average of
+    /// order m (weights ½,1,…,1,½ over m+1 points for even m), ratios y/trend averaged by
+    /// position, then normalised to mean 1.
+    public static func multiplicativeFigure(_ y: [Double], season m: Int) -> [Double] {
+        let n = y.count
+        var trend = [Double](repeating: .nan, count: n)
+        if m % 2 == 0 {
+            let half = m / 2
+            for t in half..<(n - half) {
+                var s = 0.5 * (y[t - half] + y[t + half])
+                for k in (t - half + 1)...(t + half - 1) { s += y[k] }
+                trend[t] = s / Double(m)
+            }
+        } else {
+            let half = m / 2
+            for t in half..<(n - half) {
+                var s = 0.0
+                for k in (t - half)...(t + half) { s += y[k] }
+                trend[t] = s / Double(m)
+            }
+        }
+        var sums = [Double](repeating: 0, count: m), counts = [Double](repeating: 0, count: m)
+        for t in 0..<n where !trend[t].isNaN {
+            sums[t % m] += y[t] / trend[t]
+            counts[t % m] += 1
+        }
+        var figure = (0..<m).map { counts[$0] > 0 ? sums[$0] / counts[$0] : 1 }
+        let mean = figure.reduce(0, +) / Double(m)
+        figure = figure.map { $0 / mean }
+        return figure
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import HorizonCore
+
+/// Where a chart goes: drawn as text in the terminal, or written to an image file.
+public enum PlotTarget: Equatable, Sendable {
+    /// `dumb` (plain text), `ansi`/`ansi256`/`ansirgb` (coloured text) or `sixel` (graphics
+    /// in terminals that support it).
+    case terminal(style: String, width: Int, height: Int)
+    case png(path: String)
+    case svg(path: String)
+
+    public static let terminalStyles = ["dumb", "ansi", "ansi256", "ansirgb", "sixel"]
+
+    /// The target for `to PATH`, chosen by the extension.
+    public static func file(_ path: String) throws -> PlotTarget {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "png": return .png(path: path)
+        case "svg": return .svg(path: path)
+        default: throw HorizonError("cannot plot to '\(path)': the file must end in .png or .svg")
+        }
+    }
+
+    /// The gnuplot `set terminal` / `set output` lines.
+    var preamble: String {
+        switch self {
+        case let .terminal(style, width, height):
+            switch style {
+            case "sixel": return "set terminal sixelgd size \(width * 8),\(height * 16) truecolor\nset output\n"
+            case "dumb": return "set terminal dumb size \(width),\(height)\nset output\n"
+            default: return "set terminal dumb size \(width),\(height) \(style)\nset output\n"
+            }
+        case .png(let path):
+            return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
+        case .svg(let path):
+            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
+        }
+    }
+
+    var isText: Bool { if case .terminal(let style, _, _) = self { return style != "sixel" } else { return false } }
+}

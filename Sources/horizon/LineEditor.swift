@@ -1,0 +1,113 @@
+import CReadline
+import Foundation
+import HorizonCore
+import HorizonLanguage
+
+/// GNU readline through its callback interface, so Ctrl-C at the prompt clears the line
+/// (poll() returns EINTR and we reset readline) instead of killing the process, and so the
+/// completion function can see the whole line.
+final class LineEditor {
+    private let historyPath: String?
+
+    init(historyPath: String?, completer: Completer) {
+        self.historyPath = historyPath
+        LineEditorState.completer = completer
+        horizon_rl_set_name("horizon")
+        rl_variable_bind("enable-bracketed-paste", "off")
+        horizon_rl_set_completion(horizonAttemptedCompletion)
+        horizon_rl_set_word_breaks(" \t\n=")
+        horizon_history_set_length(2000)
+        if let historyPath {
+            try? FileManager.default.createDirectory(atPath: (historyPath as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
+            // A missing or unreadable history file is not an error: the session starts fresh.
+            _ = read_history(historyPath)
+        }
+    }
+
+    /// `$XDG_STATE_HOME/horizon/history`, else `~/.local/state/horizon/history`.
+    static func defaultHistoryPath() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let state = env["XDG_STATE_HOME"], !state.isEmpty { return state + "/horizon/history" }
+        guard let home = env["HOME"], !home.isEmpty else { return nil }
+        return home + "/.local/state/horizon/history"
+    }
+
+    /// One line, or nil at end of input (Ctrl-D).
+    func readLine(prompt: String) -> String? {
+        LineEditorState.line = nil
+        LineEditorState.finished = false
+        rl_callback_handler_install(prompt, horizonLineHandler)
+        defer { rl_callback_handler_remove() }
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        while !LineEditorState.finished {
+            let ready = poll(&descriptor, 1, -1)
+            if ready < 0 {
+                guard errno == EINTR else { return nil }
+                if Interrupt.isRequested {
+                    // Ctrl-C: drop what was typed and show a fresh prompt.
+                    Interrupt.reset()
+                    rl_free_line_state()
+                    rl_callback_sigcleanup()
+                    rl_replace_line("", 0)
+                    rl_crlf()
+                    rl_on_new_line()
+                    rl_redisplay()
+                }
+                continue
+            }
+            rl_callback_read_char()
+        }
+        return LineEditorState.line
+    }
+
+    /// Adds an entry to the history and appends it to the history file at once, so a crash
+    /// loses nothing typed before it.
+    func remember(_ entry: String) {
+        add_history(entry)
+        if let historyPath {
+            if FileManager.default.fileExists(atPath: historyPath) { append_history(1, historyPath) } else { write_history(historyPath) }
+            history_truncate_file(historyPath, 2000)
+        }
+    }
+}
+
+/// State shared with readline's C callbacks (which cannot capture context).
+enum LineEditorState {
+    nonisolated(unsafe) static var line: String?
+    nonisolated(unsafe) static var finished = false
+    nonisolated(unsafe) static var completer: Completer?
+    nonisolated(unsafe) static var matches: [String] = []
+}
+
+private func horizonLineHandler(_ line: UnsafeMutablePointer<CChar>?) {
+    if let line {
+        LineEditorState.line = String(cString: line)
+        free(line)
+    } else {
+        LineEditorState.line = nil
+    }
+    LineEditorState.finished = true
+    // Keep readline from printing the prompt again before we remove the handler.
+    rl_callback_handler_remove()
+}
+
+private func horizonAttemptedCompletion(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    horizon_rl_set_attempted_over(1)
+    guard let completer = LineEditorState.completer, let text else { return nil }
+    let buffer = String(cString: horizon_rl_line_buffer())
+    let before = String(buffer.utf8.prefix(Int(start))) ?? ""
+    LineEditorState.matches = completer.complete(prefix: String(cString: text), before: before)
+    if LineEditorState.matches.count == 1, LineEditorState.matches[0].hasSuffix("=") || LineEditorState.matches[0].hasSuffix("/") {
+        horizon_rl_set_completion_append(0)
+    } else {
+        horizon_rl_set_completion_append(32)
+    }
+    return rl_completion_matches(text, horizonCompletionGenerator)
+}
+
+private func horizonCompletionGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    let index = Int(state)
+    guard index < LineEditorState.matches.count else { return nil }
+    return strdup(LineEditorState.matches[index])
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HorizonCore
+import HorizonLanguage
+
+/// What the process knows about its terminal, and how output reaches it.
+enum Terminal {
+    static let stdinIsTerminal = isatty(0) != 0
+    static let stdoutIsTerminal = isatty(1) != 0
+
+    /// Ctrl-C sets the interrupt flag that long-running work polls, instead of killing the process.
+    static func installInterruptHandler() {
+        signal(SIGINT) { _ in Interrupt.raise() }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Terminal charts fill the window's width, up to 140 columns.
+    static func chartSize() -> (width: Int, height: Int) {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 {
+            return (min(140, Int(size.ws_col) - 1), max(20, min(36, Int(size.ws_row) - 4)))
+        }
+        return (100, 28)
+    }
+}
+
+/// Prints output blocks on standard output as they come.
+final class TerminalOutput: OutputSink {
+    func emit(_ block: OutputBlock) {
+        var text = block.rendered
+        if !text.hasSuffix("\n") { text += "\n" }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Commands from a pipe: one per line (`\` continues), no prompts; an error is printed and
+/// the next line runs, and the exit status tells whether any line failed.
+struct PipedInput {
+    let interpreter: Interpreter
+
+    func run() -> Bool {
+        var ok = true
+        var lineNumber = 0
+        var pending = "", pendingStart = 1
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if pending.isEmpty { pendingStart = lineNumber }
+            pending += line + "\n"
+            if line.trimmingCharacters(in: .whitespaces).hasSuffix("\\") { continue }
+            defer { pending = "" }
+            do {
+                if try interpreter.execute(pending, source: "<stdin>", firstLine: pendingStart) == .quit { return ok }
+            } catch let error as HorizonError {
+                Terminal.printError(error.description)
+                ok = false
+            } catch is Interrupted {
+                Terminal.printError("interrupted")
+                ok = false
+            } catch {
+                Terminal.printError("error: \(error)")
+                ok = false
+            }
+        }
+        return ok
+    }
+}
