@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore"]),
+        .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
 
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData"]),

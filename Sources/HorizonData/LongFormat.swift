@@ -47,7 +47,9 @@ enum LongFormat {
         let targetIndex: Int
         if let name = options.targetColumn {
             targetIndex = try PanelLoader.column(name, in: header, path: path, role: "the target")
-        } else if let t = ColumnNames.find(ColumnNames.target, in: header, where: { !taken.contains($0) && profiles[$0].isNumeric }) {
+        } else if let t = ColumnNames.find(ColumnNames.target, in: header, where: { !taken.contains($0) && !profiles[$0].isTimestamp }) {
+            // A conventional name wins even when some sampled cells are not numbers: those
+            // cells then get located errors instead of a vague "which column?".
             targetIndex = t
         } else {
             let numeric = profiles.indices.filter { !taken.contains($0) && profiles[$0].isNumeric }
@@ -127,16 +129,13 @@ enum LongFormat {
         let inferred = TimeGrid.inferFrequency(items.map(\.times), hadTimeOfDay: sawTimeOfDay)
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
 
-        // Text covariates: constant within every item → static attribute; else a categorical covariate.
+        // Text covariates: the same value on every row of each item → static attribute;
+        // else (values change, or are sometimes missing) a categorical covariate over time.
         var staticColumns: [Int] = [], categoricalColumns: [Int] = []
         for c in textCovariates.indices {
             let constant = items.allSatisfy { item in
-                var seen: Int32 = -1
-                for code in item.text[c] where code >= 0 {
-                    if seen >= 0 && code != seen { return false }
-                    seen = code
-                }
-                return true
+                guard let first = item.text[c].first, first >= 0 else { return false }
+                return item.text[c].allSatisfy { $0 == first }
             }
             if constant { staticColumns.append(c) }
             else if vocabularies[c].count > maxCategoricalLevels {

@@ -29,7 +29,7 @@ public struct FanChart {
     /// How much history to show: enough to see a few seasons and the forecast in proportion.
     var shownHistory: Int {
         let h = forecast?.horizon ?? actuals.count
-        return min(history.count, max(4 * h, 3 * panel.season, 48))
+        return min(history.count, max(4 * h, 2 * panel.season, 48))
     }
 
     func x(_ t: Int) -> String {
