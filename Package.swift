@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
 
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
-        .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData"]),
+        .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),

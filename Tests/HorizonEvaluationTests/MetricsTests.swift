@@ -1,0 +1,76 @@
+import Foundation
+import HorizonData
+import Testing
+@testable import HorizonEvaluation
+@testable import HorizonModels
+
+@Suite struct MetricsTests {
+    @Test func pinballByHand() {
+        #expect(Metrics.pinball(10, 8, level: 0.9) == 0.9 * 2)
+        #expect(abs(Metrics.pinball(8, 10, level: 0.9) - 0.1 * 2) < 1e-15)
+        #expect(Metrics.pinball(5, 5, level: 0.3) == 0)
+    }
+
+    /// Two series; wQL is a ratio of totals, not a mean of per-series ratios.
+    @Test func weightedQuantileLossIsARatioOfTotals() {
+        let actuals: [[Double]] = [[10, 20], [1, .nan]]
+        let quantiles: [[Double]] = [[12, 15], [0, 7]]
+        // p50 pinball: |10−12|/2 + |20−15|/2 + |1−0|/2 = 1 + 2.5 + 0.5 = 4; Σ|y| = 31 → wQL = 8/31
+        #expect(abs(Metrics.weightedQuantileLoss(actuals: actuals, quantiles: quantiles, level: 0.5) - 8.0 / 31) < 1e-15)
+        // p90: 0.1·2 + 0.9·5 + 0.9·1 = 5.6 → 11.2/31
+        #expect(abs(Metrics.weightedQuantileLoss(actuals: actuals, quantiles: quantiles, level: 0.9) - 11.2 / 31) < 1e-12)
+    }
+
+    @Test func coverageIsNonStrictAndSkipsMissing() {
+        #expect(Metrics.coverage(actuals: [[1, 2, 3, .nan]], quantiles: [[1, 1, 4, 0]]) == 2.0 / 3)
+        #expect(Metrics.intervalCoverage(actuals: [[1, 5, 3]], lower: [[0, 0, 3]], upper: [[2, 4, 3]]) == 2.0 / 3)
+    }
+
+    @Test func maseUsesTheInSampleSeasonalScale() {
+        let insample: [Double] = [1, 2, 3, 5, 4, 6]   // m = 2: |3−1|+|5−2|+|4−3|+|6−5| = 7 over 4 pairs
+        let scale = Metrics.seasonalScale(insample, season: 2)
+        #expect(scale == 1.75)
+        #expect(Metrics.mase(actual: [7, 8], forecast: [6, 6], scale: scale) == 1.5 / 1.75)
+        #expect(Metrics.mase(actual: [1], forecast: [1], scale: 0).isNaN)  // a constant history has no scale
+    }
+
+    @Test func smapeInPercentWithZeroOverZeroAsPerfect() {
+        // (200/3)·(|10−8|/18 + 0 + |0−2|/2)
+        let expected = 200.0 / 3 * (2.0 / 18 + 0 + 1)
+        #expect(abs(Metrics.smape(actual: [10, 0, 0], forecast: [8, 0, 2]) - expected) < 1e-12)
+    }
+
+    @Test func msisByHand() {
+        // α = 0.05: width 4 inside; below by 1 → 4 + 40·1; above by 2 → 4 + 40·2. Mean 176/3, scale 2.
+        let value = Metrics.msis(actual: [5, 2, 10], lower: [3, 3, 4], upper: [7, 7, 8], scale: 2)
+        #expect(abs(value - (4.0 + 44 + 84) / 3 / 2) < 1e-12)
+    }
+
+    @Test func owaIsTheMeanOfRelativeErrors() {
+        #expect(Metrics.owa(smape: 10, mase: 1, naive2Smape: 20, naive2Mase: 2) == 0.5)
+    }
+
+    /// The official M4 Hourly seasonal naive scores: sMAPE 13.912, MASE 1.193, OWA 0.628
+    /// (0.627 in the sheet, computed before rounding), and Naive2 18.383 / 2.395.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: m4Hourly.train), "needs ../shared/datasets/m4"))
+    func reproducesTheOfficialM4HourlyBenchmarks() throws {
+        let data = try PanelLoader.load(path: m4Hourly.train, options: LoadOptions(format: .rows, testPath: m4Hourly.test), showProgress: false)
+        let holdout = Holdout(splitting: data.panel, counts: data.testLengths!, steps: 48)
+        let levels = Evaluator.requiredLevels([0.1, 0.5, 0.9])
+        let naive2 = Evaluator.score(try LocalPredictor(name: "naive2", method: Naive2()).predict(holdout.train, horizon: 48, levels: levels),
+                                     on: holdout, levels: [0.5])
+        #expect(String(format: "%.3f", naive2.smape) == "18.383")
+        #expect(String(format: "%.3f", naive2.mase) == "2.395")
+        let snaive = Evaluator.score(try LocalPredictor(name: "snaive", method: SeasonalNaive()).predict(holdout.train, horizon: 48, levels: levels),
+                                     on: holdout, levels: [0.5], naive2: (naive2.smape, naive2.mase))
+        #expect(String(format: "%.3f", snaive.smape) == "13.912")
+        #expect(String(format: "%.3f", snaive.mase) == "1.193")
+        #expect(abs(snaive.owa! - 0.6275) < 0.001)
+    }
+}
+
+let m4Hourly: (train: String, test: String) = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets/m4").path
+    return (root + "/Hourly-train.csv.xz", root + "/Hourly-test.csv.xz")
+}()
