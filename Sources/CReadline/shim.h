@@ -12,9 +12,7 @@ static inline void horizon_rl_set_completion_append(int c) { rl_completion_appen
 static inline void horizon_rl_set_attempted_over(int v) { rl_attempted_completion_over = v; }
 static inline void horizon_rl_set_word_breaks(const char *s) { rl_completer_word_break_characters = (char *)s; }
 static inline void horizon_rl_set_quote_chars(const char *s) { rl_completer_quote_characters = s; }
-static inline void horizon_rl_set_signal_hook(rl_hook_func_t *f) { rl_signal_event_hook = f; }
-static inline void horizon_rl_set_done(int d) { rl_done = d; }
+static inline void horizon_rl_set_catch_signals(int v) { rl_catch_signals = v; }
 static inline const char *horizon_rl_line_buffer(void) { return rl_line_buffer; }
-static inline int horizon_rl_point(void) { return rl_point; }
 static inline void horizon_history_set_length(int n) { stifle_history(n); }
 #endif

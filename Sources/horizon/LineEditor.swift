@@ -13,6 +13,8 @@ final class LineEditor {
         self.historyPath = historyPath
         LineEditorState.completer = completer
         horizon_rl_set_name("horizon")
+        // Our SIGINT handler, not readline's, must see Ctrl-C: it sets the flag that poll() wakes on.
+        horizon_rl_set_catch_signals(0)
         rl_variable_bind("enable-bracketed-paste", "off")
         horizon_rl_set_completion(horizonAttemptedCompletion)
         horizon_rl_set_word_breaks(" \t\n=")
@@ -39,11 +41,14 @@ final class LineEditor {
         LineEditorState.finished = false
         rl_callback_handler_install(prompt, horizonLineHandler)
         defer { rl_callback_handler_remove() }
-        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        var descriptors = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: interruptPipe.read, events: Int16(POLLIN), revents: 0)]
         while !LineEditorState.finished {
-            let ready = poll(&descriptor, 1, -1)
-            if ready < 0 {
-                guard errno == EINTR else { return nil }
+            let ready = poll(&descriptors, interruptPipe.read >= 0 ? 2 : 1, -1)
+            if ready < 0 && errno != EINTR { return nil }
+            if ready < 0 || descriptors[1].revents != 0 || descriptors[0].revents == 0 {
+                var drain = [UInt8](repeating: 0, count: 64)
+                while interruptPipe.read >= 0, read(interruptPipe.read, &drain, drain.count) > 0 {}
                 if Interrupt.isRequested {
                     // Ctrl-C: drop what was typed and show a fresh prompt.
                     Interrupt.reset()

@@ -9,7 +9,27 @@ enum Terminal {
 
     /// Ctrl-C sets the interrupt flag that long-running work polls, instead of killing the process.
     static func installInterruptHandler() {
-        signal(SIGINT) { _ in Interrupt.raise() }
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
+            _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
+            interruptPipe = (fds[0], fds[1])
+        }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            Interrupt.raise()
+            // The self-pipe wakes the prompt's poll() whichever thread took the signal.
+            var byte: UInt8 = 1
+            _ = write(interruptPipe.write, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: a blocking read or poll returns EINTR
+        sigaction(SIGINT, &action, nil)
+        // A parent may have blocked SIGINT (some launchers do); we want it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     static func printError(_ message: String) {
@@ -25,6 +45,9 @@ enum Terminal {
         return (100, 28)
     }
 }
+
+/// Read and write ends of the self-pipe the SIGINT handler writes to (-1: none).
+nonisolated(unsafe) var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
 
 /// Prints output blocks on standard output as they come.
 final class TerminalOutput: OutputSink {

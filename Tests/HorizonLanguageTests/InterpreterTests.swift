@@ -1,0 +1,95 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonLanguage
+
+/// A small weekly panel on disk: 3 items × 120 weeks, one seasonal.
+func demoFile() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-lang-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    var csv = "item,week,sales,price,category\n"
+    for item in ["A", "B", "C"] {
+        for w in 0..<120 {
+            let date = Date(timeIntervalSince1970: 1_546_819_200 + Double(w) * 604_800)  // from 2019-01-07
+            let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            let sales = item == "A" ? 50 + 30 * sin(2 * Double.pi * Double(w) / 52) : Double(10 + (w * 7 + item.count) % 5)
+            csv += "\(item),\(day),\(Int(sales)),\(9.99),\(item == "C" ? "toys" : "food")\n"
+        }
+    }
+    let path = dir.appendingPathComponent("demo.csv").path
+    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+@Suite struct InterpreterTests {
+    @Test func aSessionLoadsTrainsEvaluatesAndSurvivesErrors() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        let path = try demoFile()
+        try interpreter.execute("load \(path)\nset horizon 4\nholdout 4\ntrain snaive\ntrain naive as plain", source: "<repl>")
+        #expect(interpreter.session.models.map(\.name) == ["snaive", "plain"])
+
+        // A typo: located, with a suggestion, and nothing lost.
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("train snaiv", source: "<repl>", firstLine: 6) }
+        #expect(error?.description == "<repl>:6:7: error: unknown model 'snaiv'; did you mean 'snaive'?")
+        #expect(interpreter.session.models.count == 2)
+        #expect(interpreter.session.horizon == 4)
+
+        try interpreter.execute("evaluate", source: "<repl>")
+        guard case .table(let table)? = output.blocks.last else { Issue.record("no table"); return }
+        #expect(table.headers.contains("wQL[p50]") && table.headers.contains("MASE") && table.headers.contains("OWA"))
+        #expect(table.rows.map { $0[0] } == ["snaive", "plain"])
+        #expect(interpreter.session.history.last == "evaluate")
+        #expect(!interpreter.session.history.contains("train snaiv"))
+    }
+
+    @Test func missingFileIsLocatedAtThePath() {
+        let interpreter = Interpreter(output: OutputBuffer())
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("load nope.csv", source: "<stdin>") }
+        #expect(error?.description == "<stdin>:1:6: error: no such file 'nope.csv'")
+    }
+
+    @Test func commandsNeedDataAndModels() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        #expect(throws: HorizonError.self) { try interpreter.execute("describe", source: "s") }
+        try interpreter.execute("load \(try demoFile())", source: "s")
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("forecast", source: "s") }
+        #expect(error?.message.contains("no model trained") == true)
+        #expect(throws: HorizonError.self) { try interpreter.execute("show Z", source: "s") }
+    }
+
+    @Test func forecastAndExportWriteEveryItem() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        let path = try demoFile()
+        let out = (path as NSString).deletingLastPathComponent + "/f.csv"
+        try interpreter.execute("load \(path)\nset horizon 3\ntrain snaive\nforecast\nexport forecasts snaive to \(out)", source: "s")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "item,time,step,point,p10,p50,p90")
+        #expect(lines.count == 1 + 3 * 3)
+        #expect(lines[1].hasPrefix("A,2021-04-26,1,"))  // week 120 after 2019-01-07
+    }
+
+    @Test func scriptErrorsNameTheScriptLine() throws {
+        let dir = (try demoFile() as NSString).deletingLastPathComponent
+        let script = dir + "/bad.hz"
+        try "describe\n\nhelp\nplto x\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let interpreter = Interpreter(output: OutputBuffer())
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("run \(script)", source: "<repl>") }
+        #expect(error?.location == SourceLocation(source: script, line: 4, column: 1))
+    }
+}
+
+@Suite struct CompleterTests {
+    @Test func completesCommandsModelsOptionsAndItems() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try demoFile())", source: "s")
+        let completer = Completer(session: interpreter.session)
+        #expect(completer.complete(prefix: "desc", before: "") == ["describe"])
+        #expect(completer.complete(prefix: "sn", before: "train ") == ["snaive"])
+        #expect(completer.complete(prefix: "wi", before: "train mean ") == ["window="])
+        #expect(completer.complete(prefix: "", before: "show ") == ["A", "B", "C", "n="])
+        #expect(completer.complete(prefix: "ro", before: "load x.csv format=") == ["rows"])
+        #expect(completer.complete(prefix: "fo", before: "load x.csv ") == ["format="])
+    }
+}

@@ -1,0 +1,101 @@
+import HorizonCore
+import Testing
+@testable import HorizonLanguage
+
+func parse(_ text: String) throws -> [Statement] { try Parser().parse(text, source: "t.hz") }
+
+func parseError(_ text: String) -> HorizonError? {
+    #expect(throws: HorizonError.self) { try parse(text) }
+}
+
+@Suite struct LexerTests {
+    @Test func wordsStringsOptionsCommentsAndPositions() throws {
+        var lexer = Lexer("load \"my data.csv\" format=long # a comment\nshow A", source: "s")
+        let tokens = try lexer.tokenize()
+        #expect(tokens.map(\.kind) == [.word("load"), .string("my data.csv"), .word("format"), .equals, .word("long"),
+                                       .newline, .word("show"), .word("A"), .end])
+        #expect(tokens[1].location == SourceLocation(source: "s", line: 1, column: 6))
+        #expect(tokens[6].location == SourceLocation(source: "s", line: 2, column: 1))
+    }
+
+    @Test func backslashContinuesALine() throws {
+        var lexer = Lexer("train snaive \\\n  as base", source: "s")
+        let kinds = try lexer.tokenize().map(\.kind)
+        #expect(kinds == [.word("train"), .word("snaive"), .word("as"), .word("base"), .end])
+    }
+
+    @Test func escapesInStrings() throws {
+        var lexer = Lexer(#"load 'it\'s.csv' "a\"b""#, source: "s")
+        let kinds = try lexer.tokenize().map(\.kind)
+        #expect(kinds == [.word("load"), .string("it's.csv"), .string("a\"b"), .end])
+    }
+
+    @Test func unterminatedStringIsLocated() {
+        var lexer = Lexer("load \"oops\nshow", source: "s")
+        let error = #expect(throws: HorizonError.self) { try lexer.tokenize() }
+        #expect(error?.location == SourceLocation(source: "s", line: 1, column: 6))
+    }
+}
+
+@Suite struct ParserTests {
+    @Test func everyDocumentedForm() throws {
+        let script = """
+            load data.csv format=rows item=store,brand freq=W season=52 test=t.csv
+            describe
+            show JACKET-01 n=5
+            set horizon 8
+            set plot terminal=ansi
+            quantiles p10 p50 p90
+            quantiles 0.05 0.5 0.95
+            holdout 8
+            train snaive as base window=3
+            forecast base
+            evaluate base naive
+            plot JACKET-01 model=base to x.png
+            export forecasts base to out.csv
+            export forecasts to out.csv
+            run other.hz
+            models
+            history
+            help train
+            quit
+            """
+        let statements = try parse(script)
+        #expect(statements.count == 19)
+        guard case let .load(path, options) = statements[0].command else { Issue.record("load"); return }
+        #expect(path.value == "data.csv")
+        #expect(options.map(\.key.value) == ["format", "item", "freq", "season", "test"])
+        guard case let .quantiles(levels) = statements[6].command else { Issue.record("quantiles"); return }
+        #expect(levels.map(\.value) == [0.05, 0.5, 0.95])
+        guard case let .train(model, alias, trainOptions) = statements[8].command else { Issue.record("train"); return }
+        #expect(model.value == "snaive" && alias?.value == "base" && trainOptions.first?.value.value == "3")
+        guard case let .plot(item, plotModel, output) = statements[11].command else { Issue.record("plot"); return }
+        #expect(item?.value == "JACKET-01" && plotModel?.value == "base" && output?.value == "x.png")
+        guard case let .exportForecasts(exported, to) = statements[13].command else { Issue.record("export"); return }
+        #expect(exported == nil && to.value == "out.csv")
+        #expect(statements[3].text == "set horizon 8")
+        #expect(statements[2].location.line == 3)
+    }
+
+    @Test func unknownCommandSuggestsTheClosest() {
+        let error = parseError("\n  evalaute")
+        #expect(error?.description == "t.hz:2:3: error: unknown command 'evalaute'; did you mean 'evaluate'?")
+    }
+
+    @Test func badOptionIsLocatedAtItsKey() {
+        let error = parseError("load x.csv fromat=long")
+        #expect(error?.location?.column == 12)
+        #expect(error?.suggestion == "did you mean 'format'?")
+    }
+
+    @Test func badQuantileAndNumbersAreLocated() {
+        #expect(parseError("quantiles p10 p150")?.location?.column == 15)
+        #expect(parseError("holdout -3")?.location?.column == 9)
+        #expect(parseError("set horizon")?.message.contains("usage") == true)
+        #expect(parseError("set horzon 3")?.suggestion == "did you mean 'horizon'?")
+        #expect(parseError("show")?.message.contains("missing an argument") == true)
+        #expect(parseError("train ets as")?.location?.column == 11)
+        #expect(parseError("describe now")?.location?.column == 10)
+        #expect(parseError("= x")?.message.contains("must follow an option name") == true)
+    }
+}
