@@ -114,7 +114,7 @@ public enum Evaluator {
             table.append(row)
         }
         if let s = scores.first(where: { $0.maseSeries < $0.series }) {
-            table.notes.append("MASE and MSIS over \(s.maseSeries) of \(s.series) series (a constant history has no scale).")
+            table.notes.append("MASE and MSIS over \(s.maseSeries) of \(s.series) series (a history shorter than one season, or constant, has no scale).")
         }
         table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; cov[p] = share of actuals ≤ the p quantile; MSIS at 95%; OWA vs naive2.")
         return table

@@ -32,6 +32,8 @@ public final class Session {
     public var models: [TrainedModel] = []
     public var history: [String] = []
     public var plotStyle: String?
+    /// The series last reported as left out of training, so the notice is not repeated.
+    var reportedExclusions: [String] = []
 
     public init() {}
 
