@@ -97,19 +97,8 @@ enum LongFormat {
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
             }
-            let time: Int64
-            if hasTimestamps {
-                guard let t = record.timestamp(timeIndex) else {
-                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as a date or time")
-                }
-                if t.hasTime { sawTimeOfDay = true }
-                time = t.seconds
-            } else {
-                guard let v = record.double(timeIndex), v.isFinite, v == v.rounded() else {
-                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as an integer time step")
-                }
-                time = Int64(v)
-            }
+            let (time, hasTime) = try stream.time(record, timeIndex, timestamps: hasTimestamps)
+            sawTimeOfDay = sawTimeOfDay || hasTime
             items[k].times.append(time)
             items[k].lines.append(Int32(clamping: record.line))
             items[k].target.append(try stream.number(record, targetIndex))

@@ -22,18 +22,9 @@ enum WideFormat {
         var sawTimeOfDay = false
         var record = CSVRecord()
         while try stream.next(into: &record) {
-            if hasTimestamps {
-                guard let t = record.timestamp(timeIndex) else {
-                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as a date or time")
-                }
-                sawTimeOfDay = sawTimeOfDay || t.hasTime
-                times.append(t.seconds)
-            } else {
-                guard let v = record.double(timeIndex), v.isFinite, v == v.rounded() else {
-                    throw stream.cellError(record, timeIndex, "cannot read '\(record.string(timeIndex))' as an integer time step")
-                }
-                times.append(Int64(v))
-            }
+            let (time, hasTime) = try stream.time(record, timeIndex, timestamps: hasTimestamps)
+            sawTimeOfDay = sawTimeOfDay || hasTime
+            times.append(time)
             lines.append(Int32(clamping: record.line))
             for (c, i) in seriesColumns.enumerated() { columns[c].append(try stream.number(record, i)) }
         }
