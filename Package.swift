@@ -25,8 +25,10 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
         .target(name: "HorizonCore"),
+        .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CBLAS"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
@@ -44,6 +46,7 @@ let package = Package(
         ),
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
 
+        .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
