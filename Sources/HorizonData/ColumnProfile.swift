@@ -4,9 +4,7 @@ struct ColumnProfile {
     var numeric = 0
     var integral = 0
     var timestamps = 0
-    var withTimeOfDay = 0
     var missing = 0
-    var text = 0
     var distinct = Set<String>()
     var cells = 0
 
@@ -24,11 +22,8 @@ struct ColumnProfile {
         if let v = record.double(i) {
             numeric += 1
             if v == v.rounded() { integral += 1 }
-        } else if let t = record.timestamp(i) {
+        } else if record.timestamp(i) != nil {
             timestamps += 1
-            if t.hasTime { withTimeOfDay += 1 }
-        } else {
-            text += 1
         }
     }
 }

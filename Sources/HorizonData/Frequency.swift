@@ -113,7 +113,7 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     /// Infers the frequency from the typical gap between consecutive timestamps.
     /// - Parameter gaps: positive differences between consecutive distinct times (seconds).
-    public static func infer(gaps: [Int64], hadTimeOfDay: Bool) -> Frequency? {
+    public static func infer(gaps: [Int64]) -> Frequency? {
         guard !gaps.isEmpty else { return nil }
         let sorted = gaps.sorted()
         let typical = sorted[sorted.count / 2]

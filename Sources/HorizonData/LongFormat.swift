@@ -79,7 +79,6 @@ enum LongFormat {
         var itemIndexByKey: [String: Int] = [:]
         var vocabularies = Array(repeating: [String](), count: textCovariates.count)
         var codes = Array(repeating: [String: Int32](), count: textCovariates.count)
-        var sawTimeOfDay = false
         var record = CSVRecord()
         let singleName = header[targetIndex]
         while try stream.next(into: &record) {
@@ -97,8 +96,7 @@ enum LongFormat {
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
             }
-            let (time, hasTime) = try stream.time(record, timeIndex, timestamps: hasTimestamps)
-            sawTimeOfDay = sawTimeOfDay || hasTime
+            let time = try stream.time(record, timeIndex, timestamps: hasTimestamps)
             items[k].times.append(time)
             items[k].lines.append(Int32(clamping: record.line))
             items[k].target.append(try stream.number(record, targetIndex))
@@ -115,7 +113,7 @@ enum LongFormat {
             }
         }
 
-        let inferred = TimeGrid.inferFrequency(items.map(\.times), hadTimeOfDay: sawTimeOfDay)
+        let inferred = TimeGrid.inferFrequency(items.map(\.times))
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
 
         // Text covariates: the same value on every row of each item → static attribute;

@@ -49,18 +49,17 @@ final class RecordStream {
     }
 
     /// The cell as a time: seconds since 1970 for a timestamp column, else an integer step.
-    /// - Returns: the time and whether the text carried a time of day.
-    func time(_ record: CSVRecord, _ column: Int, timestamps: Bool) throws -> (Int64, Bool) {
+    func time(_ record: CSVRecord, _ column: Int, timestamps: Bool) throws -> Int64 {
         if timestamps {
             guard let t = record.timestamp(column) else {
                 throw cellError(record, column, "cannot read '\(record.string(column))' as a date or time")
             }
-            return (t.seconds, t.hasTime)
+            return t.seconds
         }
         guard let v = record.double(column), v.isFinite, v == v.rounded() else {
             throw cellError(record, column, "cannot read '\(record.string(column))' as an integer time step")
         }
-        return (Int64(v), false)
+        return Int64(v)
     }
 
     /// The cell as a number, NaN when missing; a located error when it is text.

@@ -31,13 +31,13 @@ struct TimeGrid {
     }
 
     /// Frequency from the gaps between consecutive distinct times of (up to 200) series.
-    static func inferFrequency(_ timesPerSeries: [[Int64]], hadTimeOfDay: Bool) -> Frequency? {
+    static func inferFrequency(_ timesPerSeries: [[Int64]]) -> Frequency? {
         var gaps: [Int64] = []
         for times in timesPerSeries.prefix(200) {
             let sorted = Array(Set(times)).sorted()
             for k in sorted.indices.dropFirst() { gaps.append(sorted[k] - sorted[k - 1]) }
         }
-        return Frequency.infer(gaps: gaps, hadTimeOfDay: hadTimeOfDay)
+        return Frequency.infer(gaps: gaps)
     }
 }
 

@@ -19,16 +19,14 @@ enum WideFormat {
 
         var times: [Int64] = [], lines: [Int32] = []
         var columns = Array(repeating: [Double](), count: seriesColumns.count)
-        var sawTimeOfDay = false
         var record = CSVRecord()
         while try stream.next(into: &record) {
-            let (time, hasTime) = try stream.time(record, timeIndex, timestamps: hasTimestamps)
-            sawTimeOfDay = sawTimeOfDay || hasTime
+            let time = try stream.time(record, timeIndex, timestamps: hasTimestamps)
             times.append(time)
             lines.append(Int32(clamping: record.line))
             for (c, i) in seriesColumns.enumerated() { columns[c].append(try stream.number(record, i)) }
         }
-        let inferred = TimeGrid.inferFrequency([times], hadTimeOfDay: sawTimeOfDay)
+        let inferred = TimeGrid.inferFrequency([times])
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
         let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps)
         let (start, length, at) = try grid.positions(times: times, lines: lines, path: path, item: "(all)")

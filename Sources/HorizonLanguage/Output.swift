@@ -21,9 +21,6 @@ public final class OutputBuffer: OutputSink {
     public private(set) var blocks: [OutputBlock] = []
     public init() {}
     public func emit(_ block: OutputBlock) { blocks.append(block) }
-
-    /// Everything rendered as the terminal would show it.
-    public var text: String { blocks.map(\.rendered).joined(separator: "\n") }
 }
 
 extension OutputBlock {

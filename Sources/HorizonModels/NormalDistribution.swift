@@ -4,8 +4,6 @@ import Foundation
 public enum NormalDistribution {
     public static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
-    public static func density(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
-
     /// Acklam's rational approximation (relative error 1.15e-9), refined by one Halley step
     /// to full double precision.
     public static func quantile(_ p: Double) -> Double {

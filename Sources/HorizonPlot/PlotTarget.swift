@@ -35,6 +35,4 @@ public enum PlotTarget: Equatable, Sendable {
             return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
         }
     }
-
-    var isText: Bool { if case .terminal(let style, _, _) = self { return style != "sixel" } else { return false } }
 }

@@ -36,12 +36,6 @@ public final class Tensor {
         self.backwardStep = track ? backward : nil
     }
 
-    public convenience init(zeros shape: [Int], requiresGrad: Bool = false) {
-        self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)), requiresGrad: requiresGrad)
-    }
-
-    public convenience init(scalar: Float) { self.init(shape: [], data: [scalar]) }
-
     public var count: Int { data.count }
     public var rank: Int { shape.count }
 

@@ -99,8 +99,8 @@ func records(_ text: String) throws -> [[String]] {
     }
 
     @Test func frequencyFromGaps() {
-        #expect(Frequency.infer(gaps: [3600, 3600, 7200], hadTimeOfDay: true) == .hourly)
-        #expect(Frequency.infer(gaps: [31, 28, 31, 30].map { Int64($0) * 86_400 }, hadTimeOfDay: false) == .monthly)
-        #expect(Frequency.infer(gaps: [604_800], hadTimeOfDay: false) == .weekly)
+        #expect(Frequency.infer(gaps: [3600, 3600, 7200]) == .hourly)
+        #expect(Frequency.infer(gaps: [31, 28, 31, 30].map { Int64($0) * 86_400 }) == .monthly)
+        #expect(Frequency.infer(gaps: [604_800]) == .weekly)
     }
 }
