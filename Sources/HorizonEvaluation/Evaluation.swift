@@ -55,24 +55,17 @@ public enum Evaluator {
                              naive2: (smape: Double, mase: Double)? = nil) -> ModelScores {
         let n = holdout.actuals.count
         precondition(forecast.items.count == n, "forecast has \(forecast.items.count) series, holdout \(n)")
-        var totals = [Metrics.QuantileLossTotals](repeating: .init(), count: levels.count)
-        var hits = [Int](repeating: 0, count: levels.count)
-        var points = 0, intervalHits = 0
+        // Actuals and forecasts over the scored steps; the metrics themselves live in `Metrics`.
+        var actuals: [[Double]] = [], byLevel = [[[Double]]](repeating: [], count: levels.count)
         var mase: [Double] = [], smape: [Double] = [], msis: [Double] = []
         let season = holdout.train.season
         for i in 0..<n {
-            let actual = holdout.actuals[i]
             let item = forecast.items[i]
-            let steps = min(actual.count, item.horizon)
+            let steps = min(holdout.actuals[i].count, item.horizon)
             guard steps > 0 else { continue }
-            let y = Array(actual.prefix(steps))
-            let quantiles = levels.map { Array(item.quantile($0).prefix(steps)) }
-            for (l, level) in levels.enumerated() { totals[l].add(actual: y, quantile: quantiles[l], level: level) }
-            for t in 0..<steps where !y[t].isNaN {
-                points += 1
-                for l in levels.indices where y[t] <= quantiles[l][t] { hits[l] += 1 }
-                if let lo = quantiles.first, let hi = quantiles.last, y[t] >= lo[t], y[t] <= hi[t] { intervalHits += 1 }
-            }
+            let y = Array(holdout.actuals[i].prefix(steps))
+            actuals.append(y)
+            for (l, level) in levels.enumerated() { byLevel[l].append(Array(item.quantile(level).prefix(steps))) }
             guard y.contains(where: { !$0.isNaN }) else { continue }
             let point = Array(item.point.prefix(steps))
             let scale = Metrics.seasonalScale(holdout.train.series[i].values, season: season)
@@ -86,9 +79,10 @@ public enum Evaluator {
         let owa = naive2.map { Metrics.owa(smape: smapeMean, mase: maseMean.mean, naive2Smape: $0.smape, naive2Mase: $0.mase) }
         return ModelScores(
             model: forecast.model, levels: levels,
-            wql: totals.map(\.value),
-            coverage: hits.map { points > 0 ? Double($0) / Double(points) : .nan },
-            intervalCoverage: levels.count >= 2 && points > 0 ? Double(intervalHits) / Double(points) : nil,
+            wql: levels.indices.map { Metrics.weightedQuantileLoss(actuals: actuals, quantiles: byLevel[$0], level: levels[$0]) },
+            coverage: byLevel.map { Metrics.coverage(actuals: actuals, quantiles: $0) },
+            intervalCoverage: levels.count >= 2
+                ? Metrics.intervalCoverage(actuals: actuals, lower: byLevel[0], upper: byLevel[levels.count - 1]) : nil,
             mase: maseMean.mean, smape: smapeMean, msis: Metrics.meanOfFinite(msis).mean, owa: owa,
             maseSeries: maseMean.count, series: smape.count)
     }

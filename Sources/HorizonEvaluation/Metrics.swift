@@ -12,28 +12,17 @@ public enum Metrics {
         y >= q ? tau * (y - q) : (1 - tau) * (q - y)
     }
 
-    /// The two totals behind a weighted quantile loss; add them across series, then divide.
-    public struct QuantileLossTotals: Sendable {
-        public var loss = 0.0
-        public var absActual = 0.0
-        public init() {}
-
-        public mutating func add(actual: [Double], quantile: [Double], level: Double) {
-            for (y, q) in zip(actual, quantile) where !y.isNaN {
-                loss += pinball(y, q, level: level)
-                absActual += abs(y)
+    /// Weighted quantile loss over a set of series: 2·Σ ρ_τ / Σ |y| (a ratio of totals); with
+    /// Σ|y| = 0 the unweighted 2·Σρ, as AWS does.
+    public static func weightedQuantileLoss(actuals: [[Double]], quantiles: [[Double]], level: Double) -> Double {
+        var loss = 0.0, absActual = 0.0
+        for (y, q) in zip(actuals, quantiles) {
+            for (a, b) in zip(y, q) where !a.isNaN {
+                loss += pinball(a, b, level: level)
+                absActual += abs(a)
             }
         }
-
-        /// wQL = 2·Σρ / Σ|y|; with Σ|y| = 0 the unweighted 2·Σρ (as AWS does).
-        public var value: Double { absActual > 0 ? 2 * loss / absActual : 2 * loss }
-    }
-
-    /// Weighted quantile loss over a set of series: 2·Σ ρ_τ / Σ |y|.
-    public static func weightedQuantileLoss(actuals: [[Double]], quantiles: [[Double]], level: Double) -> Double {
-        var totals = QuantileLossTotals()
-        for (y, q) in zip(actuals, quantiles) { totals.add(actual: y, quantile: q, level: level) }
-        return totals.value
+        return absActual > 0 ? 2 * loss / absActual : 2 * loss
     }
 
     /// Share of actuals at or below the quantile (non-strict, as GluonTS since PR #2738).
