@@ -31,20 +31,21 @@ public enum PanelLoader {
         case .long:
             data = try LongFormat.load(stream, profiles: profiles, options: options)
         }
-        if format != .rows, let testPath = options.testPath {
+        if let testPath = options.testPath {
             var testOptions = options
             testOptions.format = format
             testOptions.testPath = nil
             testOptions.frequency = data.panel.frequency
             let test = try load(path: testPath, options: testOptions, showProgress: showProgress)
-            data = try appendTest(test.panel, to: data, testPath: testPath)
+            data = try appendTest(test.panel, to: data, testPath: testPath, continuesPositions: format == .rows)
         }
         data.report.insert("format: \(format.rawValue) (\(detected))", at: 0)
         return data
     }
 
-    /// Appends a test file's continuation of each series, placed by time after the training data.
-    static func appendTest(_ test: Panel, to data: LoadedData, testPath: String) throws -> LoadedData {
+    /// Appends a test file's continuation of each series, placed by time after the training
+    /// data; in the competition layout (`continuesPositions`) it simply follows the last value.
+    static func appendTest(_ test: Panel, to data: LoadedData, testPath: String, continuesPositions: Bool) throws -> LoadedData {
         var result = data
         var lengths: [Int] = []
         for k in result.panel.series.indices {
@@ -52,8 +53,8 @@ public enum PanelLoader {
             guard let t = test[s.id] else {
                 throw HorizonError("test file '\(testPath)' has no rows for series '\(s.id)'")
             }
-            let offset = data.panel.hasTimestamps
-                ? data.panel.frequency.steps(from: s.start, to: t.start) : Int(t.start - s.start)
+            let offset = continuesPositions ? s.count
+                : data.panel.hasTimestamps ? data.panel.frequency.steps(from: s.start, to: t.start) : Int(t.start - s.start)
             guard let offset, offset >= s.count else {
                 throw HorizonError("test file '\(testPath)': series '\(s.id)' does not start after the training data ends")
             }
@@ -75,8 +76,13 @@ public enum PanelLoader {
             result.panel.series[k] = s
             lengths.append(gap + t.count)
         }
+        let trainIDs = Set(data.panel.ids)
+        if let extra = test.ids.first(where: { !trainIDs.contains($0) }) {
+            throw HorizonError("test file '\(testPath)' has series '\(extra)' that is not in the training data")
+        }
         result.testLengths = lengths
-        result.report.append("test: \(testPath), \(lengths.min() ?? 0)–\(lengths.max() ?? 0) points per series held out")
+        let (shortest, longest) = (lengths.min() ?? 0, lengths.max() ?? 0)
+        result.report.append("test: \(testPath), \(shortest == longest ? "\(shortest)" : "\(shortest)–\(longest)") points per series held out")
         return result
     }
 

@@ -8,37 +8,13 @@ enum RowsFormat {
         let path = stream.path
         var report: [String] = ["item: \(stream.header[0]) (one row per series)"]
         let rows = try readRows(stream)
-        var series = rows.map { Series(id: $0.id, start: 1, values: $0.values) }
-        var testLengths: [Int]?
-        if let testPath = options.testPath {
-            let reader = try CSVReader(path: testPath)
-            var header = CSVRecord()
-            guard try reader.next(into: &header) else { throw HorizonError("test file '\(testPath)' is empty") }
-            let testStream = RecordStream(reader: reader, header: PanelLoader.uniqueHeader(header.strings), sample: [], showProgress: true)
-            let test = try readRows(testStream)
-            var byID: [String: [Double]] = [:]
-            for row in test { byID[row.id] = row.values }
-            var lengths: [Int] = []
-            for k in series.indices {
-                guard let continuation = byID.removeValue(forKey: series[k].id) else {
-                    throw HorizonError("test file '\(testPath)' has no row for series '\(series[k].id)'")
-                }
-                series[k].values += continuation
-                lengths.append(continuation.count)
-            }
-            if let extra = byID.keys.sorted().first {
-                throw HorizonError("test file '\(testPath)' has series '\(extra)' that is not in '\(path)'")
-            }
-            testLengths = lengths
-            let range = (lengths.min() ?? 0, lengths.max() ?? 0)
-            report.append("test: \(testPath), \(range.0 == range.1 ? "\(range.0)" : "\(range.0)–\(range.1)") points per series held out")
-        }
+        let series = rows.map { Series(id: $0.id, start: 1, values: $0.values) }
         let (frequency, why) = options.frequency.map { ($0, "given") } ?? detectFrequency(path: path, ids: rows.map(\.id))
         let season = options.season ?? frequency.m4Season
         report.append("frequency: \(frequency) (\(why))")
         report.append("season: \(season)" + (options.season == nil ? " (M4 convention for \(frequency); change with season=N)" : " (given)"))
         let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: false, targetName: "value")
-        return LoadedData(panel: panel, testLengths: testLengths, report: report, rowsRead: stream.rowsRead)
+        return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead)
     }
 
     private static func readRows(_ stream: RecordStream) throws -> [(id: String, values: [Double])] {
