@@ -40,10 +40,10 @@ enum Broadcast {
         return result
     }
 
-    /// Sums a gradient of the broadcast shape back to `input`'s shape.
-    static func reduce(_ g: [Float], from out: [Int], to input: [Int]) -> [Float] {
-        if out == input { return g }
-        let map = indices(of: input, in: out)
+    /// Sums a gradient of the broadcast shape back to `input`'s shape, given the index map
+    /// the forward pass already computed (nil: the shapes were equal).
+    static func reduce(_ g: [Float], map: [Int]?, to input: [Int]) -> [Float] {
+        guard let map else { return g }
         var result = [Float](repeating: 0, count: input.reduce(1, *))
         for k in 0..<g.count { result[map[k]] += g[k] }
         return result

@@ -20,12 +20,12 @@ extension Tensor {
             if a.requiresGrad {
                 var ga = [Float](repeating: 0, count: n)
                 for k in 0..<n { ga[k] = g[k] * da(a.data[ia?[k] ?? k], b.data[ib?[k] ?? k]) }
-                a.accumulate(Broadcast.reduce(ga, from: shape, to: a.shape))
+                a.accumulate(Broadcast.reduce(ga, map: ia, to: a.shape))
             }
             if b.requiresGrad {
                 var gb = [Float](repeating: 0, count: n)
                 for k in 0..<n { gb[k] = g[k] * db(a.data[ia?[k] ?? k], b.data[ib?[k] ?? k]) }
-                b.accumulate(Broadcast.reduce(gb, from: shape, to: b.shape))
+                b.accumulate(Broadcast.reduce(gb, map: ib, to: b.shape))
             }
         }
     }
