@@ -5,15 +5,15 @@ import HorizonCore
 final class RecordStream {
     let reader: CSVReader
     let header: [String]
-    private var sample: [CSVRecord]
-    private var sampleIndex = 0
+    /// The sampled records, last first, so each is popped in file order.
+    private var pending: [CSVRecord]
     private(set) var rowsRead = 0
     private let progress: ProgressBar?
 
     init(reader: CSVReader, header: [String], sample: [CSVRecord], showProgress: Bool) {
         self.reader = reader
         self.header = header
-        self.sample = sample
+        self.pending = sample.reversed()
         self.progress = showProgress ? ProgressBar("loading \(reader.path)", total: 1000) : nil
     }
 
@@ -22,10 +22,8 @@ final class RecordStream {
     /// The next record, checked to have no more fields than the header
     /// (fewer is allowed only when `allowShort`: the competition layout pads with nothing).
     func next(into record: inout CSVRecord, allowShort: Bool = false) throws -> Bool {
-        if sampleIndex < sample.count {
-            record = sample[sampleIndex]
-            sampleIndex += 1
-            if sampleIndex == sample.count { sample = [] ; sampleIndex = Int.max }
+        if let sampled = pending.popLast() {
+            record = sampled
         } else {
             guard try reader.next(into: &record) else {
                 progress?.finish()

@@ -33,7 +33,9 @@ extension Interpreter {
         var values: [String: String] = [:]
         for o in options {
             do { try spec.validate(key: o.key.value, value: o.value.value) } catch let e as HorizonError {
-                throw e.located(at: o.key.value.isEmpty ? o.value.location : (spec.options.contains { $0.key == o.key.value } ? o.value.location : o.key.location))
+                // An unknown key is the key's fault; a bad value, the value's.
+                let known = spec.options.contains { $0.key == o.key.value }
+                throw e.located(at: known ? o.value.location : o.key.location)
             }
             values[o.key.value] = o.value.value
         }
@@ -109,12 +111,22 @@ extension Interpreter {
         output.emit(.table(Evaluator.table(scores, steps: holdout.steps)))
     }
 
+    /// Forecasts of model `i` past the end of the data, computed once per horizon and levels.
+    private func futureForecast(_ i: Int, data: LoadedData) throws -> PanelForecast {
+        if let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
+           cached.items.first?.levels == session.levels {
+            return cached
+        }
+        let forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
+        session.models[i].futureForecast = forecast
+        return forecast
+    }
+
     func forecast(_ name: Located<String>?) throws {
         let data = try requireData(name?.location)
         let i = try trainedModel(name)
         let model = session.models[i]
-        let forecast = try model.predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
-        session.models[i].futureForecast = forecast
+        let forecast = try futureForecast(i, data: data)
         let panel = data.panel
         let shown = forecast.items.prefix(3)
         for item in shown {
@@ -134,14 +146,7 @@ extension Interpreter {
     func exportForecasts(_ name: Located<String>?, to path: Located<String>) throws {
         let data = try requireData(path.location)
         let i = try trainedModel(name, at: path.location)
-        let forecast: PanelForecast
-        if let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
-           cached.items.first?.levels == session.levels {
-            forecast = cached
-        } else {
-            forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
-            session.models[i].futureForecast = forecast
-        }
+        let forecast = try futureForecast(i, data: data)
         let levels = forecast.items.first?.levels ?? session.levels
         var csv = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"
         for item in forecast.items {

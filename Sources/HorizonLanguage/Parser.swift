@@ -59,14 +59,18 @@ public struct Parser {
                 i += 1
             }
         }
-        let text = tokens.map { token -> String in
+        // The canonical text of the line (for `history`): tokens joined by single spaces,
+        // with options written key=value.
+        var text = ""
+        for (k, token) in tokens.enumerated() {
+            if k > 0, token.kind != .equals, tokens[k - 1].kind != .equals { text += " " }
             switch token.kind {
-            case .word(let s): return s
-            case .string(let s): return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            case .equals: return "="
-            default: return ""
+            case .word(let s): text += s
+            case .string(let s): text += "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case .equals: text += "="
+            case .newline, .end: break
             }
-        }.joined(separator: " ").replacingOccurrences(of: " = ", with: "=")
+        }
         let command = try self.command(args, start: tokens[0].location)
         return Statement(command: command, location: tokens[0].location, text: text)
     }
