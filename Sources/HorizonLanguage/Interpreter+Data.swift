@@ -43,6 +43,7 @@ extension Interpreter {
         session.data = data
         session.dataPath = path.value
         session.models = []
+        session.naive2Reference = nil
         let lengths = data.panel.series.map(\.count)
         var lines = ["loaded \(path.value): \(data.panel.count) series, \(lengths.min() ?? 0)–\(lengths.max() ?? 0) points each, \(data.rowsRead) rows in \(NumberFormat.duration(seconds))"]
         lines += data.report.map { "  " + $0 }

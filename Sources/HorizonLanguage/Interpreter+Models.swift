@@ -92,21 +92,13 @@ extension Interpreter {
         guard !indices.isEmpty else { throw HorizonError("no model trained yet: try 'train snaive' first") }
         let (holdout, counts, _) = try currentHoldout()
         guard holdout.steps > 0 else { throw HorizonError("the holdout is empty: set one with 'holdout N'") }
-        // Naive2 is the OWA reference: use a trained one, or compute it on the spot.
-        let naive2Forecast: PanelForecast
-        if let k = session.models.firstIndex(where: { $0.spec.name == "naive2" && $0.holdoutCounts == counts }) {
-            naive2Forecast = try holdoutForecast(k, holdout: holdout, counts: counts)
-        } else {
-            naive2Forecast = try LocalPredictor(name: "naive2", method: Naive2())
-                .predict(holdout.train, horizon: holdout.steps, levels: Evaluator.requiredLevels(session.levels))
-        }
-        let reference = Evaluator.score(naive2Forecast, on: holdout, levels: session.levels)
+        let reference = try naive2Reference(holdout: holdout, counts: counts)
         var scores: [ModelScores] = []
         for i in indices {
             var forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
             forecast.model = session.models[i].name
             scores.append(Evaluator.score(forecast, on: holdout, levels: session.levels,
-                                          naive2: (reference.smape, reference.mase)))
+                                          naive2: reference))
         }
         output.emit(.table(Evaluator.table(scores, steps: holdout.steps)))
     }
@@ -120,6 +112,19 @@ extension Interpreter {
         let forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
         session.models[i].futureForecast = forecast
         return forecast
+    }
+
+    /// Naive2's sMAPE and MASE on this split (the OWA reference), computed once per split.
+    private func naive2Reference(holdout: Holdout, counts: [Int]) throws -> (smape: Double, mase: Double) {
+        let season = holdout.train.season
+        if let r = session.naive2Reference, r.counts == counts, r.steps == holdout.steps, r.season == season {
+            return (r.smape, r.mase)
+        }
+        let forecast = try LocalPredictor(name: "naive2", method: Naive2())
+            .predict(holdout.train, horizon: holdout.steps, levels: [0.5])
+        let scores = Evaluator.score(forecast, on: holdout, levels: [0.5])
+        session.naive2Reference = (counts, holdout.steps, season, scores.smape, scores.mase)
+        return (scores.smape, scores.mase)
     }
 
     func forecast(_ name: Located<String>?) throws {

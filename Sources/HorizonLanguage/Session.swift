@@ -34,6 +34,8 @@ public final class Session {
     public var plotStyle: String?
     /// The series last reported as left out of training, so the notice is not repeated.
     var reportedExclusions: [String] = []
+    /// Naive2's (sMAPE, MASE) on a holdout split, the OWA reference, kept until the split changes.
+    var naive2Reference: (counts: [Int], steps: Int, season: Int, smape: Double, mase: Double)?
 
     public init() {}
 
