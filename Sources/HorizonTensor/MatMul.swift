@@ -28,7 +28,7 @@ extension Tensor {
     /// C (m×n) = op(A) · op(B), row-major, op(X) of size m×k and k×n.
     static func gemm(_ a: [Float], transposeA: Bool, _ b: [Float], transposeB: Bool, into c: inout [Float], m: Int, n: Int, k: Int) {
         guard m > 0, n > 0, k > 0 else { return }
-        BLAS.configure()
+        _ = BLAS.singleThreaded
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), 0, &c, Int32(n))
     }
@@ -37,10 +37,6 @@ extension Tensor {
 /// OpenBLAS runs on one thread: measured faster here than two on a shared machine, and it
 /// keeps results bit-identical from run to run. Parallelism belongs at a coarser grain.
 enum BLAS {
-    nonisolated(unsafe) private static var configured = false
-    static func configure() {
-        if configured { return }
-        openblas_set_num_threads(1)
-        configured = true
-    }
+    /// Set once, thread-safely (a static's initialiser runs exactly once).
+    static let singleThreaded: Void = openblas_set_num_threads(1)
 }

@@ -78,14 +78,15 @@ public final class Tensor {
 }
 
 /// Whether ops record the graph.
+///
+/// Task-local (and so per thread outside tasks): inference on one thread must not switch
+/// recording off for a training step on another. A process-wide flag did exactly that when
+/// tests ran in parallel.
 public enum Autograd {
-    nonisolated(unsafe) public private(set) static var isEnabled = true
+    @TaskLocal public static var isEnabled = true
 
     /// Runs `body` with graph recording off (inference).
     public static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = isEnabled
-        isEnabled = false
-        defer { isEnabled = previous }
-        return try body()
+        try $isEnabled.withValue(false, operation: body)
     }
 }

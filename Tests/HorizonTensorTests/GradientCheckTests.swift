@@ -1,3 +1,4 @@
+import Foundation
 import HorizonCore
 import Testing
 @testable import HorizonTensor
@@ -93,6 +94,23 @@ struct GradientCheck {
     @Test func matmulValuesByHand() {
         let a = Tensor(shape: [2, 2], data: [1, 2, 3, 4]), b = Tensor(shape: [2, 1], data: [5, 6])
         #expect(a.matmul(b).data == [17, 39])
+    }
+
+    /// Inference on one thread must not stop another thread from recording its graph.
+    @Test func noGradModeIsPerThread() {
+        let started = DispatchSemaphore(value: 0), finish = DispatchSemaphore(value: 0)
+        let other = Thread {
+            Autograd.withoutGradients {
+                started.signal()
+                finish.wait()
+            }
+        }
+        other.start()
+        started.wait()
+        let x = Tensor(shape: [2], data: [1, 2], requiresGrad: true)
+        (x * x).sum().backward()
+        finish.signal()
+        #expect(x.grad == [2, 4])
     }
 
     @Test func gradientsAccumulateAndNoGradRecordsNothing() {
