@@ -46,6 +46,7 @@ let package = Package(
         ),
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
 
+        .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),

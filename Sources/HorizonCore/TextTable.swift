@@ -5,7 +5,8 @@ public struct TextTable: Equatable, Sendable {
 
     public var title: String?
     public var headers: [String]
-    public var alignments: [Alignment]
+    /// Per column; nil aligns each column by its content (numbers right, text left).
+    public var alignments: [Alignment]?
     public var rows: [[String]]
     /// Lines printed under the table (definitions, caveats).
     public var notes: [String] = []
@@ -13,7 +14,7 @@ public struct TextTable: Equatable, Sendable {
     public init(title: String? = nil, headers: [String], alignments: [Alignment]? = nil, rows: [[String]] = []) {
         self.title = title
         self.headers = headers
-        self.alignments = alignments ?? headers.indices.map { $0 == 0 ? .left : .right }
+        self.alignments = alignments
         self.rows = rows
     }
 
@@ -22,10 +23,31 @@ public struct TextTable: Equatable, Sendable {
         rows.append(row)
     }
 
+    /// The alignment of each column: as given, else right for columns whose cells are all
+    /// numbers (or a dash for "none"), so digits line up, and left for text.
+    public var resolvedAlignments: [Alignment] {
+        if let alignments { return alignments }
+        return headers.indices.map { i in
+            let cells = rows.map { $0[i] }.filter { !$0.isEmpty && $0 != "–" }
+            let numeric = !cells.isEmpty && cells.allSatisfy { Self.looksNumeric($0) }
+            return numeric ? .right : .left
+        }
+    }
+
+    /// A number as the tables print them: a decimal with an optional unit ("0.42 s", "12%",
+    /// "1.8×"), a clock duration ("1:23"), or a missing or infinite value.
+    static func looksNumeric(_ cell: String) -> Bool {
+        var body = Substring(cell)
+        for suffix in [" s", "%", "×"] where body.hasSuffix(suffix) { body = body.dropLast(suffix.count); break }
+        if ["NA", "inf", "-inf"].contains(body) || Double(body) != nil { return true }
+        return body.contains(":") && body.allSatisfy { $0.isNumber || $0 == ":" }
+    }
+
     /// Plain aligned text: header, a rule, the rows, then the notes.
     public func rendered() -> String {
         var widths = headers.map { $0.count }
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let alignments = resolvedAlignments
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)

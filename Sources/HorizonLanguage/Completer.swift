@@ -89,7 +89,7 @@ public struct Completer {
             .map { name in
                 var isDirectory: ObjCBool = false
                 let full = (directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name))
-                FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
                 return shownDirectory + name + (isDirectory.boolValue ? "/" : "")
             }
     }
