@@ -8,10 +8,13 @@ public struct Holdout: Sendable {
     public var train: Panel
     /// `actuals[i]`: the held-out values of series i (NaN where missing), at most `steps` of them.
     public var actuals: [[Double]]
+    /// The covariates recorded over the held-out steps (known in advance: price, promo, events).
+    public var future: FutureCovariates
 
-    public init(train: Panel, actuals: [[Double]]) {
+    public init(train: Panel, actuals: [[Double]], future: FutureCovariates? = nil) {
         self.train = train
         self.actuals = actuals
+        self.future = future ?? .carriedForward(train, horizon: actuals.map(\.count).max() ?? 0)
     }
 
     /// Splits `panel` by removing `counts[i]` final points of series i, and keeping the
@@ -19,6 +22,7 @@ public struct Holdout: Sendable {
     public init(splitting panel: Panel, counts: [Int], steps: Int) {
         train = panel.droppingLast(counts)
         actuals = zip(panel.series, counts).map { s, c in Array(s.values.suffix(c).prefix(steps)) }
+        future = .recorded(in: panel, after: train, horizon: actuals.map(\.count).max() ?? 0)
     }
 
     /// The number of held-out steps scored (the longest actuals).

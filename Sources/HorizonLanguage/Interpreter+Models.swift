@@ -81,7 +81,7 @@ extension Interpreter {
         let levels = Evaluator.requiredLevels(session.levels)
         if let cached = model.holdoutForecast, cached.horizon == holdout.steps,
            cached.items.first?.levels == levels { return cached }
-        let forecast = try model.predictor.predict(holdout.train, horizon: holdout.steps, levels: levels)
+        let forecast = try model.predictor.predict(holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
         session.models[i].holdoutForecast = forecast
         return forecast
     }

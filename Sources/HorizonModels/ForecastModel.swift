@@ -32,8 +32,16 @@ public protocol Estimator: Sendable {
 
 public protocol Predictor: Sendable {
     /// Forecasts `horizon` steps past the end of every series in `history`, at `levels`
-    /// (sorted, in (0, 1)); the point forecast is the model's own.
-    func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast
+    /// (sorted, in (0, 1)); the point forecast is the model's own. `future` holds the
+    /// covariates known in advance over those steps (models without covariates ignore it).
+    func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast
+}
+
+extension Predictor {
+    /// Forecasts with every covariate's last value carried forward over the horizon.
+    public func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        try predict(history, future: .carriedForward(history, horizon: horizon), horizon: horizon, levels: levels)
+    }
 }
 
 /// One option a model accepts on the `train` line.

@@ -47,7 +47,7 @@ public struct LocalPredictor<Method: PointMethod>: Predictor {
         self.method = method
     }
 
-    public func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
+    public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
         let season = history.season
         // Series are independent, so they are spread over the cores.
         let perSeries = try parallelMap(history.series.count) { i -> (y: [Double], point: [Double], errors: [[Double]]) in
