@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
         .target(name: "HorizonCore"),
-        .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CBLAS"], swiftSettings: fastMath),
+        .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CBLAS", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),

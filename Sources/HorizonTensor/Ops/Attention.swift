@@ -1,0 +1,97 @@
+/// Which key positions each query may attend to.
+public enum AttentionMask: Sendable {
+    case none
+    /// Query i (of Tq) sees keys j ≤ i + (Tk − Tq): the queries are the last Tq positions of
+    /// the keys' sequence, so self-attention (Tq = Tk) sees j ≤ i.
+    case causal
+    /// An explicit (Tq × Tk) pattern shared by the batch, true where attending is allowed.
+    case allowed([Bool])
+    /// A pattern per batch element, (B × Tq × Tk).
+    case allowedPerBatch([Bool])
+}
+
+extension Tensor {
+    /// Multi-head scaled dot-product attention over already projected queries (B, Tq, D),
+    /// keys (B, Tk, D) and values (B, Tk, D), with D split into `heads` heads:
+    /// softmax(Q_h K_hᵀ / √(D/heads), masked) · V_h per head, concatenated back to (B, Tq, D).
+    ///
+    /// Why fused: each head is read in place through sgemm's leading dimensions (no
+    /// transposes into head-major copies), the score matrix never becomes a graph node, and the
+    /// backward pass is four sgemm calls per head plus the softmax row rule. Query rows with
+    /// every key masked produce zeros.
+    public static func attention(query q: Tensor, key k: Tensor, value v: Tensor, heads: Int, mask: AttentionMask = .none) -> Tensor {
+        precondition(q.rank == 3 && k.rank == 3 && v.rank == 3 && k.shape == v.shape && q.shape[0] == k.shape[0] && q.shape[2] == k.shape[2],
+                     "attention needs query (B, Tq, D) and key/value (B, Tk, D), got \(q.shape), \(k.shape), \(v.shape)")
+        let batch = q.shape[0], tq = q.shape[1], tk = k.shape[1], width = q.shape[2]
+        precondition(heads >= 1 && width % heads == 0, "model width \(width) does not split into \(heads) heads")
+        let dh = width / heads
+        let scale = 1 / Float(dh).squareRoot()
+        switch mask {
+        case .allowed(let m): precondition(m.count == tq * tk, "attention mask has \(m.count) entries, expected \(tq)×\(tk)")
+        case .allowedPerBatch(let m): precondition(m.count == batch * tq * tk, "attention mask has \(m.count) entries, expected \(batch)×\(tq)×\(tk)")
+        case .none, .causal: break
+        }
+        // The mask as a causal prefix length or a pointer into a pattern, per query row.
+        let pattern: [Bool]
+        switch mask {
+        case .allowed(let m), .allowedPerBatch(let m): pattern = m
+        case .none, .causal: pattern = []
+        }
+        func maskedSoftmax(_ p: UnsafeMutablePointer<Float>, batch b: Int, row i: Int) {
+            switch mask {
+            case .none: softmaxRow(p, p, tk)
+            case .causal: softmaxRow(p, p, tk, prefix: i + (tk - tq) + 1)
+            case .allowed:
+                pattern.withUnsafeBufferPointer { softmaxRow(p, p, tk, allowed: $0.baseAddress! + i * tk) }
+            case .allowedPerBatch:
+                pattern.withUnsafeBufferPointer { softmaxRow(p, p, tk, allowed: $0.baseAddress! + (b * tq + i) * tk) }
+            }
+        }
+        let probabilities = Storage(uninitialized: batch * heads * tq * tk)
+        let out = Storage(uninitialized: batch * tq * width)
+        for b in 0..<batch {
+            for h in 0..<heads {
+                let qh = q.pointer + b * tq * width + h * dh, kh = k.pointer + b * tk * width + h * dh
+                let vh = v.pointer + b * tk * width + h * dh
+                let p = probabilities.pointer + (b * heads + h) * tq * tk
+                BLAS.gemm(transposeB: true, m: tq, n: tk, k: dh, alpha: scale, a: qh, lda: width, b: kh, ldb: width, beta: 0, c: p, ldc: tk)
+                for i in 0..<tq { maskedSoftmax(p + i * tk, batch: b, row: i) }
+                BLAS.gemm(m: tq, n: dh, k: tk, a: p, lda: tk, b: vh, ldb: width, beta: 0, c: out.pointer + b * tq * width + h * dh, ldc: width)
+            }
+        }
+        return Tensor(shape: [batch, tq, width], storage: out, inputs: [q, k, v]) { node in
+            let g = node.gradStorage!.pointer
+            let dp = Storage(uninitialized: tq * tk)
+            let gq = q.requiresGrad ? q.gradPointer() : nil, gk = k.requiresGrad ? k.gradPointer() : nil
+            let gv = v.requiresGrad ? v.gradPointer() : nil
+            for b in 0..<batch {
+                for h in 0..<heads {
+                    let offset = h * dh
+                    let qh = q.pointer + b * tq * width + offset, kh = k.pointer + b * tk * width + offset
+                    let vh = v.pointer + b * tk * width + offset, gh = g + b * tq * width + offset
+                    let p = probabilities.pointer + (b * heads + h) * tq * tk
+                    if let gv {
+                        BLAS.gemm(transposeA: true, m: tk, n: dh, k: tq, a: p, lda: tk, b: gh, ldb: width, beta: 1,
+                                  c: gv + b * tk * width + offset, ldc: width)
+                    }
+                    guard gq != nil || gk != nil else { continue }
+                    // dP = dO·Vᵀ, then the softmax rule row by row gives dS (scaled back by 1/√dh).
+                    BLAS.gemm(transposeB: true, m: tq, n: tk, k: dh, a: gh, lda: width, b: vh, ldb: width, beta: 0, c: dp.pointer, ldc: tk)
+                    for i in 0..<tq {
+                        let pr = p + i * tk, dr = dp.pointer + i * tk
+                        var dot: Float = 0
+                        for j in 0..<tk { dot += dr[j] * pr[j] }
+                        for j in 0..<tk { dr[j] = scale * pr[j] * (dr[j] - dot) }
+                    }
+                    if let gq {
+                        BLAS.gemm(m: tq, n: dh, k: tk, a: dp.pointer, lda: tk, b: kh, ldb: width, beta: 1, c: gq + b * tq * width + offset, ldc: width)
+                    }
+                    if let gk {
+                        BLAS.gemm(transposeA: true, m: tk, n: dh, k: tq, a: dp.pointer, lda: tk, b: qh, ldb: width, beta: 1,
+                                  c: gk + b * tk * width + offset, ldc: width)
+                    }
+                }
+            }
+        }
+    }
+}

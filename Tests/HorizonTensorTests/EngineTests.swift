@@ -1,0 +1,148 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonTensor
+
+@Suite struct EngineTests {
+    @Test func broadcastPlansPickTheFastPathsAndMapTheRest() {
+        func kind(_ input: [Int], _ output: [Int]) -> String {
+            switch BroadcastPlan(input: input, output: output) {
+            case .same: return "same"
+            case .scalar: return "scalar"
+            case .tile(let p): return "tile \(p)"
+            case .repeatEach(let r): return "repeat \(r)"
+            case .general: return "general"
+            }
+        }
+        #expect(kind([2, 3], [2, 3]) == "same")
+        #expect(kind([1], [2, 3]) == "scalar")
+        #expect(kind([3], [2, 3]) == "tile 3")
+        #expect(kind([1, 3, 4], [2, 3, 4]) == "tile 12")
+        #expect(kind([2, 1], [2, 3]) == "repeat 3")
+        #expect(kind([2, 3, 1], [2, 3, 4]) == "repeat 4")
+        #expect(kind([3, 1], [2, 3, 4]) == "general")
+        if case .general(let map) = BroadcastPlan(input: [2, 1, 3], output: [2, 2, 3]) {
+            #expect(map == [0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5])
+        } else {
+            Issue.record("expected a general plan")
+        }
+    }
+
+    @Test func broadcastShapesAlignOnTheRight() {
+        #expect(BroadcastPlan.shape([2, 3], [3]) == [2, 3])
+        #expect(BroadcastPlan.shape([2, 1, 4], [3, 1]) == [2, 3, 4])
+    }
+
+    @Test func valuesOfCompositeOpsByHand() {
+        let a = Tensor(shape: [2, 2], data: [1, 2, 3, 4])
+        let b = Tensor(shape: [2, 2], data: [5, 6, 7, 8])
+        #expect(a.matmul(b).scalars == [19, 22, 43, 50])
+        #expect(a.linear(b, Tensor(shape: [2], data: [1, -1])).scalars == [20, 21, 44, 49])
+        #expect(a.transposed().scalars == [1, 3, 2, 4])
+        #expect(a.sum(axis: 0).scalars == [4, 6])
+        #expect(a.softmax().scalars.map { ($0 * 1e4).rounded() / 1e4 } == [0.2689, 0.7311, 0.2689, 0.7311])
+        let x = Tensor(shape: [1, 4, 1], data: [1, 2, 3, 4])
+        let w = Tensor(shape: [2, 1, 1], data: [10, 1])  // y[t] = 10·x[t−2] + x[t]
+        #expect(x.causalConv1D(weight: w, bias: nil, dilation: 2).scalars == [1, 2, 13, 24])
+        let causal = Tensor.attention(query: Tensor(shape: [1, 2, 2], data: [1, 0, 0, 1]), key: Tensor(shape: [1, 2, 2], data: [1, 0, 0, 1]),
+                                      value: Tensor(shape: [1, 2, 2], data: [3, 4, 5, 6]), heads: 1, mask: .causal)
+        #expect(Array(causal.scalars.prefix(2)) == [3, 4])  // the first query sees only the first value
+    }
+
+    @Test func inferenceBuildsNoGraph() {
+        let w = Tensor(shape: [3, 2], data: [1, 2, 3, 4, 5, 6], requiresGrad: true)
+        let x = Tensor(shape: [1, 3], data: [1, 1, 1])
+        let tracked = x.matmul(w).relu()
+        #expect(tracked.requiresGrad && !tracked.inputs.isEmpty)
+        let untracked = Autograd.withoutGradients { x.matmul(w).relu() }
+        #expect(!untracked.requiresGrad && untracked.inputs.isEmpty && untracked.backwardStep == nil)
+    }
+
+    @Test func gradientsAccumulateAcrossBackwardCallsUntilCleared() {
+        let w = Tensor(shape: [2], data: [1, 2], requiresGrad: true)
+        (w * w).sum().backward()
+        (w * w).sum().backward()
+        #expect(w.gradient == [4, 8])
+        w.zeroGrad()
+        #expect(w.gradient == nil)
+    }
+
+    @Test func buffersAreRecycledBetweenSteps() {
+        var first: UnsafeMutablePointer<Float>?
+        do {
+            let t = Tensor(zeros: [1234, 7])
+            first = t.pointer
+        }
+        let again = Tensor(zeros: [1234, 7])
+        #expect(again.pointer == first)
+    }
+
+    @Test func optimizersByHand() {
+        // SGD with momentum 0.5 on L = Σ w²: g = 2w.
+        let w = Tensor(shape: [1], data: [1], requiresGrad: true)
+        var sgd = SGD([w], learningRate: 0.1, momentum: 0.5)
+        (w * w).sum().backward(); sgd.step(); w.zeroGrad()   // v = 2, w = 0.8
+        (w * w).sum().backward(); sgd.step(); w.zeroGrad()   // v = 0.5·2 + 1.6 = 2.6, w = 0.54
+        #expect(abs(w.scalar - 0.54) < 1e-6)
+
+        // Adam's first step moves every weight by ≈ lr·sign(g); AdamW also shrinks by lr·λ·w.
+        let a = Tensor(shape: [2], data: [1, -2], requiresGrad: true)
+        var adam = Adam([a], learningRate: 0.1, decoupledWeightDecay: 0.5)
+        (a * a).sum().backward(); adam.step()
+        #expect(abs(a.scalars[0] - (1 - 0.1 - 0.05 * 1)) < 1e-5)
+        #expect(abs(a.scalars[1] - (-2 + 0.1 + 0.05 * 2)) < 1e-5)
+    }
+
+    @Test func clippingAndSchedules() {
+        let p = Tensor(shape: [2], data: [0, 0], requiresGrad: true)
+        (p * Tensor(shape: [2], data: [3, 4])).sum().backward()   // gradient (3, 4), norm 5
+        #expect(clipGradientNorm([p], maxNorm: 1) == 5)
+        #expect(p.gradient!.map { ($0 * 1e5).rounded() / 1e5 } == [0.6, 0.8])
+        #expect(LearningRateSchedule.constant.rate(base: 0.1, step: 99) == 0.1)
+        #expect(abs(LearningRateSchedule.cosine(steps: 100, floor: 0).rate(base: 1, step: 50) - 0.5) < 1e-6)
+        #expect(LearningRateSchedule.cosine(steps: 100, floor: 0.1).rate(base: 1, step: 100) == 0.1)
+        #expect(LearningRateSchedule.step(every: 10, factor: 0.5).rate(base: 1, step: 25) == 0.25)
+    }
+
+    @Test func initialisationFollowsItsStatedVariance() {
+        var rng = SeededGenerator(seed: 3)
+        let he = Initialization.he.values(shape: [200, 300], generator: &rng)
+        let variance = he.reduce(0) { $0 + Double($1 * $1) } / Double(he.count)
+        #expect(abs(variance - 2.0 / 200) < 0.02 * 2.0 / 200)
+        let glorot = Initialization.glorot.values(shape: [200, 300], generator: &rng)
+        #expect(glorot.allSatisfy { abs($0) <= Float((6.0 / 500).squareRoot()) })
+        var again = SeededGenerator(seed: 3)
+        #expect(Initialization.he.values(shape: [200, 300], generator: &again) == he)
+    }
+
+    @Test func parameterFilesRoundTripAndRefuseDamage() throws {
+        var rng = SeededGenerator(seed: 1)
+        let store = ParameterStore()
+        _ = Linear(store, "dense", input: 3, output: 2, generator: &rng)
+        _ = LSTMLayer(store, "encoder", input: 2, hidden: 4, generator: &rng)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("params-\(UInt32.random(in: 0...UInt32.max)).hzm").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ParameterFile.save(store, metadata: ["model": "test", "hidden": "4"], to: path)
+
+        var other = SeededGenerator(seed: 2)
+        let fresh = ParameterStore()
+        _ = Linear(fresh, "dense", input: 3, output: 2, generator: &other)
+        _ = LSTMLayer(fresh, "encoder", input: 2, hidden: 4, generator: &other)
+        #expect(fresh.snapshot() != store.snapshot())
+        let metadata = try ParameterFile.load(path, into: fresh)
+        #expect(metadata == ["model": "test", "hidden": "4"])
+        #expect(fresh.snapshot() == store.snapshot())
+
+        var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+        bytes[bytes.count / 2] ^= 0x10
+        #expect(throws: ParameterFileError.corrupt("checksum mismatch (the file was truncated or altered)")) { try ParameterFile.decode(bytes) }
+        #expect(throws: ParameterFileError.self) { try ParameterFile.decode(Array(bytes.prefix(40))) }
+
+        let wider = ParameterStore()
+        _ = Linear(wider, "dense", input: 3, output: 5, generator: &other)
+        _ = LSTMLayer(wider, "encoder", input: 2, hidden: 4, generator: &other)
+        #expect(throws: ParameterFileError.mismatch("parameter 'dense.weight' has shape [3, 2], the model expects [3, 5]")) {
+            try ParameterFile.load(path, into: wider)
+        }
+    }
+}
