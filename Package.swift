@@ -45,6 +45,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
+        .executableTarget(name: "horizon-bench", dependencies: ["HorizonCore", "HorizonTensor"], swiftSettings: fastMath),
 
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),

@@ -1,0 +1,23 @@
+// horizon-bench: performance tables, run in release mode (`swift run -c release horizon-bench NAME`).
+// Performance goals live here, not in timed unit tests: timings depend on the machine and its
+// load, so each benchmark prints a table to read (and ratios to quote), and asserts nothing.
+import Foundation
+
+/// Every benchmark by name, with a one-line description for the usage text.
+let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    ("engine", "tensor engine: matmul GFLOP/s vs raw sgemm; LSTM, causal-conv and attention steps", EngineBenchmark.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    var usage = "usage: horizon-bench NAME [options]\n"
+    for b in benchmarks { usage += "  \(b.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(b.summary)\n" }
+    FileHandle.standardError.write(usage.data(using: .utf8)!)
+    exit(2)
+}
+do {
+    try benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write("horizon-bench \(name): \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
