@@ -25,8 +25,30 @@ public struct Holdout: Sendable {
         future = .recorded(in: panel, after: train, horizon: actuals.map(\.count).max() ?? 0)
     }
 
+    /// Splits `panel` like `init(splitting:counts:steps:)`, leaving out the series with
+    /// nothing observed before their cut (they have nothing to train on). `holdout` is nil
+    /// when no series is left; `kept` are the indices into `panel` of the series kept.
+    public static func trainable(_ panel: Panel, counts: [Int], steps: Int) -> (holdout: Holdout?, kept: [Int], excluded: [String]) {
+        var kept: [Int] = [], excluded: [String] = []
+        for (i, (s, c)) in zip(panel.series, counts).enumerated() {
+            if s.values.prefix(max(0, s.count - c)).contains(where: { !$0.isNaN }) { kept.append(i) } else { excluded.append(s.id) }
+        }
+        guard !kept.isEmpty else { return (nil, [], excluded) }
+        let holdout = Holdout(splitting: panel.replacingSeries(kept.map { panel.series[$0] }), counts: kept.map { counts[$0] }, steps: steps)
+        return (holdout, kept, excluded)
+    }
+
     /// The number of held-out steps scored (the longest actuals).
     public var steps: Int { actuals.map(\.count).max() ?? 0 }
+}
+
+/// Coverage of one central interval: the share of actuals inside [q_lower, q_upper].
+public struct IntervalScore: Sendable, Equatable {
+    public var lower: Double
+    public var upper: Double
+    public var coverage: Double
+    /// The nominal coverage, upper − lower.
+    public var nominal: Double { upper - lower }
 }
 
 /// One model's scores on a holdout.
@@ -35,8 +57,12 @@ public struct ModelScores: Sendable {
     public var levels: [Double]
     public var wql: [Double]
     public var coverage: [Double]
-    /// Coverage of the central interval between the outermost levels (nil with one level).
-    public var intervalCoverage: Double?
+    /// Coverage of each central interval (τ, 1 − τ) whose two levels were both asked for,
+    /// the widest first.
+    public var intervals: [IntervalScore]
+    /// Weighted CRPS: Σ CRPS / Σ|y| over all series and steps (see `Metrics.crps`), the
+    /// dense-grid counterpart of mean wQL.
+    public var crps: Double
     public var mase: Double
     public var smape: Double
     public var msis: Double
@@ -48,10 +74,29 @@ public struct ModelScores: Sendable {
     public var meanWQL: Double { wql.isEmpty ? .nan : wql.reduce(0, +) / Double(wql.count) }
 }
 
+/// A row of a score table: its labels (model; or group and model; or window) and scores.
+public struct ScoreRow: Sendable {
+    public var labels: [String]
+    public var scores: ModelScores
+
+    public init(labels: [String], scores: ModelScores) {
+        self.labels = labels
+        self.scores = scores
+    }
+}
+
 public enum Evaluator {
     /// The levels a forecast must provide to be scored: the user's plus the 95% interval for MSIS.
     public static func requiredLevels(_ levels: [Double]) -> [Double] {
         Array(Set(levels + [0.025, 0.975])).sorted()
+    }
+
+    /// The central intervals among `levels`: pairs (τ, 1 − τ) with τ < ½, widest first.
+    public static func centralIntervals(_ levels: [Double]) -> [(lower: Int, upper: Int)] {
+        levels.indices.compactMap { l in
+            guard levels[l] < 0.5, let u = levels.firstIndex(where: { abs($0 - (1 - levels[l])) < 1e-9 }) else { return nil }
+            return (l, u)
+        }
     }
 
     /// Scores a forecast against the holdout. `naive2` gives the Naive2 (sMAPE, MASE) for OWA.
@@ -62,6 +107,7 @@ public enum Evaluator {
         // Actuals and forecasts over the scored steps; the metrics themselves live in `Metrics`.
         var actuals: [[Double]] = [], byLevel = [[[Double]]](repeating: [], count: levels.count)
         var mase: [Double] = [], smape: [Double] = [], msis: [Double] = []
+        var crpsSum = 0.0, absActual = 0.0
         let season = holdout.train.season
         for i in 0..<n {
             let item = forecast.items[i]
@@ -71,6 +117,10 @@ public enum Evaluator {
             actuals.append(y)
             for (l, level) in levels.enumerated() { byLevel[l].append(Array(item.quantile(level).prefix(steps))) }
             guard y.contains(where: { !$0.isNaN }) else { continue }
+            for (h, a) in y.enumerated() where !a.isNaN {
+                crpsSum += Metrics.crps(a) { item.quantile($0, step: h) }
+                absActual += abs(a)
+            }
             let point = Array(item.point.prefix(steps))
             let scale = Metrics.seasonalScale(holdout.train.series[i].values, season: season)
             mase.append(Metrics.mase(actual: y, forecast: point, scale: scale))
@@ -85,36 +135,55 @@ public enum Evaluator {
             model: forecast.model, levels: levels,
             wql: levels.indices.map { Metrics.weightedQuantileLoss(actuals: actuals, quantiles: byLevel[$0], level: levels[$0]) },
             coverage: byLevel.map { Metrics.coverage(actuals: actuals, quantiles: $0) },
-            intervalCoverage: levels.count >= 2
-                ? Metrics.intervalCoverage(actuals: actuals, lower: byLevel[0], upper: byLevel[levels.count - 1]) : nil,
+            intervals: centralIntervals(levels).map {
+                IntervalScore(lower: levels[$0.lower], upper: levels[$0.upper],
+                              coverage: Metrics.intervalCoverage(actuals: actuals, lower: byLevel[$0.lower], upper: byLevel[$0.upper]))
+            },
+            crps: absActual > 0 ? crpsSum / absActual : crpsSum,
             mase: maseMean.mean, smape: smapeMean, msis: Metrics.meanOfFinite(msis).mean, owa: owa,
             maseSeries: maseMean.count, series: smape.count)
     }
 
-    /// The comparison table: wQL per level and mean, coverage per level and of the central
-    /// interval, MASE, sMAPE, MSIS and (when Naive2 was scored) OWA.
-    public static func table(_ scores: [ModelScores], steps: Int) -> TextTable {
-        guard let first = scores.first else { return TextTable(headers: ["model"]) }
+    /// Scores step by step: entry h scores only the (h + 1)-step-ahead forecasts, for the
+    /// error-by-horizon chart.
+    public static func scoreByStep(_ forecast: PanelForecast, on holdout: Holdout, levels: [Double],
+                                   naive2: (smape: Double, mase: Double)? = nil) -> [ModelScores] {
+        (0..<holdout.steps).map { h in
+            var masked = holdout
+            masked.actuals = holdout.actuals.map { y in y.indices.map { $0 == h ? y[$0] : .nan } }
+            return score(forecast, on: masked, levels: levels, naive2: naive2)
+        }
+    }
+
+    /// The comparison table: one row per `rows` entry, led by its labels, then wQL per level
+    /// and mean, weighted CRPS, coverage per level and of each central interval, MASE, sMAPE,
+    /// MSIS and (when Naive2 was scored) OWA.
+    public static func table(_ rows: [ScoreRow], labelHeaders: [String] = ["model"], title: String) -> TextTable {
+        guard let first = rows.first?.scores else { return TextTable(title: title, headers: labelHeaders) }
         let names = first.levels.map(NumberFormat.quantileName)
-        var headers = ["model"] + names.map { "wQL[\($0)]" } + ["mean wQL"] + names.map { "cov[\($0)]" }
-        let interval = first.levels.count >= 2 ? "cov[\(names.first!)–\(names.last!)]" : nil
-        if let interval { headers.append(interval) }
+        var headers = labelHeaders + names.map { "wQL[\($0)]" } + ["mean wQL", "wCRPS"] + names.map { "cov[\($0)]" }
+        headers += first.intervals.map { "cov[\(NumberFormat.quantileName($0.lower))–\(NumberFormat.quantileName($0.upper))]" }
         headers += ["MASE", "sMAPE", "MSIS"]
-        let hasOWA = scores.contains { $0.owa != nil }
+        let hasOWA = rows.contains { $0.scores.owa != nil }
         if hasOWA { headers.append("OWA") }
-        var table = TextTable(title: "holdout: \(steps) steps, \(first.series) series", headers: headers)
-        for s in scores {
-            var row = [s.model] + s.wql.map { NumberFormat.fixed($0, 4) } + [NumberFormat.fixed(s.meanWQL, 4)]
-            row += s.coverage.map { NumberFormat.fixed($0, 3) }
-            if interval != nil { row.append(NumberFormat.fixed(s.intervalCoverage ?? .nan, 3)) }
-            row += [NumberFormat.fixed(s.mase, 3), NumberFormat.fixed(s.smape, 3), NumberFormat.fixed(s.msis, 3)]
-            if hasOWA { row.append(NumberFormat.fixed(s.owa ?? .nan, 3)) }
-            table.append(row)
+        var table = TextTable(title: title, headers: headers)
+        for row in rows {
+            let s = row.scores
+            var cells = row.labels + s.wql.map { NumberFormat.fixed($0, 4) } + [NumberFormat.fixed(s.meanWQL, 4), NumberFormat.fixed(s.crps, 4)]
+            cells += s.coverage.map { NumberFormat.fixed($0, 3) }
+            cells += s.intervals.map { NumberFormat.fixed($0.coverage, 3) }
+            cells += [NumberFormat.fixed(s.mase, 3), NumberFormat.fixed(s.smape, 3), NumberFormat.fixed(s.msis, 3)]
+            if hasOWA { cells.append(NumberFormat.fixed(s.owa ?? .nan, 3)) }
+            table.append(cells)
         }
-        if let s = scores.first(where: { $0.maseSeries < $0.series }) {
-            table.notes.append("MASE and MSIS over \(s.maseSeries) of \(s.series) series (a history shorter than one season, or constant, has no scale).")
+        let short = rows.map(\.scores).filter { $0.maseSeries < $0.series }
+        if let s = short.first {
+            table.notes.append((Set(rows.map(\.scores.series)).count == 1 ? "MASE and MSIS over \(s.maseSeries) of \(s.series) series"
+                                                                         : "MASE and MSIS leave out some series in \(short.count) of \(rows.count) rows")
+                               + " (a history shorter than one season, or constant, has no scale).")
         }
-        table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; cov[p] = share of actuals ≤ the p quantile; MSIS at 95%; OWA vs naive2.")
+        table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; wCRPS = ΣCRPS/Σ|y| (CRPS on a 200-level τ grid through each quantile function);")
+        table.notes.append("cov[p] = share of actuals ≤ the p quantile; cov[pLo–pHi] = share inside the interval; MSIS at 95%; OWA vs naive2.")
         return table
     }
 }

@@ -25,6 +25,31 @@ public enum Metrics {
         return absActual > 0 ? 2 * loss / absActual : 2 * loss
     }
 
+    /// CRPS of one actual against a forecast distribution given by its quantile function:
+    /// CRPS = 2∫₀¹ ρ_τ(y, F⁻¹(τ)) dτ, by the midpoint rule on `gridSize` levels
+    /// τ_k = (k − ½)/K.
+    ///
+    /// Why a dense grid through the quantile function rather than GluonTS's trapezoid weights
+    /// over the trained levels: with three or five trained levels the trapezoid rule holds the
+    /// loss flat beyond the outermost level, which understates the CRPS of any actual in a
+    /// tail; `ItemForecast.quantile` already defines the model's whole distribution (linear
+    /// between trained levels, a normal-shaped tail beyond them), and integrating that densely
+    /// scores every model on the same τ grid whatever levels it produced. For a normal
+    /// forecast given at p2.5 p10 p50 p90 p97.5 the result is within 2% of the closed form;
+    /// at 99 trained levels within 0.1% (see `MetricsTests`).
+    public static func crps(_ y: Double, gridSize: Int = crpsGridSize, quantile: (Double) -> Double) -> Double {
+        var sum = 0.0
+        for k in 0..<gridSize {
+            let tau = (Double(k) + 0.5) / Double(gridSize)
+            sum += pinball(y, quantile(tau), level: tau)
+        }
+        return 2 * sum / Double(gridSize)
+    }
+
+    /// The τ grid size used for CRPS: 200 midpoints (the midpoint rule's error is then far
+    /// below the differences between models).
+    public static let crpsGridSize = 200
+
     /// Share of actuals at or below the quantile (non-strict, as GluonTS since PR #2738).
     public static func coverage(actuals: [[Double]], quantiles: [[Double]]) -> Double {
         var hits = 0, total = 0

@@ -17,8 +17,15 @@ public enum Command: Equatable, Sendable {
     case holdout(Located<Int>)
     case train(model: Located<String>, alias: Located<String>?, options: [Option])
     case forecast(model: Located<String>?)
-    case evaluate(models: [Located<String>])
+    /// `evaluate` and its alias `compare`, with `sort=` and `by=`.
+    case evaluate(models: [Located<String>], options: [Option])
+    /// `compare cost cu=… co=…`: realised newsvendor cost per model.
+    case compareCost(models: [Located<String>], options: [Option])
+    case backtest(model: Located<String>, options: [Option])
+    case decide(options: [Option], output: Located<String>?)
     case plot(item: Located<String>?, model: Located<String>?, output: Located<String>?)
+    /// `plot compare|calibration|errors|loss`: charts across models.
+    case plotChart(kind: Located<String>, options: [Option], output: Located<String>?)
     case exportForecasts(model: Located<String>?, path: Located<String>)
     case run(path: Located<String>)
     case models

@@ -9,19 +9,11 @@ extension Interpreter {
     func currentHoldout() throws -> (holdout: Holdout, counts: [Int], excluded: [String]) {
         let data = try requireData()
         let counts = session.holdoutCounts()
-        var kept: [Series] = [], keptCounts: [Int] = [], excluded: [String] = []
-        for (s, c) in zip(data.panel.series, counts) {
-            if s.values.prefix(max(0, s.count - c)).contains(where: { !$0.isNaN }) {
-                kept.append(s); keptCounts.append(c)
-            } else {
-                excluded.append(s.id)
-            }
-        }
-        guard !kept.isEmpty else {
+        let split = Holdout.trainable(data.panel, counts: counts, steps: session.horizon)
+        guard let holdout = split.holdout else {
             throw HorizonError("the holdout (\(counts.max() ?? 0) points) leaves no series anything to train on: lower it with 'holdout N'")
         }
-        let holdout = Holdout(splitting: data.panel.replacingSeries(kept), counts: keptCounts, steps: session.horizon)
-        return (holdout, counts, excluded)
+        return (holdout, split.kept.map { counts[$0] }, split.excluded)
     }
 
     func train(_ model: Located<String>, alias: Located<String>?, options: [Option], text: String) throws {
@@ -46,7 +38,7 @@ extension Interpreter {
         let started = Date()
         let predictor = try estimator.fit(holdout.train, settings: settings)
         let seconds = Date().timeIntervalSince(started)
-        let trained = TrainedModel(name: name, spec: spec,
+        let trained = TrainedModel(name: name, spec: spec, estimator: estimator,
                                    optionsText: options.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "),
                                    predictor: predictor, holdoutCounts: counts, seriesCount: holdout.train.count,
                                    fitSeconds: seconds)
@@ -86,23 +78,6 @@ extension Interpreter {
         return forecast
     }
 
-    func evaluate(_ names: [Located<String>]) throws {
-        _ = try requireData(names.first?.location)
-        let indices = names.isEmpty ? Array(session.models.indices) : try names.map { try trainedModel($0) }
-        guard !indices.isEmpty else { throw HorizonError("no model trained yet: try 'train snaive' first") }
-        let (holdout, counts, _) = try currentHoldout()
-        guard holdout.steps > 0 else { throw HorizonError("the holdout is empty: set one with 'holdout N'") }
-        let reference = try naive2Reference(holdout: holdout, counts: counts)
-        var scores: [ModelScores] = []
-        for i in indices {
-            var forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
-            forecast.model = session.models[i].name
-            scores.append(Evaluator.score(forecast, on: holdout, levels: session.levels,
-                                          naive2: reference))
-        }
-        output.emit(.table(Evaluator.table(scores, steps: holdout.steps)))
-    }
-
     /// Forecasts of model `i` past the end of the data, computed once per horizon and levels.
     private func futureForecast(_ i: Int, data: LoadedData) throws -> PanelForecast {
         if let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
@@ -112,19 +87,6 @@ extension Interpreter {
         let forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
         session.models[i].futureForecast = forecast
         return forecast
-    }
-
-    /// Naive2's sMAPE and MASE on this split (the OWA reference), computed once per split.
-    private func naive2Reference(holdout: Holdout, counts: [Int]) throws -> (smape: Double, mase: Double) {
-        let season = holdout.train.season
-        if let r = session.naive2Reference, r.counts == counts, r.steps == holdout.steps, r.season == season {
-            return (r.smape, r.mase)
-        }
-        let forecast = try LocalPredictor(name: "naive2", method: Naive2())
-            .predict(holdout.train, horizon: holdout.steps, levels: [0.5])
-        let scores = Evaluator.score(forecast, on: holdout, levels: [0.5])
-        session.naive2Reference = (counts, holdout.steps, season, scores.smape, scores.mase)
-        return (scores.smape, scores.mase)
     }
 
     func forecast(_ name: Located<String>?) throws {

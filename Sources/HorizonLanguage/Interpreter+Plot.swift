@@ -21,6 +21,11 @@ extension Interpreter {
             title += " — \(session.models[i].name)"
         }
         let chart = FanChart(title: title, panel: data.panel, history: series, actuals: holdout.actuals[k], forecast: forecast)
+        try show(to: path) { try chart.draw(to: $0) }
+    }
+
+    /// Draws a chart to `path` (by its extension) or to the terminal, and reports it.
+    func show(to path: Located<String>?, _ draw: (PlotTarget) throws -> String) throws {
         let target: PlotTarget
         if let path {
             do { target = try PlotTarget.file(path.value) } catch let e as HorizonError { throw e.located(at: path.location) }
@@ -28,7 +33,7 @@ extension Interpreter {
             let size = terminalSize()
             target = .terminal(style: session.plotStyle ?? (colorTerminal ? "ansi" : "dumb"), width: size.width, height: size.height)
         }
-        let text = try chart.draw(to: target)
+        let text = try draw(target)
         if let path {
             output.emit(.image(path: path.value))
         } else {

@@ -117,6 +117,13 @@ public struct Parser {
             return Located(v, at: w.location)
         }
 
+        func once(_ options: [Option]) throws {
+            var seen = Set<String>()
+            for o in options where !seen.insert(o.key.value).inserted {
+                throw HorizonError("option '\(o.key.value)' is given twice", at: o.key.location)
+            }
+        }
+
         switch keyword {
         case "load":
             try expect(1...1)
@@ -162,18 +169,51 @@ public struct Parser {
                 }
                 alias = positionals[2]
             }
-            var seen = Set<String>()
-            for o in options where !seen.insert(o.key.value).inserted {
-                throw HorizonError("option '\(o.key.value)' is given twice", at: o.key.location)
-            }
+            try once(options)
             return .train(model: positionals[0], alias: alias, options: options)
         case "forecast":
             try expect(0...1)
             return .forecast(model: positionals.first)
         case "evaluate":
-            return .evaluate(models: positionals)
+            try once(options)
+            return .evaluate(models: positionals, options: options)
+        case "compare":
+            try once(options)
+            let isCost = positionals.first.map { $0.value.lowercased() == "cost" && unquoted[0] } ?? false
+            let allowed = isCost ? CommandSyntax.costOptionKeys : ["sort", "by"]
+            for o in options where !allowed.contains(o.key.value) {
+                throw HorizonError(isCost ? "'compare cost' has no option '\(o.key.value)' (options: \(allowed.joined(separator: ", ")))"
+                                          : "option '\(o.key.value)' belongs to 'compare cost'; usage: \(syntax.usage)",
+                                   at: o.key.location)
+            }
+            if isCost {
+                for key in ["cu", "co"] where !options.contains(where: { $0.key.value == key }) {
+                    throw HorizonError("'compare cost' needs \(key)=…: the cost per unit \(key == "cu" ? "short" : "left over")", at: positionals[0].location)
+                }
+                return .compareCost(models: Array(positionals.dropFirst()), options: options)
+            }
+            return .evaluate(models: positionals, options: options)
+        case "backtest":
+            try expect(1...1)
+            try once(options)
+            return .backtest(model: positionals[0], options: options)
+        case "decide":
+            try once(options)
+            for key in ["cu", "co"] where !options.contains(where: { $0.key.value == key }) {
+                throw HorizonError("'decide' needs \(key)=…: the cost per unit \(key == "cu" ? "short" : "left over"); usage: \(syntax.usage)", at: name.location)
+            }
+            var output: Located<String>?
+            if let first = positionals.first {
+                guard first.value == "to", unquoted[0], positionals.count == 2 else {
+                    throw HorizonError("unexpected '\(first.value)'; usage: \(syntax.usage)", at: first.location)
+                }
+                output = positionals[1]
+            }
+            return .decide(options: options, output: output)
         case "plot":
+            try once(options)
             var item: Located<String>?, output: Located<String>?
+            var itemQuoted = false
             var k = 0
             while k < positionals.count {
                 if positionals[k].value == "to", unquoted[k] {
@@ -181,10 +221,23 @@ public struct Parser {
                     output = positionals[k + 1]
                     k += 2
                 } else if item == nil {
-                    item = positionals[k]; k += 1
+                    item = positionals[k]; itemQuoted = !unquoted[k]; k += 1
                 } else {
                     throw HorizonError("unexpected '\(positionals[k].value)'; usage: \(syntax.usage)", at: positionals[k].location)
                 }
+            }
+            // An unquoted chart name draws that chart; a quoted one is an item of that name.
+            if let item, !itemQuoted, CommandSyntax.chartKinds.contains(item.value.lowercased()) {
+                let kind = Located(item.value.lowercased(), at: item.location)
+                if let metric = options.first(where: { $0.key.value == "metric" }), !["compare", "errors"].contains(kind.value) {
+                    throw HorizonError("'plot \(kind.value)' takes no metric (only plot compare and plot errors do)", at: metric.key.location)
+                }
+                return .plotChart(kind: kind, options: options, output: output)
+            }
+            if let metric = options.first(where: { $0.key.value == "metric" }) {
+                throw HorizonError("metric= belongs to 'plot compare' and 'plot errors'; usage: \(syntax.usage)", at: metric.key.location,
+                                   suggestion: item.flatMap { Suggestions.closest(to: $0.value, in: CommandSyntax.chartKinds) }
+                                       .map { "did you mean 'plot \($0)'?" })
             }
             return .plot(item: item, model: options.first { $0.key.value == "model" }?.value, output: output)
         case "export":

@@ -7,6 +7,8 @@ import HorizonModels
 public struct TrainedModel {
     public var name: String
     public var spec: ModelSpec
+    /// The configured estimator, kept so `backtest` can fit the same model at other origins.
+    public var estimator: any Estimator
     public var optionsText: String
     public var predictor: any Predictor
     /// The holdout split it was trained on (so `evaluate` can refuse a stale model).
@@ -34,8 +36,9 @@ public final class Session {
     public var plotStyle: String?
     /// The series last reported as left out of training, so the notice is not repeated.
     var reportedExclusions: [String] = []
-    /// Naive2's (sMAPE, MASE) on a holdout split, the OWA reference, kept until the split changes.
-    var naive2Reference: (counts: [Int], steps: Int, season: Int, smape: Double, mase: Double)?
+    /// Naive2's forecast and (sMAPE, MASE) on a holdout split, the OWA reference, kept until
+    /// the split changes (the forecast serves per-group references for `by=`).
+    var naive2Reference: (counts: [Int], steps: Int, season: Int, forecast: PanelForecast, smape: Double, mase: Double)?
 
     public init() {}
 

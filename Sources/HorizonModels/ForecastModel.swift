@@ -28,6 +28,13 @@ public struct FitSettings: Sendable {
 /// data) share one fitted model, and lets a global model forecast series it has never seen.
 public protocol Estimator: Sendable {
     func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor
+    /// True when the predictor estimates everything from the history it is given (the local
+    /// baselines), so fitting again at each backtest origin changes nothing.
+    var refitsOnEveryHistory: Bool { get }
+}
+
+extension Estimator {
+    public var refitsOnEveryHistory: Bool { false }
 }
 
 public protocol Predictor: Sendable {

@@ -29,6 +29,8 @@ public struct LocalEstimator<Method: PointMethod>: Estimator {
         self.method = method
     }
 
+    public var refitsOnEveryHistory: Bool { true }
+
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         for s in panel.series where s.observedCount < method.minimumLength {
             throw HorizonError("model '\(name)' needs at least \(method.minimumLength) observations per series; '\(s.id)' has \(s.observedCount)")

@@ -1,0 +1,50 @@
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+
+/// `backtest NAME [windows=N] [step=S] [refit=yes|no]`: rolling-origin evaluation of one model.
+extension Interpreter {
+    func backtest(_ name: Located<String>, options: [Option]) throws {
+        let data = try requireData(name.location)
+        // A trained model brings its options; a catalog name is fitted with its defaults.
+        let estimator: any Estimator
+        if let model = session.model(named: name.value) {
+            estimator = model.estimator
+        } else if let spec = ModelCatalog.spec(named: name.value) {
+            estimator = try spec.make(ModelOptions())
+        } else {
+            throw HorizonError("no trained model or model type '\(name.value)'", at: name.location,
+                               suggestion: Suggestions.didYouMean(name.value, in: session.modelNames + ModelCatalog.names))
+        }
+        let horizon = session.horizon
+        let windows = try options.named("windows")?.integer(in: 1...100) ?? 3
+        let step = try options.named("step")?.integer(in: 1...100_000) ?? horizon
+        let refit = try options.named("refit").map { try $0.word(["yes", "no"]) == "yes" } ?? true
+        let plan = BacktestPlan(windows: windows, step: step, horizon: horizon, refit: refit)
+        let settings = FitSettings(horizon: horizon, context: session.context, levels: session.levels, seed: session.seed)
+        let bar = ProgressBar("backtest \(name.value)", total: windows)
+        defer { bar.finish() }
+        let result = try Backtest.run(plan, panel: data.panel, base: session.holdoutCounts(), model: name.value, estimator: estimator,
+                                      settings: settings, levels: Evaluator.requiredLevels(session.levels)) { bar.update(to: $0) }
+
+        var rows = result.windows.map { w in
+            ScoreRow(labels: ["\(w.index + 1)", data.panel.timeLabel(w.firstForecastTime), "\(w.holdout.train.count)"], scores: w.scores)
+        }
+        rows.append(ScoreRow(labels: ["pooled", "–", "\(result.windows.reduce(0) { $0 + $1.holdout.train.count })"], scores: result.pooled))
+        var table = Evaluator.table(rows, labelHeaders: ["window", "first step", "series"],
+                                    title: "backtest \(name.value): \(windows) window\(windows == 1 ? "" : "s") of \(horizon) steps, origins \(step) steps apart; the last window is the holdout")
+        let refitNote: String
+        switch (refit, estimator.refitsOnEveryHistory) {
+        case (_, true): refitNote = "refit: \(refit ? "yes" : "no") — a local model re-estimates from each window's own history, so fitting again changes nothing."
+        case (true, false): refitNote = "refit: yes — fitted again at every origin on the data before it (\(windows) fits)."
+        case (false, false): refitNote = "refit: no — fitted once at the first origin; later windows are forecast from their longer histories without refitting."
+        }
+        table.notes.insert(refitNote, at: 0)
+        table.notes.insert("pooled: every window's forecasts scored together, each (series, window) pair as one series.", at: 1)
+        if let skipped = result.windows.first(where: { !$0.excluded.isEmpty }) {
+            table.notes.append("window \(skipped.index + 1) leaves out \(skipped.excluded.count) series with nothing observed before its origin.")
+        }
+        output.emit(.table(table))
+    }
+}

@@ -1,0 +1,81 @@
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+
+/// `evaluate` / `compare`: every model scored on the same holdout, in one table.
+extension Interpreter {
+    /// The holdout forecasts of the named trained models (all of them when none is named),
+    /// each labelled with its session name, on the current split.
+    func holdoutForecasts(_ names: [Located<String>], at location: SourceLocation? = nil) throws
+        -> (holdout: Holdout, counts: [Int], forecasts: [PanelForecast]) {
+        _ = try requireData(names.first?.location ?? location)
+        let indices = names.isEmpty ? Array(session.models.indices) : try names.map { try trainedModel($0) }
+        guard !indices.isEmpty else { throw HorizonError("no model trained yet: try 'train snaive' first", at: location) }
+        return try holdoutForecasts(indices)
+    }
+
+    /// The holdout forecasts of the trained models at `indices`, labelled with their names.
+    func holdoutForecasts(_ indices: [Int]) throws -> (holdout: Holdout, counts: [Int], forecasts: [PanelForecast]) {
+        let (holdout, counts, _) = try currentHoldout()
+        guard holdout.steps > 0 else { throw HorizonError("the holdout is empty: set one with 'holdout N'") }
+        let forecasts = try indices.map { i -> PanelForecast in
+            var forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
+            forecast.model = session.models[i].name
+            return forecast
+        }
+        return (holdout, counts, forecasts)
+    }
+
+    func evaluate(_ names: [Located<String>], options: [Option]) throws {
+        let data = try requireData(names.first?.location)
+        let sort = try options.named("sort").map { o in
+            do { return try ScoreMetric.parse(o.value.value, levels: session.levels) } catch let e as HorizonError { throw e.located(at: o.value.location) }
+        }
+        let by = try options.named("by").map { try $0.word(Grouping.attributes(of: data.panel)) }
+        let (holdout, counts, forecasts) = try holdoutForecasts(names)
+        let reference = try naive2Reference(holdout: holdout, counts: counts)
+        let title = "holdout: \(holdout.steps) steps, \(holdout.train.count) series"
+        guard let by else {
+            var rows = forecasts.map {
+                ScoreRow(labels: [$0.model], scores: Evaluator.score($0, on: holdout, levels: session.levels,
+                                                                      naive2: (reference.smape, reference.mase)))
+            }
+            if let sort { rows = sort.sorted(rows) }
+            output.emit(.table(Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))))
+            return
+        }
+        var rows: [ScoreRow] = []
+        let groups = Grouping.groups(of: holdout.train, by: by)
+        for group in groups {
+            try Interrupt.check()
+            let part = holdout.selecting(group.indices)
+            let naive2 = Evaluator.score(reference.forecast.selecting(group.indices), on: part, levels: [0.5])
+            var groupRows = forecasts.map {
+                ScoreRow(labels: [group.name, $0.model],
+                         scores: Evaluator.score($0.selecting(group.indices), on: part, levels: session.levels,
+                                                 naive2: (naive2.smape, naive2.mase)))
+            }
+            if let sort { groupRows = sort.sorted(groupRows) }
+            rows += groupRows
+        }
+        var table = Evaluator.table(rows, labelHeaders: [by, "model"],
+                                    title: title + ", by \(by) (\(groups.count) groups)" + (sort.map { ", best \($0.label) first in each" } ?? ""))
+        table.notes.insert("Each \(by) is scored on its own series (ratios of totals within it; OWA against naive2 on the same series).", at: 0)
+        output.emit(.table(table))
+    }
+
+    /// Naive2's holdout forecast and its (sMAPE, MASE) on this split: the OWA reference,
+    /// computed once per split.
+    func naive2Reference(holdout: Holdout, counts: [Int]) throws -> (forecast: PanelForecast, smape: Double, mase: Double) {
+        let season = holdout.train.season
+        if let r = session.naive2Reference, r.counts == counts, r.steps == holdout.steps, r.season == season {
+            return (r.forecast, r.smape, r.mase)
+        }
+        let forecast = try LocalPredictor(name: "naive2", method: Naive2())
+            .predict(holdout.train, horizon: holdout.steps, levels: [0.5])
+        let scores = Evaluator.score(forecast, on: holdout, levels: [0.5])
+        session.naive2Reference = (counts, holdout.steps, season, forecast, scores.smape, scores.mase)
+        return (forecast, scores.smape, scores.mase)
+    }
+}

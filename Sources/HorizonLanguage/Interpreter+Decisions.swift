@@ -1,0 +1,137 @@
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonModels
+
+/// From forecasts to inventory decisions: `decide` (one model's orders) and `compare cost`
+/// (every model's realised cost and savings).
+extension Interpreter {
+    /// The newsvendor costs, lead time and copula correlation of a decision command.
+    private func decisionSettings(_ options: [Option]) throws -> (newsvendor: Newsvendor, leadTime: Int, demand: LeadTimeDemand) {
+        let cu = try options.named("cu")!.number(in: 0...Double.infinity, positive: true)
+        let co = try options.named("co")!.number(in: 0...Double.infinity, positive: true)
+        let horizon = session.horizon
+        let leadTime = try options.named("leadtime")?.integer(in: 1...max(1, horizon)) ?? 1
+        let correlation = try options.named("corr")?.number(in: 0...1) ?? 0.5
+        return (Newsvendor(underage: cu, overage: co), leadTime, LeadTimeDemand(correlation: correlation))
+    }
+
+    /// How the order quantity was found, for the notes under a decision table.
+    private func decisionNotes(_ newsvendor: Newsvendor, leadTime: Int, demand: LeadTimeDemand, steps: Int) -> [String] {
+        let tau = newsvendor.criticalFractile
+        let levels = Evaluator.requiredLevels(session.levels)
+        var notes = ["critical fractile τ* = cu/(cu+co) = \(NumberFormat.fixed(tau, 3)); cost = co·(Q−D)⁺ + cu·(D−Q)⁺ = (cu+co) × pinball at τ*."]
+        if !levels.contains(where: { abs($0 - tau) < 1e-9 }) {
+            let below = levels.last { $0 < tau }, above = levels.first { $0 > tau }
+            let between = [below, above].compactMap { $0 }.map(NumberFormat.quantileName).joined(separator: " and ")
+            notes.append("τ* is not a trained level: the quantile is interpolated from \(between) (add \(NumberFormat.quantileName(tau)) with 'quantiles' for an exact one).")
+        }
+        if leadTime == 1 {
+            notes.append("lead time 1: one order per series and holdout step (\(steps) steps).")
+        } else {
+            let blocks = steps / leadTime, left = steps - blocks * leadTime
+            notes.append("lead time \(leadTime): one order per block of \(leadTime) steps (\(blocks) block\(blocks == 1 ? "" : "s")\(left > 0 ? "; the last \(left) step\(left == 1 ? "" : "s") not scored" : "")), at the τ* quantile of the block's total demand,")
+            notes.append("  sampled from \(demand.paths) joint paths of the per-step quantile functions with correlation \(NumberFormat.value(demand.correlation)) between steps (0: independent, 1: sum of per-step quantiles).")
+        }
+        return notes
+    }
+
+    func decide(options: [Option], to path: Located<String>?) throws {
+        let data = try requireData()
+        let (newsvendor, leadTime, demand) = try decisionSettings(options)
+        let model = options.named("model")?.value
+        let i = try trainedModel(model)
+        let (holdout, _, forecasts) = try holdoutForecasts([i])
+        guard leadTime <= holdout.steps else {
+            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: options.named("leadtime")?.value.location)
+        }
+        let forecast = forecasts[0]
+        let outcome = try Decisions.decide(forecast, actuals: holdout.actuals, newsvendor: newsvendor, leadTime: leadTime,
+                                           demand: demand, seed: session.seed)
+
+        // Per series: its orders summed, the costliest first.
+        var byItem: [String: [Order]] = [:]
+        for order in outcome.orders { byItem[order.item, default: []].append(order) }
+        let items = byItem.map { (id: $0.key, orders: $0.value) }
+            .sorted { a, b in
+                let x = a.orders.reduce(0) { $0 + $1.cost }, y = b.orders.reduce(0) { $0 + $1.cost }
+                return x != y ? x > y : a.id < b.id
+            }
+        let shown = items.count <= 20 ? items : Array(items.prefix(10))
+        var table = TextTable(title: "decide with \(forecast.model): cu=\(NumberFormat.value(newsvendor.underage)) co=\(NumberFormat.value(newsvendor.overage)), lead time \(leadTime)",
+                              headers: ["item", "orders", "first order", "ordered", "demand", "short", "left over", "cost", "fill rate"])
+        for item in shown {
+            let o = DecisionOutcome(model: forecast.model, orders: item.orders)
+            table.append([item.id, "\(o.orders.count)", NumberFormat.fixed(o.orders[0].quantity, 2), NumberFormat.fixed(o.ordered, 1),
+                          NumberFormat.fixed(o.demand, 1), NumberFormat.fixed(o.demand - o.served, 1), NumberFormat.fixed(o.ordered - o.served, 1),
+                          NumberFormat.fixed(o.cost, 1), NumberFormat.fixed(o.fillRate, 3)])
+        }
+        table.append(["all \(items.count) series", "\(outcome.orders.count)", "–", NumberFormat.fixed(outcome.ordered, 1), NumberFormat.fixed(outcome.demand, 1),
+                      NumberFormat.fixed(outcome.demand - outcome.served, 1), NumberFormat.fixed(outcome.ordered - outcome.served, 1),
+                      NumberFormat.fixed(outcome.cost, 1), NumberFormat.fixed(outcome.fillRate, 3)])
+        if shown.count < items.count { table.notes.append("the \(shown.count) costliest of \(items.count) series shown" + (path == nil ? "; 'decide … to FILE.csv' writes every order." : ".")) }
+        table.notes += decisionNotes(newsvendor, leadTime: leadTime, demand: demand, steps: holdout.steps)
+        table.notes.append("cost per unit of demand \(NumberFormat.fixed(outcome.costPerUnit, 4)); in-stock rate \(NumberFormat.fixed(outcome.inStock, 3)) (share of orders that met all demand; target τ* = \(NumberFormat.fixed(newsvendor.criticalFractile, 3))).")
+        if leadTime > 1 {
+            // The dependence assumption's two ends, so its effect on the order is visible.
+            var bounds: [String] = []
+            for rho in [0.0, 1.0] where rho != demand.correlation {
+                let other = try Decisions.decide(forecast, actuals: holdout.actuals, newsvendor: newsvendor, leadTime: leadTime,
+                                                 demand: LeadTimeDemand(correlation: rho, paths: demand.paths), seed: session.seed)
+                bounds.append("corr=\(NumberFormat.value(rho)): ordered \(NumberFormat.fixed(other.ordered, 1)), cost \(NumberFormat.fixed(other.cost, 1))")
+            }
+            table.notes.append("bounds — " + bounds.joined(separator: "; ") + ".")
+        }
+        output.emit(.table(table))
+
+        if let path {
+            try writeOrders(outcome, holdout: holdout, panel: data.panel, to: path)
+        }
+    }
+
+    private func writeOrders(_ outcome: DecisionOutcome, holdout: Holdout, panel: Panel, to path: Located<String>) throws {
+        var csv = "item,time,steps,order,demand,cost\n"
+        for order in outcome.orders {
+            guard let series = holdout.train[order.item] else { continue }
+            let id = order.item.contains(",") || order.item.contains("\"") ? "\"" + order.item.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : order.item
+            csv += "\(id),\(panel.timeLabel(panel.time(of: series, at: series.count + order.firstStep))),\(order.steps),\(order.quantity),\(order.demand),\(order.cost)\n"
+        }
+        do { try AtomicFile.write(csv, to: path.value) } catch {
+            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
+        }
+        emit("wrote \(outcome.orders.count) orders of \(outcome.model) to \(path.value)")
+    }
+
+    func compareCost(_ names: [Located<String>], options: [Option]) throws {
+        _ = try requireData()
+        let (newsvendor, leadTime, demand) = try decisionSettings(options)
+        let (holdout, _, forecasts) = try holdoutForecasts(names)
+        guard leadTime <= holdout.steps else {
+            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: options.named("leadtime")?.value.location)
+        }
+        let baseline: Int
+        if let option = options.named("baseline") {
+            guard let k = forecasts.firstIndex(where: { $0.model == option.value.value }) else {
+                throw HorizonError("baseline '\(option.value.value)' is not among the compared models", at: option.value.location,
+                                   suggestion: Suggestions.didYouMean(option.value.value, in: forecasts.map(\.model)))
+            }
+            baseline = k
+        } else {
+            baseline = forecasts.firstIndex { $0.model == "snaive" } ?? forecasts.firstIndex { $0.model == "naive2" } ?? 0
+        }
+        let bar = ProgressBar("compare cost", total: forecasts.count)
+        defer { bar.finish() }
+        var outcomes: [DecisionOutcome] = []
+        for forecast in forecasts {
+            try Interrupt.check()
+            outcomes.append(try Decisions.decide(forecast, actuals: holdout.actuals, newsvendor: newsvendor, leadTime: leadTime,
+                                                 demand: demand, seed: session.seed))
+            bar.advance()
+        }
+        var table = Decisions.costTable(outcomes, baseline: baseline,
+                                        title: "inventory cost on the holdout: cu=\(NumberFormat.value(newsvendor.underage)) co=\(NumberFormat.value(newsvendor.overage)), lead time \(leadTime), \(holdout.train.count) series")
+        table.notes = decisionNotes(newsvendor, leadTime: leadTime, demand: demand, steps: holdout.steps)
+        table.notes.append("fill rate = Σmin(Q,D)/ΣD; in-stock = share of orders that met all demand (target τ*); savings = baseline cost − model cost.")
+        output.emit(.table(table))
+    }
+}

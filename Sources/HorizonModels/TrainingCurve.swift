@@ -1,0 +1,21 @@
+/// A model's learning curve: one entry per epoch of gradient training.
+public struct TrainingEpoch: Sendable, Equatable {
+    public var epoch: Int
+    /// The mean training loss over the epoch (a model's own loss, e.g. mean pinball).
+    public var trainingLoss: Double
+    /// Mean wQL on the validation windows after the epoch, when the model keeps some aside.
+    public var validationWQL: Double?
+
+    public init(epoch: Int, trainingLoss: Double, validationWQL: Double? = nil) {
+        self.epoch = epoch
+        self.trainingLoss = trainingLoss
+        self.validationWQL = validationWQL
+    }
+}
+
+/// Adopted by predictors that were trained by gradient steps and kept their curve, so
+/// `plot loss` can show whether training converged or overfitted. Models fitted in closed
+/// form (the baselines) have no curve and do not adopt it.
+public protocol ReportsTrainingCurve {
+    var trainingCurve: [TrainingEpoch] { get }
+}
