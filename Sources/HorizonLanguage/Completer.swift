@@ -1,5 +1,6 @@
 import Foundation
 import HorizonData
+import HorizonEvaluation
 import HorizonModels
 
 /// Tab completion: what may come next at the cursor, from the command table, the model
@@ -34,12 +35,26 @@ public struct Completer {
             optionKeys = ["n"]
             if args.isEmpty { candidates = session.panel?.ids ?? [] }
         case "plot":
-            optionKeys = ["model"]
+            optionKeys = ["model"] + (args.first.map { ["compare", "errors"].contains($0) } == true ? ["metric"] : [])
             if args.last == "to" { return paths(prefix) }
-            candidates = ["to"] + (args.isEmpty ? session.panel?.ids ?? [] : [])
-        case "forecast", "evaluate":
+            candidates = ["to"] + (args.isEmpty ? CommandSyntax.chartKinds + (session.panel?.ids ?? []) : [])
+        case "forecast":
             optionKeys = []
             candidates = session.modelNames
+        case "evaluate":
+            optionKeys = ["sort", "by"]
+            candidates = session.modelNames
+        case "compare":
+            let cost = args.first == "cost"
+            optionKeys = cost ? CommandSyntax.costOptionKeys : ["sort", "by"]
+            candidates = (args.isEmpty ? ["cost"] : []) + session.modelNames
+        case "backtest":
+            optionKeys = CommandSyntax.named("backtest")!.optionKeys
+            if args.isEmpty { candidates = session.modelNames + ModelCatalog.names }
+        case "decide":
+            optionKeys = CommandSyntax.named("decide")!.optionKeys
+            if args.last == "to" { return paths(prefix) }
+            candidates = ["to"]
         case "export":
             optionKeys = []
             if args.isEmpty { candidates = ["forecasts"] } else if args.last == "to" { return paths(prefix) } else { candidates = session.modelNames + ["to"] }
@@ -62,7 +77,10 @@ public struct Completer {
         switch key {
         case "format": return DataFormat.allCases.map(\.rawValue)
         case "freq": return Frequency.codes
-        case "model": return session.modelNames
+        case "model", "baseline": return session.modelNames
+        case "sort", "metric": return ScoreMetric.names(levels: session.levels)
+        case "by": return session.panel.map(Grouping.attributes) ?? []
+        case "refit": return ["yes", "no"]
         case "terminal": return ["dumb", "ansi", "ansi256", "ansirgb", "sixel"]
         case "test": return paths("")
         default: return []

@@ -101,4 +101,30 @@ import Testing
         second.send("\u{04}")  // Ctrl-D
         #expect(second.waitForExit())
     }
+
+    /// Ctrl-C during a backtest stops it between windows and leaves the session as it was.
+    @Test func ctrlCStopsABacktestAndKeepsTheSession() throws {
+        let state = try temporaryDirectory()
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": state], directory: state)
+        #expect(terminal.waitFor("[1]> "))
+        terminal.send("load \(repositoryRoot)/datasets/retail-demo.csv\r")
+        #expect(terminal.waitFor("[2]> "))
+        terminal.send("set horizon 8\r")
+        #expect(terminal.waitFor("[3]> "))
+        let start = terminal.mark
+        terminal.send("backtest snaive windows=100 step=1\r")
+        // The progress bar shows once the first window is done: the backtest is under way.
+        #expect(terminal.waitFor("/100 ", after: start))
+        kill(terminal.process.processIdentifier, SIGINT)
+        #expect(terminal.waitFor("interrupted: the session is as it was before this command", after: start))
+        #expect(terminal.waitFor("[4]> ", after: start))
+        let afterInterrupt = terminal.mark
+        terminal.send("history\r")
+        #expect(terminal.waitFor("set horizon 8", after: afterInterrupt))
+        #expect(terminal.waitFor("[5]> ", after: afterInterrupt))
+        #expect(!terminal.transcript[afterInterrupt...].contains("backtest snaive windows"))
+        #expect(!terminal.transcript[start...].contains("pooled"))
+        terminal.send("quit\r")
+        #expect(terminal.waitForExit())
+    }
 }
