@@ -91,5 +91,13 @@ func demoFile() throws -> String {
         #expect(completer.complete(prefix: "", before: "show ") == ["A", "B", "C", "n="])
         #expect(completer.complete(prefix: "ro", before: "load x.csv format=") == ["rows"])
         #expect(completer.complete(prefix: "fo", before: "load x.csv ") == ["format="])
+        #expect(completer.complete(prefix: "c", before: "compare ") == ["cost"])
+        #expect(completer.complete(prefix: "", before: "compare cost ") == ["cu=", "co=", "leadtime=", "corr=", "baseline="])
+        #expect(completer.complete(prefix: "m", before: "evaluate sort=") == ["mase", "msis"])
+        #expect(completer.complete(prefix: "ca", before: "evaluate by=") == ["category"])
+        #expect(completer.complete(prefix: "cal", before: "plot ") == ["calibration"])
+        #expect(completer.complete(prefix: "me", before: "plot errors ") == ["metric="])
+        #expect(completer.complete(prefix: "dr", before: "backtest ") == ["drift"])
+        #expect(completer.complete(prefix: "re", before: "backtest snaive ") == ["refit="])
     }
 }

@@ -99,3 +99,44 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(parseError("= x")?.message.contains("must follow an option name") == true)
     }
 }
+
+@Suite struct DecisionParserTests {
+    @Test func newForms() throws {
+        let statements = try parse("""
+            evaluate snaive sort=wql by=category
+            compare sort=crps
+            compare cost cu=4 co=1 leadtime=2 corr=0.3 baseline=snaive naive
+            backtest snaive windows=4 step=2 refit=no
+            decide cu=4 co=1 model=snaive to orders.csv
+            plot calibration to c.png
+            plot errors metric=mase
+            plot "loss"
+            """)
+        guard case let .evaluate(models, options) = statements[0].command else { Issue.record("evaluate"); return }
+        #expect(models.map(\.value) == ["snaive"] && options.map(\.key.value) == ["sort", "by"])
+        guard case .evaluate = statements[1].command else { Issue.record("compare"); return }
+        guard case let .compareCost(costModels, costOptions) = statements[2].command else { Issue.record("compare cost"); return }
+        #expect(costModels.map(\.value) == ["naive"] && costOptions.count == 5)
+        guard case let .backtest(model, _) = statements[3].command else { Issue.record("backtest"); return }
+        #expect(model.value == "snaive")
+        guard case let .decide(_, output) = statements[4].command else { Issue.record("decide"); return }
+        #expect(output?.value == "orders.csv")
+        guard case let .plotChart(kind, _, path) = statements[5].command else { Issue.record("plot calibration"); return }
+        #expect(kind.value == "calibration" && path?.value == "c.png")
+        guard case .plotChart = statements[6].command else { Issue.record("plot errors"); return }
+        guard case let .plot(item, _, _) = statements[7].command else { Issue.record("quoted item"); return }
+        #expect(item?.value == "loss")
+    }
+
+    @Test func misplacedOptionsAreLocated() {
+        #expect(parseError("compare cu=4 co=1")?.message.contains("belongs to 'compare cost'") == true)
+        #expect(parseError("compare cost cu=4")?.message.contains("needs co=") == true)
+        #expect(parseError("compare cost cu=4 co=1 sort=wql")?.location?.column == 24)
+        #expect(parseError("decide co=1")?.message.contains("needs cu=") == true)
+        #expect(parseError("decide cu=1 co=1 orders.csv")?.location?.column == 18)
+        #expect(parseError("plot loss metric=wql")?.location?.column == 11)
+        #expect(parseError("plot JACKET-01 metric=wql")?.message.contains("metric= belongs to") == true)
+        #expect(parseError("backtest")?.message.contains("missing an argument") == true)
+        #expect(parseError("backtest snaive windows=2 windows=3")?.message.contains("given twice") == true)
+    }
+}
