@@ -61,13 +61,19 @@ public enum Backtest {
     public static func run(_ plan: BacktestPlan, panel: Panel, base: [Int], model: String,
                            estimator: any Estimator, settings: FitSettings, levels: [Double],
                            progress: (Int) -> Void = { _ in }) throws -> BacktestResult {
+        guard base.contains(where: { $0 > 0 }) else {
+            throw HorizonError("the newest backtest window would have nothing to score: the holdout is empty (set one with 'holdout N')")
+        }
         var fitted: (any Predictor)?
         var windows: [BacktestWindow] = []
         for (k, cut) in plan.cuts(base: base).enumerated() {
             try Interrupt.check()
             let split = Holdout.trainable(panel, counts: cut, steps: plan.horizon)
-            guard let holdout = split.holdout, holdout.steps > 0 else {
+            guard let holdout = split.holdout else {
                 throw HorizonError("backtest window \(k + 1) of \(plan.windows) starts before every series' first observation: use fewer windows or a smaller step")
+            }
+            guard holdout.steps > 0 else {
+                throw HorizonError("backtest window \(k + 1) has nothing to score: no series has points after its origin")
             }
             let predictor: any Predictor
             if plan.refit || fitted == nil {

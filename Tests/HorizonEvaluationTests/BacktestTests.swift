@@ -101,6 +101,15 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         #expect(result.pooled.series == 6)
     }
 
+    @Test func anEmptyHoldoutIsRefusedBeforeAnyFit() {
+        let estimator = FitLengthEstimator()
+        #expect(throws: HorizonError.self) {
+            try Backtest.run(BacktestPlan(windows: 2, step: 5, horizon: 5), panel: counting, base: [0, 0], model: "m",
+                             estimator: estimator, settings: FitSettings(horizon: 5, levels: [0.5]), levels: [0.025, 0.5, 0.975])
+        }
+        #expect(estimator.counter.fits == 0)
+    }
+
     @Test func windowsBeforeAllDataAreRefused() {
         #expect(throws: HorizonError.self) {
             try Backtest.run(BacktestPlan(windows: 8, step: 5, horizon: 5), panel: counting, base: [5, 5], model: "naive",
