@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "HorizonCore"),
         .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CBLAS", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
-        .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData"], swiftSettings: fastMath),
+        .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonTensor"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
         .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
         .target(

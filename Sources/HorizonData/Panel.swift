@@ -106,3 +106,23 @@ public struct Panel: Sendable {
               staticNames: staticNames, vocabularies: vocabularies)
     }
 }
+
+extension Panel {
+    /// A 64-bit FNV-1a hash of every series' id, start, length and values: the same data gives
+    /// the same fingerprint on any machine, so a saved model or a logged run can tell whether it
+    /// is looking at the data it came from.
+    public var fingerprint: String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ v: UInt64) {
+            var x = v
+            for _ in 0..<8 { h = (h ^ (x & 0xFF)) &* 0x0000_0100_0000_01B3; x >>= 8 }
+        }
+        for s in series {
+            for b in s.id.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            mix(UInt64(bitPattern: s.start))
+            mix(UInt64(s.count))
+            for v in s.values { mix(v.isNaN ? 0x7FF8_0000_0000_0000 : v.bitPattern) }
+        }
+        return String(h, radix: 16)
+    }
+}

@@ -27,6 +27,10 @@ public enum Command: Equatable, Sendable {
     /// `plot compare|calibration|errors|loss`: charts across models.
     case plotChart(kind: Located<String>, options: [Option], output: Located<String>?)
     case exportForecasts(model: Located<String>?, path: Located<String>)
+    /// `save model NAME to PATH`
+    case saveModel(name: Located<String>, path: Located<String>)
+    /// `load model PATH [as NAME]`
+    case loadModel(path: Located<String>, alias: Located<String>?)
     case run(path: Located<String>)
     case models
     case history

@@ -48,6 +48,7 @@ extension Interpreter {
         var line = "trained \(name)" + (name == spec.name ? "" : " (\(spec.name))")
             + " on \(holdout.train.count) series in \(NumberFormat.duration(seconds)); holdout \(holdout.steps) steps"
         if replaced { line += "; replaced the earlier \(name)" }
+        for detail in (predictor as? any SummarizesFit)?.fitSummary ?? [] { line += "\n  " + detail }
         if !excluded.isEmpty, excluded != session.reportedExclusions { line += "\n  left out \(excluded.count) series with nothing before the holdout: \(excluded.prefix(5).joined(separator: ", "))\(excluded.count > 5 ? ", …" : "")" }
         session.reportedExclusions = excluded
         emit(line)

@@ -66,6 +66,8 @@ public final class Interpreter {
         case let .plot(item, model, path): try plot(item: item, model: model, to: path)
         case let .plotChart(kind, options, path): try plotChart(kind, options: options, to: path)
         case let .exportForecasts(model, path): try exportForecasts(model, to: path)
+        case let .saveModel(name, path): try saveModel(name, to: path)
+        case let .loadModel(path, alias): try loadModel(path, as: alias)
         case .run(let path): try runScript(path)
         case .models: listModels()
         case .history: listHistory()

@@ -126,6 +126,14 @@ public struct Parser {
 
         switch keyword {
         case "load":
+            // `load model PATH [as NAME]` reads a saved model; a data file named "model" can be quoted.
+            if positionals.count >= 2, positionals[0].value == "model", unquoted[0] {
+                if let o = options.first { throw HorizonError("'load model' takes no options", at: o.key.location) }
+                guard positionals.count == 2 || (positionals.count == 4 && positionals[2].value == "as" && unquoted[2]) else {
+                    throw HorizonError("usage: load model PATH [as NAME]", at: positionals[min(2, positionals.count - 1)].location)
+                }
+                return .loadModel(path: positionals[1], alias: positionals.count == 4 ? positionals[3] : nil)
+            }
             try expect(1...1)
             return .load(path: positionals[0], options: options)
         case "describe": try expect(0...0); return .describe
@@ -248,6 +256,11 @@ public struct Parser {
                 throw HorizonError("usage: \(syntax.usage)", at: positionals.last?.location ?? name.location)
             }
             return .exportForecasts(model: to == 2 ? positionals[1] : nil, path: positionals[to + 1])
+        case "save":
+            guard positionals.count == 4, positionals[0].value == "model", unquoted[0], positionals[2].value == "to", unquoted[2] else {
+                throw HorizonError("usage: \(syntax.usage)", at: positionals.first?.location ?? name.location)
+            }
+            return .saveModel(name: positionals[1], path: positionals[3])
         case "run":
             try expect(1...1)
             return .run(path: positionals[0])

@@ -51,9 +51,19 @@ extension Predictor {
     }
 }
 
+/// A predictor that has something to say about its fit (the ETS form chosen, how training
+/// went), printed under the `train` line.
+public protocol SummarizesFit {
+    var fitSummary: [String] { get }
+}
+
 /// One option a model accepts on the `train` line.
 public struct ModelOption: Sendable {
-    public enum Kind: Sendable { case integer(ClosedRange<Int>), number(ClosedRange<Double>), word([String]) }
+    public enum Kind: Sendable {
+        case integer(ClosedRange<Int>), number(ClosedRange<Double>), word([String])
+        /// A comma-separated list of names (e.g. covariate columns), checked against the data at fit time.
+        case names
+    }
     public var key: String
     public var kind: Kind
     public var help: String
@@ -73,6 +83,7 @@ public struct ModelOptions: Sendable {
     public func integer(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
     public func number(_ key: String) -> Double? { values[key].flatMap { Double($0) } }
     public func word(_ key: String) -> String? { values[key] }
+    public func names(_ key: String) -> [String] { values[key].map { $0.split(separator: ",").map(String.init) } ?? [] }
 }
 
 /// A `train` target: its name, where it sits in the lineage, its options and its factory.
@@ -112,13 +123,17 @@ public struct ModelSpec: Sendable {
                 throw HorizonError("option '\(key)' of '\(name)' takes one of \(words.joined(separator: ", ")), got '\(value)'",
                                    suggestion: Suggestions.didYouMean(value, in: words))
             }
+        case .names:
+            guard !value.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+                throw HorizonError("option '\(key)' of '\(name)' takes names separated by commas, got '\(value)'")
+            }
         }
     }
 }
 
 /// Every `train` target, in lineage order. Later model families append their specs here.
 public enum ModelCatalog {
-    public static let all: [ModelSpec] = BaselineModels.specs
+    public static let all: [ModelSpec] = BaselineModels.specs + NeuralModels.specs
 
     public static func spec(named name: String) -> ModelSpec? { all.first { $0.name == name.lowercased() } }
     public static var names: [String] { all.map(\.name) }

@@ -1,15 +1,20 @@
 /// A model's learning curve: one entry per epoch of gradient training.
-public struct TrainingEpoch: Sendable, Equatable {
+public struct TrainingEpoch: Codable, Sendable, Equatable {
     public var epoch: Int
     /// The mean training loss over the epoch (a model's own loss, e.g. mean pinball).
     public var trainingLoss: Double
     /// Mean wQL on the validation windows after the epoch, when the model keeps some aside.
     public var validationWQL: Double?
+    /// The learning rate the epoch ran at, and its wall time.
+    public var learningRate: Double?
+    public var seconds: Double?
 
-    public init(epoch: Int, trainingLoss: Double, validationWQL: Double? = nil) {
+    public init(epoch: Int, trainingLoss: Double, validationWQL: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil) {
         self.epoch = epoch
         self.trainingLoss = trainingLoss
         self.validationWQL = validationWQL
+        self.learningRate = learningRate
+        self.seconds = seconds
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonModels
+
+extension Interpreter {
+    /// `save model NAME to PATH`: the weights, configuration and training curve, plus the
+    /// fingerprint of the data and the holdout it was trained on, so a reload can tell whether
+    /// evaluating it on the holdout is still honest.
+    func saveModel(_ name: Located<String>, to path: Located<String>) throws {
+        let data = try requireData(name.location)
+        let i = try trainedModel(name)
+        let model = session.models[i]
+        guard let neural = model.predictor as? NeuralPredictor else {
+            throw HorizonError("'\(model.name)' (\(model.spec.name)) has no learned weights to save: it is fitted again from the data in "
+                               + "an instant; 'save model' writes the neural models (\(NeuralModels.specs.map(\.name).joined(separator: ", ")))",
+                               at: name.location)
+        }
+        do {
+            try neural.save(to: path.value, extra: ["session.name": model.name, "session.options": model.optionsText,
+                                                    "data.fingerprint": data.panel.fingerprint, "data.series": String(model.seriesCount),
+                                                    "data.holdout": model.holdoutCounts.map(String.init).joined(separator: ",")])
+        } catch {
+            throw HorizonError("cannot write '\(path.value)': \(error)", at: path.location)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path.value)[.size] as? Int) ?? 0
+        emit("saved \(model.name) (\(neural.configuration.architecture.rawValue), \(neural.training.parameterCount) parameters) to \(path.value), \(size / 1024) KiB")
+    }
+
+    /// `load model PATH [as NAME]`: rebuilds the network from the file and registers it as a
+    /// trained model. It keeps the holdout it was trained on only when the loaded data is the
+    /// data it was trained on; otherwise `evaluate` refuses it (it may have seen the holdout)
+    /// and `forecast` still works.
+    func loadModel(_ path: Located<String>, as alias: Located<String>?) throws {
+        let loaded: (predictor: NeuralPredictor, metadata: [String: String])
+        do { loaded = try NeuralPredictor.load(from: path.value) } catch let error as HorizonError {
+            throw HorizonError(error.message, at: path.location)
+        } catch {
+            throw HorizonError("cannot load '\(path.value)': \(error)", at: path.location)
+        }
+        let (predictor, metadata) = loaded
+        let architecture = predictor.configuration.architecture.rawValue
+        guard let spec = ModelCatalog.spec(named: architecture) else {
+            throw HorizonError("'\(path.value)' holds a '\(architecture)' model this Horizon does not know", at: path.location)
+        }
+        let name = alias?.value ?? metadata["session.name"] ?? architecture
+        let optionsText = metadata["session.options"] ?? ""
+        let sameData = session.data.map { $0.panel.fingerprint == metadata["data.fingerprint"] } ?? false
+        let counts = sameData ? (metadata["data.holdout"] ?? "").split(separator: ",").compactMap { Int($0) } : []
+        var options: [String: String] = [:]
+        for pair in optionsText.split(separator: " ") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { options[String(kv[0])] = String(kv[1]) }
+        }
+        let trained = TrainedModel(name: name, spec: spec, estimator: try spec.make(ModelOptions(options)), optionsText: optionsText,
+                                   predictor: predictor, holdoutCounts: counts, seriesCount: Int(metadata["data.series"] ?? "") ?? 0,
+                                   fitSeconds: 0)
+        let replaced = session.models.contains { $0.name == name }
+        session.models.removeAll { $0.name == name }
+        session.models.append(trained)
+        var line = "loaded \(name) (\(architecture), \(predictor.training.parameterCount) parameters, horizon \(predictor.configuration.horizon)) from \(path.value)"
+        if replaced { line += "; replaced the earlier \(name)" }
+        line += sameData ? "\n  trained on this data with the same holdout: evaluate compares it with the others"
+            : "\n  trained on other data: 'forecast' and 'export' work; 'evaluate' needs it trained here"
+        emit(line)
+    }
+}

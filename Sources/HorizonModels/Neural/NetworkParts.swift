@@ -1,0 +1,139 @@
+import HorizonCore
+import HorizonTensor
+
+/// A batch's inputs as tensors, in the shapes every network starts from.
+struct EncodedInputs {
+    /// Encoder input per window step: encoder-only features, the shared features at that
+    /// step, and the static features tiled over time — (B, T, encoderWidth).
+    let encoder: Tensor
+    /// Shared features over the window and the K steps after it — (B, T+K, futureDimension).
+    let future: Tensor
+    /// Static embeddings and log scale — (B, staticWidth).
+    let statics: Tensor
+    /// Per forecast creation time and horizon: the shared features at t + k and the seasonal
+    /// naive value — (B, F, K, horizonWidth).
+    let horizon: Tensor
+}
+
+/// Concatenates along the last axis, leaving out parts with no features (a panel without
+/// covariates has an empty calendar or event part), so no layer ever sees a zero-width input.
+func joinFeatures(_ parts: [Tensor]) -> Tensor {
+    let present = parts.filter { ($0.shape.last ?? 0) > 0 }
+    if present.isEmpty { return parts[0] }  // every part is empty: an empty feature block
+    return present.count == 1 ? present[0] : Tensor.concatenate(present, axis: -1)
+}
+
+/// The embeddings of categorical inputs and the assembly of a batch into tensors.
+struct InputEncoder {
+    let layout: FeatureLayout
+    let events: [Embedding], statics: [Embedding]
+    let context: Int, forks: Int, horizon: Int
+
+    init(_ store: ParameterStore, layout: FeatureLayout, configuration c: NeuralConfiguration, generator: inout SeededGenerator) {
+        self.layout = layout
+        events = layout.events.map { Embedding(store, "event.\($0.name)", vocabulary: $0.levels.count + 1, dimension: $0.dimension, generator: &generator) }
+        statics = layout.statics.map { Embedding(store, "static.\($0.name)", vocabulary: $0.levels.count + 1, dimension: $0.dimension, generator: &generator) }
+        context = c.context
+        forks = c.forks
+        horizon = c.horizon
+    }
+
+    var futureDimension: Int { layout.futureWidth + layout.eventEmbeddingWidth }
+    var encoderWidth: Int { layout.pastWidth + futureDimension + layout.staticWidth }
+    var horizonWidth: Int { futureDimension + layout.lagWidth }
+
+    func callAsFunction(_ batch: WindowBatch) -> EncodedInputs {
+        let b = batch.size, T = context, F = forks, K = horizon
+        let past = Tensor(shape: [b, T, layout.pastWidth], data: batch.past)
+        let numericFuture = Tensor(shape: [b, T + K, layout.futureWidth], data: batch.future)
+        let future = joinFeatures([numericFuture] + events.enumerated().map { e, embedding in
+            embedding(batch.events[e], shape: [b, T + K])
+        })
+        let statics = joinFeatures(self.statics.enumerated().map { s, embedding in embedding(batch.statics[s], shape: [b]) }
+                                   + [Tensor(shape: [b, 1], data: batch.logScale)])
+        let tiled = statics.reshaped([b, 1, layout.staticWidth]).gather(axis: 1, indices: [Int32](repeating: 0, count: T))
+        let encoder = joinFeatures([past, future.slice(axis: 1, 0..<T), tiled])
+        // Shared features at t + k for every forecast creation time t = T − F + f.
+        var index: [Int32] = []
+        index.reserveCapacity(F * K)
+        for f in 0..<F { for k in 1...K { index.append(Int32(T - F + f + k)) } }
+        let atHorizon = future.gather(axis: 1, indices: index, indexShape: [F, K])
+        let lags = Tensor(shape: [b, F, K, layout.lagWidth], data: batch.lags)
+        return EncodedInputs(encoder: encoder, future: future, statics: statics, horizon: joinFeatures([atHorizon, lags]))
+    }
+}
+
+/// Rows of a (B, T, ·) sequence at the forecast creation times, (B, F, ·).
+func forkRows(_ sequence: Tensor, forks: Int) -> Tensor {
+    let T = sequence.shape[1]
+    return sequence.slice(axis: 1, (T - forks)..<T)
+}
+
+/// Repeats a (B, X, 1, C) tensor K times along axis 2.
+func repeatAlongAxis2(_ x: Tensor, _ k: Int) -> Tensor { x.gather(axis: 2, indices: [Int32](repeating: 0, count: k)) }
+
+/// The monotone quantile head (model-specs §0.2): the lowest level is a free output, each
+/// next level adds a softplus increment, so quantiles never cross, by construction.
+struct QuantileHead {
+    let projection: Linear
+    /// (Q−1)×(Q−1) upper-triangular ones: increments · U = their running sums.
+    let cumulative: Tensor?
+
+    init(_ store: ParameterStore, _ name: String, input: Int, levels: Int, generator: inout SeededGenerator) {
+        projection = Linear(store, name, input: input, output: levels, generator: &generator)
+        let q = levels - 1
+        cumulative = q > 0 ? Tensor(shape: [q, q], data: (0..<(q * q)).map { ($0 / q) <= ($0 % q) ? 1 : 0 }) : nil
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        let raw = projection(x)
+        guard let cumulative else { return raw }
+        let q = raw.shape.last!
+        let base = raw.slice(axis: -1, 0..<1)
+        let steps = raw.slice(axis: -1, 1..<q).softplus().matmul(cumulative)
+        return Tensor.concatenate([base, base + steps], axis: -1)
+    }
+}
+
+/// MQ-RNN's decoder (Wen et al. 2017), shared by MQ-RNN, MQ-CNN and MQTransformer.
+///
+/// A global MLP reads the encoder state at a forecast creation time, the static features and
+/// every horizon's future features, and emits one context per horizon plus a horizon-agnostic
+/// one; a local MLP, shared across horizons, turns each horizon's contexts and own future
+/// features into all quantiles at once.
+struct MQDecoder {
+    let globalHidden: Linear, globalOutput: Linear
+    let localHidden: Linear
+    let head: QuantileHead
+    let horizon: Int, width: Int
+
+    init(_ store: ParameterStore, encoded: Int, staticWidth: Int, horizonWidth: Int, extraLocal: Int,
+         configuration c: NeuralConfiguration, generator: inout SeededGenerator) {
+        horizon = c.horizon
+        width = c.hidden
+        globalHidden = Linear(store, "decoder.global.hidden", input: encoded + staticWidth + c.horizon * horizonWidth,
+                              output: c.hidden, initialization: .he, generator: &generator)
+        globalOutput = Linear(store, "decoder.global.output", input: c.hidden, output: (c.horizon + 1) * c.hidden,
+                              initialization: .he, generator: &generator)
+        localHidden = Linear(store, "decoder.local.hidden", input: 2 * c.hidden + horizonWidth + extraLocal, output: c.hidden,
+                             initialization: .he, generator: &generator)
+        head = QuantileHead(store, "decoder.local.quantiles", input: c.hidden, levels: c.levels.count, generator: &generator)
+    }
+
+    /// The horizon-specific contexts (B, F, K, C) and the agnostic one repeated over K.
+    func contexts(_ state: Tensor, statics: Tensor, horizonFeatures: Tensor) -> (specific: Tensor, agnostic: Tensor) {
+        let b = state.shape[0], f = state.shape[1], K = horizon
+        let tiledStatics = statics.reshaped([b, 1, statics.shape[1]]).gather(axis: 1, indices: [Int32](repeating: 0, count: f))
+        let input = joinFeatures([state, tiledStatics, horizonFeatures.reshaped([b, f, -1])])
+        let all = globalOutput(globalHidden(input).relu()).relu().reshaped([b, f, K + 1, width])
+        return (all.slice(axis: 2, 0..<K), repeatAlongAxis2(all.slice(axis: 2, K..<(K + 1)), K))
+    }
+
+    /// Quantiles (B, F, K, Q) from the contexts, each horizon's future features and any
+    /// further per-horizon contexts (MQTransformer's attention outputs).
+    func quantiles(specific: Tensor, agnostic: Tensor, horizonFeatures: Tensor, extra: [Tensor] = [],
+                   dropout: Float, training: Bool, generator: inout SeededGenerator) -> Tensor {
+        let hidden = localHidden(joinFeatures([specific, agnostic, horizonFeatures] + extra)).relu()
+        return head(hidden.dropout(rate: dropout, training: training, generator: &generator))
+    }
+}

@@ -1,0 +1,110 @@
+import HorizonCore
+import HorizonData
+
+/// Everything that defines a neural forecaster's network and training, resolved from the
+/// `train` line, the session settings and the data's frequency. It is saved with the weights,
+/// so a loaded model rebuilds exactly the network it was trained as.
+public struct NeuralConfiguration: Codable, Sendable, Equatable {
+    public enum Architecture: String, Codable, Sendable, CaseIterable {
+        case mlp, mqrnn, mqcnn, mqtransformer
+    }
+
+    public var architecture: Architecture
+    /// Steps ahead, K: the networks are direct multi-horizon forecasters.
+    public var horizon: Int
+    /// Window length T the encoder reads.
+    public var context: Int
+    /// Forecast creation times per training window (forking sequences): the last `forks`
+    /// positions of the window. The first T − forks positions are the warm-up the scale
+    /// comes from, so no forecast is normalised by data after it.
+    public var forks: Int
+    public var hidden: Int
+    public var layers: Int
+    public var epochs: Int
+    public var batchesPerEpoch: Int
+    public var batch: Int
+    public var learningRate: Float
+    public var dropout: Float
+    public var patience: Int
+    public var seed: UInt64
+    /// The quantile levels trained (sorted): the session's plus 2.5%, 50% and 97.5%, so the
+    /// median is the point forecast and MSIS's 95% interval is learned, not extrapolated.
+    public var levels: [Double]
+    /// MQTransformer: width per horizon-specific attention head, and how many earlier
+    /// forecasts of the same target the decoder self-attention looks back over.
+    public var attentionWidth: Int
+    public var feedback: Int
+    /// Numeric covariates known only up to the forecast creation time (encoder-only).
+    public var pastCovariates: [String]
+    public var gradientClip: Float
+
+    /// The train-line options every neural model accepts.
+    public static let options: [ModelOption] = [
+        ModelOption("epochs", .integer(1...10_000), help: "maximum passes over the training windows (default 30)"),
+        ModelOption("batches", .integer(1...100_000), help: "batches per epoch (default 50)"),
+        ModelOption("batch", .integer(1...4096), help: "windows per batch (default 64)"),
+        ModelOption("hidden", .integer(1...1024), help: "width of the hidden layers (default 32 weekly, 64 hourly/daily)"),
+        ModelOption("layers", .integer(1...8), help: "encoder depth (MLP hidden layers, LSTM layers, conv layers; default 2, 1, 3, 3)"),
+        ModelOption("lr", .number(1e-6...1), help: "Adam learning rate (default 0.001), halved when validation stalls"),
+        ModelOption("context", .integer(2...10_000), help: "window length the encoder reads (default: set context, else by frequency)"),
+        ModelOption("forks", .integer(1...10_000), help: "forecast creation times per window (default half the context)"),
+        ModelOption("dropout", .number(0...0.9), help: "dropout rate during training (default 0.1)"),
+        ModelOption("patience", .integer(1...1000), help: "epochs without validation improvement before stopping (default 5)"),
+        ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
+        ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
+    ]
+
+    public static let transformerOptions: [ModelOption] = options + [
+        ModelOption("width", .integer(2...256), help: "width of each horizon's attention head (default 16)"),
+        ModelOption("feedback", .integer(1...64), help: "earlier forecasts of the same target the decoder attends to (default 8)"),
+    ]
+
+    /// Resolves options against the settings and the panel's frequency.
+    public static func resolve(_ architecture: Architecture, options: ModelOptions, settings: FitSettings,
+                               frequency: Frequency) throws -> NeuralConfiguration {
+        let k = settings.horizon
+        let context = options.integer("context") ?? settings.context ?? defaultContext(frequency, horizon: k)
+        let forks = architecture == .mlp ? 1 : min(options.integer("forks") ?? max(1, context / 2), context)
+        if options.integer("forks") != nil, architecture == .mlp {
+            throw HorizonError("'forks' applies to the MQ models; the feed-forward net makes one forecast per window")
+        }
+        let wide = frequency == .hourly || frequency == .daily
+        let defaultLayers: Int
+        switch architecture {
+        case .mlp: defaultLayers = 2
+        case .mqrnn: defaultLayers = 1
+        case .mqcnn, .mqtransformer: defaultLayers = 3
+        }
+        let levels = Array(Set(settings.levels + [0.025, 0.5, 0.975])).sorted()
+        return NeuralConfiguration(
+            architecture: architecture, horizon: k, context: context, forks: forks,
+            hidden: options.integer("hidden") ?? (wide ? 64 : 32),
+            layers: options.integer("layers") ?? defaultLayers,
+            epochs: options.integer("epochs") ?? 30,
+            batchesPerEpoch: options.integer("batches") ?? 50,
+            batch: options.integer("batch") ?? 64,
+            learningRate: Float(options.number("lr") ?? 1e-3),
+            dropout: Float(options.number("dropout") ?? 0.1),
+            patience: options.integer("patience") ?? 5,
+            seed: options.integer("seed").map { UInt64($0) } ?? settings.seed,
+            levels: levels,
+            attentionWidth: options.integer("width") ?? 16,
+            feedback: options.integer("feedback") ?? 8,
+            pastCovariates: options.names("past"),
+            gradientClip: 10)
+    }
+
+    /// A window long enough to see a season where that is affordable: a year of weeks, a week
+    /// of hours, eight weeks of days, three years of months; otherwise four horizons.
+    static func defaultContext(_ frequency: Frequency, horizon: Int) -> Int {
+        switch frequency {
+        case .weekly: return 52
+        case .hourly: return 168
+        case .daily: return 56
+        case .monthly: return 36
+        case .quarterly: return 16
+        case .yearly: return 12
+        case .fixed, .steps: return max(4 * horizon, 8)
+        }
+    }
+}

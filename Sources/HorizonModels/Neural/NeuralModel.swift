@@ -1,0 +1,157 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonTensor
+
+/// `train mlp | mqrnn | mqcnn | mqtransformer`: a global network fitted on windows from every
+/// series, then forecasting every series in batched passes.
+public struct NeuralEstimator: Estimator {
+    public let architecture: NeuralConfiguration.Architecture
+    public let options: ModelOptions
+
+    public init(_ architecture: NeuralConfiguration.Architecture, options: ModelOptions) {
+        self.architecture = architecture
+        self.options = options
+    }
+
+    public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
+        let configuration = try NeuralConfiguration.resolve(architecture, options: options, settings: settings, frequency: panel.frequency)
+        let layout = try FeatureLayout.learn(from: panel, pastNames: configuration.pastCovariates)
+        var generator = SeededGenerator(seed: configuration.seed)
+        let network = NetworkFactory.make(configuration, layout: layout, generator: &generator)
+        let trainer = NeuralTrainer(configuration: configuration, layout: layout, label: architecture.rawValue)
+        let curve = try trainer.train(network, panel: panel, generator: &generator)
+        return NeuralPredictor(name: architecture.rawValue, configuration: configuration, layout: layout, network: network, curve: curve)
+    }
+}
+
+/// A trained network with everything needed to build its inputs. Immutable after training
+/// (forecasting only reads the weights), hence safe to share.
+public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesFit, @unchecked Sendable {
+    public let name: String
+    public let configuration: NeuralConfiguration
+    public let layout: FeatureLayout
+    public let training: TrainingRun
+    public var trainingCurve: [TrainingEpoch] { training.epochs }
+    let network: QuantileNetwork
+
+    init(name: String, configuration: NeuralConfiguration, layout: FeatureLayout, network: QuantileNetwork, curve: TrainingRun) {
+        self.name = name
+        self.configuration = configuration
+        self.layout = layout
+        self.network = network
+        training = curve
+    }
+
+    public var fitSummary: [String] {
+        let c = configuration, run = training
+        var lines = ["\(run.parameterCount) parameters; windows of \(c.context) steps with \(c.forks) forecast time\(c.forks == 1 ? "" : "s") each, "
+                     + "up to \(c.epochs) epochs of \(c.batchesPerEpoch) batches × \(c.batch), drawn from \(run.trainingWindows) windows"]
+        if let best = run.best {
+            lines.append("kept epoch \(best.epoch) of \(run.epochs.count): "
+                         + (best.validationWQL.map { "validation wQL \(NumberFormat.fixed($0, 4)) on \(run.validationSeries) series, " } ?? "")
+                         + "training loss \(NumberFormat.fixed(best.trainingLoss, 4)); \(run.stopReason)")
+        } else {
+            lines.append(run.stopReason)
+        }
+        return lines
+    }
+
+    /// Forecasts from the last point of every series, in batches of 512 windows. The network
+    /// forecasts K steps directly; a shorter horizon takes the first steps, a longer one needs
+    /// a model trained for it.
+    public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        let c = configuration, K = c.horizon, Q = c.levels.count
+        guard horizon <= K else {
+            throw HorizonError("'\(name)' was trained to forecast \(K) steps; train it again after 'set horizon \(horizon)'")
+        }
+        let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
+        let codeMaps = layout.events.map { $0.codeMap(from: history.vocabularies[$0.name] ?? []) }
+        var items: [ItemForecast] = []
+        items.reserveCapacity(history.count)
+        let chunk = 512
+        for start in stride(from: 0, to: history.count, by: chunk) {
+            try Interrupt.check()
+            let count = min(chunk, history.count - start)
+            var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
+            for i in 0..<count {
+                let s = history.series[start + i]
+                let inputs = SeriesInputs(series: s, panel: history, layout: layout, horizon: K, padding: c.context, targetLimit: s.count,
+                                          futureDynamic: i + start < future.dynamic.count ? future.dynamic[start + i] : nil,
+                                          futureCategorical: i + start < future.categorical.count ? future.categorical[start + i] : nil,
+                                          codeMaps: codeMaps)
+                builder.fill(&batch, slot: i, series: inputs, end: s.count - 1)
+            }
+            var unused = SeededGenerator(seed: 0)
+            let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
+            let q = output.buffer
+            for i in 0..<count {
+                let s = history.series[start + i]
+                let scale = Double(batch.scale[i])
+                let nonNegative = s.values.allSatisfy { $0.isNaN || $0 >= 0 }
+                var trained = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: Q)
+                for k in 0..<horizon {
+                    let slot = (i * c.forks + c.forks - 1) * K + k
+                    for l in 0..<Q {
+                        let v = Double(q[slot * Q + l]) * scale
+                        trained[l][k] = nonNegative ? max(0, v) : v
+                    }
+                }
+                let first = history.time(of: s, at: s.count)
+                let full = ItemForecast(id: s.id, firstTime: first, point: trained[c.levels.firstIndex(of: 0.5)!], levels: c.levels, quantiles: trained)
+                items.append(ItemForecast(id: s.id, firstTime: first, point: full.point, levels: levels,
+                                          quantiles: levels.map { full.quantile($0) }))
+            }
+        }
+        return PanelForecast(model: name, items: items)
+    }
+
+    // MARK: saving and loading
+
+    static let formatTag = "horizon-neural-1"
+
+    /// Writes the weights with the configuration, the feature layout, the training curve and
+    /// any `extra` metadata (the session adds what it needs to check a reload).
+    public func save(to path: String, extra: [String: String] = [:]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var metadata = extra
+        metadata["format"] = Self.formatTag
+        metadata["name"] = name
+        metadata["configuration"] = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        metadata["layout"] = String(decoding: try encoder.encode(layout), as: UTF8.self)
+        metadata["training"] = String(decoding: try encoder.encode(training), as: UTF8.self)
+        try ParameterFile.save(network.parameters, metadata: metadata, to: path)
+    }
+
+    /// Rebuilds the network a file describes and loads its weights; returns the file's metadata too.
+    public static func load(from path: String) throws -> (predictor: NeuralPredictor, metadata: [String: String]) {
+        let (metadata, _, _) = try ParameterFile.load(path)
+        guard metadata["format"] == formatTag, let config = metadata["configuration"], let layoutText = metadata["layout"] else {
+            throw HorizonError("'\(path)' is not a Horizon neural model file")
+        }
+        let decoder = JSONDecoder()
+        let configuration = try decoder.decode(NeuralConfiguration.self, from: Data(config.utf8))
+        let layout = try decoder.decode(FeatureLayout.self, from: Data(layoutText.utf8))
+        let curve = try metadata["training"].map { try decoder.decode(TrainingRun.self, from: Data($0.utf8)) } ?? TrainingRun()
+        var generator = SeededGenerator(seed: configuration.seed)
+        let network = NetworkFactory.make(configuration, layout: layout, generator: &generator)
+        _ = try ParameterFile.load(path, into: network.parameters)
+        return (NeuralPredictor(name: metadata["name"] ?? configuration.architecture.rawValue, configuration: configuration,
+                                layout: layout, network: network, curve: curve), metadata)
+    }
+}
+
+/// The neural rungs of the lineage, in order.
+public enum NeuralModels {
+    public static let specs: [ModelSpec] = [
+        ModelSpec(name: "mlp", summary: "feed-forward net on the context window and covariates, trained on quantile loss over all horizons",
+                  options: NeuralConfiguration.options) { NeuralEstimator(.mlp, options: $0) },
+        ModelSpec(name: "mqrnn", summary: "MQ-RNN: LSTM encoder, forking sequences, global/local MLP decoder (Wen et al. 2017)",
+                  options: NeuralConfiguration.options) { NeuralEstimator(.mqrnn, options: $0) },
+        ModelSpec(name: "mqcnn", summary: "MQ-CNN: dilated causal convolution encoder with the MQ decoder",
+                  options: NeuralConfiguration.options) { NeuralEstimator(.mqcnn, options: $0) },
+        ModelSpec(name: "mqtransformer", summary: "MQTransformer: MQ-CNN plus horizon-specific and feedback-aware attention (Eisenach et al.)",
+                  options: NeuralConfiguration.transformerOptions) { NeuralEstimator(.mqtransformer, options: $0) },
+    ]
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonTensor
+
+/// Trains a quantile network on windows cut from a panel.
+///
+/// - Training windows: each batch draws series uniformly and, for each, the window's last
+///   forecast creation time uniformly among the positions with a target after them, so the
+///   whole history is used (not only the last window, GluonTS's MQ-CNN default).
+/// - Validation: the last K points of every series long enough are held out of the training
+///   targets; after each epoch the network forecasts them from the point before (one window
+///   per series, its last forecast time) and the wQL is the early-stopping criterion.
+/// - Adam with global-norm clipping; the learning rate halves when validation has not improved
+///   for half the patience; training stops after `patience` epochs without improvement, and
+///   the best epoch's weights are kept.
+/// - Ctrl-C stops after the current batch and keeps the best weights so far; a loss that turns
+///   NaN or infinite stops training the same way, with the reason recorded.
+/// - Every draw (initialisation, sampling, dropout) comes from one generator seeded by the
+///   configuration, so the same seed gives the same model.
+struct NeuralTrainer {
+    let configuration: NeuralConfiguration
+    let layout: FeatureLayout
+    let label: String
+
+    func train(_ network: QuantileNetwork, panel: Panel, generator: inout SeededGenerator) throws -> TrainingRun {
+        let c = configuration, K = c.horizon
+        let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
+        let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
+        // Hold out the last K points of series long enough to keep something to train on.
+        var trainingSeries: [SeriesInputs] = [], validationSeries: [SeriesInputs] = []
+        var ranges: [ClosedRange<Int>] = []
+        for s in panel.series {
+            let n = s.count
+            guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }) else { continue }
+            let limit = n - K >= firstObserved + 2 ? n - K : n
+            let inputs = SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context, targetLimit: limit,
+                                      codeMaps: codeMaps)
+            if limit - 2 >= firstObserved {
+                trainingSeries.append(inputs)
+                ranges.append(firstObserved...(limit - 2))
+            }
+            if limit < n {
+                validationSeries.append(SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context,
+                                                     targetLimit: n, codeMaps: codeMaps))
+            }
+        }
+        guard !trainingSeries.isEmpty else {
+            throw HorizonError("no series has enough history to train on: each needs at least 2 observed points before its last")
+        }
+        let validationEnds = validationSeries.map { $0.count - K - 1 }
+
+        var curve = TrainingRun()
+        curve.parameterCount = network.parameters.scalarCount
+        curve.trainingWindows = ranges.reduce(0) { $0 + $1.count }
+        curve.validationSeries = validationSeries.count
+        let parameters = network.parameters.parameters
+        var optimizer = Adam(parameters, learningRate: c.learningRate)
+        var best = Double.infinity, bestSnapshot = network.parameters.snapshot(), sinceBest = 0
+        let progress = ProgressBar(label, total: c.epochs * c.batchesPerEpoch)
+        defer { progress.finish() }
+
+        epochs: for epoch in 1...c.epochs {
+            let started = Date()
+            var lossSum = 0.0, lossCount = 0
+            for _ in 0..<c.batchesPerEpoch {
+                if Interrupt.isRequested {
+                    Interrupt.reset()
+                    curve.stopReason = "stopped by Ctrl-C in epoch \(epoch)"
+                    break epochs
+                }
+                var batch = WindowBatch(size: c.batch, layout: layout, context: c.context, forks: c.forks, horizon: K)
+                for slot in 0..<c.batch {
+                    let s = generator.int(below: trainingSeries.count)
+                    let end = ranges[s].lowerBound + generator.int(below: ranges[s].count)
+                    builder.fill(&batch, slot: slot, series: trainingSeries[s], end: end)
+                }
+                let loss = Self.loss(network(batch, training: true, generator: &generator), batch: batch, levels: c.levels)
+                guard loss.scalar.isFinite else {
+                    curve.stopReason = "stopped in epoch \(epoch): the loss became \(loss.scalar) (try a lower lr=)"
+                    network.parameters.zeroGradients()
+                    break epochs
+                }
+                loss.backward()
+                clipGradientNorm(parameters, maxNorm: c.gradientClip)
+                optimizer.step()
+                network.parameters.zeroGradients()
+                lossSum += Double(loss.scalar)
+                lossCount += 1
+                progress.advance()
+            }
+            let validation = validationSeries.isEmpty ? nil
+                : try validate(network, series: validationSeries, ends: validationEnds, builder: builder)
+            let training = lossSum / Double(max(lossCount, 1))
+            curve.epochs.append(TrainingEpoch(epoch: epoch, trainingLoss: training, validationWQL: validation,
+                                              learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started)))
+            let criterion = validation ?? training
+            if criterion < best {
+                best = criterion
+                bestSnapshot = network.parameters.snapshot()
+                curve.bestEpoch = epoch
+                sinceBest = 0
+            } else {
+                sinceBest += 1
+                if sinceBest >= c.patience {
+                    curve.stopReason = "early stop: no improvement for \(c.patience) epochs"
+                    break
+                }
+                if sinceBest % max(1, c.patience / 2) == 0 { optimizer.learningRate *= 0.5 }
+            }
+            progress.detail = "epoch \(epoch) loss \(NumberFormat.fixed(training, 4))"
+                + (validation.map { " val wQL \(NumberFormat.fixed($0, 4))" } ?? "")
+        }
+        if curve.stopReason.isEmpty { curve.stopReason = "ran all \(c.epochs) epochs" }
+        network.parameters.restore(bestSnapshot)
+        return curve
+    }
+
+    /// The batch's pinball loss in the data's units, normalised as a wQL (2·Σρ / Σ|y|,
+    /// mean over levels), so the number reads like the evaluation table's.
+    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double]) -> Tensor {
+        let b = batch.size
+        let scale = Tensor(shape: [b, 1, 1, 1], data: batch.scale)
+        let predictions = scaledQuantiles * scale
+        let target = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.targets)
+        let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.mask)
+        let pinball = predictions.pinballLoss(target: target, mask: mask, levels: levels.map { Float($0) })
+        var observed: Float = 0, absolute: Float = 0
+        for i in 0..<batch.mask.count where batch.mask[i] != 0 { observed += 1; absolute += abs(batch.targets[i]) }
+        guard absolute > 0 else { return pinball }
+        return pinball * (2 * observed / absolute / Float(levels.count))
+    }
+
+    /// wQL (mean over the trained levels) of the last forecast time's K-step forecasts on
+    /// the held-out period of every validation series.
+    func validate(_ network: QuantileNetwork, series: [SeriesInputs], ends: [Int], builder: WindowBuilder) throws -> Double {
+        let c = configuration, K = c.horizon, Q = c.levels.count
+        var pinball = 0.0, absolute = 0.0
+        let chunk = 256
+        for start in stride(from: 0, to: series.count, by: chunk) {
+            let count = min(chunk, series.count - start)
+            var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
+            for i in 0..<count { builder.fill(&batch, slot: i, series: series[start + i], end: ends[start + i]) }
+            var unused = SeededGenerator(seed: 0)
+            let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
+            let q = output.buffer
+            for b in 0..<count {
+                let f = c.forks - 1
+                for k in 0..<K {
+                    let slot = (b * c.forks + f) * K + k
+                    guard batch.mask[slot] != 0 else { continue }
+                    let y = Double(batch.targets[slot])
+                    absolute += abs(y)
+                    for (l, level) in c.levels.enumerated() {
+                        let e = y - Double(q[slot * Q + l] * batch.scale[b])
+                        pinball += e >= 0 ? level * e : (level - 1) * e
+                    }
+                }
+            }
+        }
+        return absolute > 0 ? 2 * pinball / absolute / Double(Q) : pinball
+    }
+}
