@@ -1,0 +1,250 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonTensor
+import Testing
+@testable import HorizonModels
+
+/// A small configuration, so tests train in seconds even in debug builds.
+func tinyConfiguration(_ architecture: NeuralConfiguration.Architecture, context: Int = 12, horizon: Int = 3,
+                       epochs: Int = 3, seed: UInt64 = 1) throws -> NeuralConfiguration {
+    var options: [String: String] = ["hidden": "8", "epochs": "\(epochs)", "batches": "10", "batch": "16", "context": "\(context)"]
+    if architecture == .mqtransformer { options["width"] = "4"; options["feedback"] = "2" }
+    return try NeuralConfiguration.resolve(architecture, options: ModelOptions(options),
+                                           settings: FitSettings(horizon: horizon, levels: [0.1, 0.5, 0.9], seed: seed),
+                                           frequency: .weekly)
+}
+
+/// Weekly series with a yearly cycle, a price that sometimes drops (demand responds with
+/// elasticity −2), a promo flag, and a category.
+func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel {
+    var rng = SeededGenerator(seed: seed)
+    let start = Timestamp.seconds(year: 2020, month: 1, day: 6)
+    return Panel(series: (0..<series).map { i in
+        let base = 20 + 10 * Double(i % 4)
+        var values: [Double] = [], price: [Double] = [], promo: [Double] = []
+        for t in 0..<length {
+            let p = rng.uniform() < 0.2 ? 7.0 : 10.0
+            let flag: Double = rng.uniform() < 0.1 ? 1 : 0
+            let season = 1 + 0.4 * sin(2 * Double.pi * Double(t) / 52)
+            let mean = base * season * pow(p / 10, -2) * (1 + 0.5 * flag)
+            values.append((mean + rng.normal() * 0.1 * mean).rounded())
+            price.append(p)
+            promo.append(flag)
+        }
+        return Series(id: "item\(i)", start: start, values: values, dynamic: ["price": price, "promo": promo],
+                      statics: ["category": i % 2 == 0 ? "a" : "b"])
+    }, frequency: .weekly, season: 52, hasTimestamps: true, dynamicNames: ["price", "promo"], staticNames: ["category"])
+}
+
+@Suite struct ForkingLayoutTests {
+    let panel: Panel = {
+        var values = (1...20).map(Double.init)
+        values[12] = .nan
+        return Panel(series: [Series(id: "a", values: values)], frequency: .steps, season: 4, hasTimestamps: false)
+    }()
+
+    func window(_ panel: Panel, end: Int, limit: Int) throws -> (WindowBatch, FeatureLayout) {
+        let layout = try FeatureLayout.learn(from: panel, pastNames: [])
+        let builder = WindowBuilder(layout: layout, context: 8, forks: 4, horizon: 3)
+        let inputs = SeriesInputs(series: panel.series[0], panel: panel, layout: layout, horizon: 3, padding: 8, targetLimit: limit, codeMaps: [])
+        var batch = WindowBatch(size: 1, layout: layout, context: 8, forks: 4, horizon: 3)
+        builder.fill(&batch, slot: 0, series: inputs, end: end)
+        return (batch, layout)
+    }
+
+    /// Window positions 0…7 are series positions 8…15; forks are positions 12…15 (series
+    /// 12…15); the scale comes from positions 8…12, where 12 is missing: (9+10+11+12)/4.
+    @Test func shapesTargetsMasksAndScaleByHand() throws {
+        let (batch, layout) = try window(panel, end: 15, limit: 17)
+        #expect(layout.pastWidth == 3 && layout.lagWidth == 2 && layout.calendarCount == 1)
+        #expect(batch.past.count == 8 * 3 && batch.future.count == 11 * 1 && batch.targets.count == 4 * 3 && batch.lags.count == 4 * 3 * 2)
+        #expect(batch.scale == [10.5])
+        // Encoder: y/s and the observed flag; position 4 of the window is the missing value.
+        #expect(batch.past[0] == 9 / 10.5 && batch.past[1] == 1)
+        #expect(batch.past[4 * 3] == 0 && batch.past[4 * 3 + 1] == 0)
+        // Fork 0 (series position 12) forecasts 13, 14, 15 → values 14, 15, 16.
+        #expect(Array(batch.targets[0..<3]) == [14, 15, 16] && Array(batch.mask[0..<3]) == [1, 1, 1])
+        // Fork 3 (position 15): 16 is inside the limit (value 17), 17 and 18 are not.
+        #expect(Array(batch.targets[9..<12]) == [17, 0, 0] && Array(batch.mask[9..<12]) == [1, 0, 0])
+        // Seasonal naive (m = 4) for fork 0: positions 9, 10, 11 → values 10, 11, 12.
+        #expect(batch.lags[0] == 10 / 10.5 && batch.lags[2] == 11 / 10.5 && batch.lags[4] == 12 / 10.5)
+        // For fork 1 (position 13), k = 3 would be position 12 — missing, so flagged unobserved.
+        #expect(batch.lags[((1 * 3) + 2) * 2 + 1] == 0)
+    }
+
+    /// Everything a window's inputs hold is known at its forecast times: changing the target
+    /// after the last forecast time changes the targets only.
+    @Test func inputsNeverReadPastTheLastForecastTime() throws {
+        let (a, _) = try window(panel, end: 15, limit: 20)
+        var changed = panel
+        for t in 16..<20 { changed.series[0].values[t] *= 3 }
+        let (b, _) = try window(changed, end: 15, limit: 20)
+        #expect(a.past == b.past && a.future == b.future && a.lags == b.lags && a.scale == b.scale)
+        #expect(a.targets != b.targets)
+    }
+
+    /// Short series are left-padded: positions before the start are unobserved zeros.
+    @Test func shortHistoriesArePadded() throws {
+        let (batch, _) = try window(panel, end: 3, limit: 17)
+        // Window positions 0…3 are series −4…−1.
+        #expect(batch.past[0..<12].allSatisfy { $0 == 0 })
+        #expect(batch.past[4 * 3 + 1] == 1)  // series position 0 is observed
+    }
+}
+
+@Suite struct NeuralNetworkTests {
+    static let architectures: [NeuralConfiguration.Architecture] = [.mlp, .mqrnn, .mqcnn, .mqtransformer]
+
+    func batch(_ c: NeuralConfiguration, _ layout: FeatureLayout, _ panel: Panel, ends: [Int]) -> WindowBatch {
+        let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: c.horizon)
+        var batch = WindowBatch(size: ends.count, layout: layout, context: c.context, forks: c.forks, horizon: c.horizon)
+        for (slot, end) in ends.enumerated() {
+            let s = panel.series[slot % panel.count]
+            let inputs = SeriesInputs(series: s, panel: panel, layout: layout, horizon: c.horizon, padding: c.context, targetLimit: s.count,
+                                      codeMaps: [])
+            builder.fill(&batch, slot: slot, series: inputs, end: end)
+        }
+        return batch
+    }
+
+    /// The encoder is causal, the decoder reads the state at its own forecast time, and the
+    /// MQTransformer's attentions look only at earlier steps and earlier forecasts: the
+    /// output at fork f is unchanged when the target at window positions after f changes.
+    @Test(arguments: [NeuralConfiguration.Architecture.mqrnn, .mqcnn, .mqtransformer])
+    func forecastsDoNotSeeLaterTargets(_ architecture: NeuralConfiguration.Architecture) throws {
+        let data = pricedPanel(series: 4, length: 60)
+        let c = try tinyConfiguration(architecture)
+        let layout = try FeatureLayout.learn(from: data, pastNames: [])
+        var rng = SeededGenerator(seed: 5)
+        let network = NetworkFactory.make(c, layout: layout, generator: &rng)
+        let original = batch(c, layout, data, ends: [40, 50, 30, 45])
+        func run(_ b: WindowBatch) -> [Float] {
+            var unused = SeededGenerator(seed: 0)
+            return Autograd.withoutGradients { network(b, training: false, generator: &unused) }.scalars
+        }
+        let before = run(original)
+        let cut = 2  // keep forks 0…2; change the target at window positions after fork 2
+        var altered = original
+        for b in 0..<altered.size {
+            for q in (c.context - c.forks + cut + 1)..<c.context {
+                altered.past[(b * c.context + q) * layout.pastWidth] += 5
+            }
+        }
+        let after = run(altered)
+        let Q = c.levels.count, K = c.horizon, F = c.forks
+        var unchanged = true, changedLater = false
+        for b in 0..<original.size {
+            for f in 0..<F {
+                for i in 0..<(K * Q) {
+                    let index = (b * F + f) * K * Q + i
+                    if f <= cut { unchanged = unchanged && before[index] == after[index] } else if before[index] != after[index] { changedLater = true }
+                }
+            }
+        }
+        #expect(unchanged, "a forecast changed when only later targets did")
+        #expect(changedLater, "later forecasts should see the changed targets (else the test proves nothing)")
+    }
+
+    /// The monotone head: quantiles come out sorted for any weights and inputs, including
+    /// wildly scaled ones.
+    @Test(arguments: architectures)
+    func quantilesNeverCross(_ architecture: NeuralConfiguration.Architecture) throws {
+        let data = pricedPanel(series: 4, length: 60)
+        let c = try tinyConfiguration(architecture)
+        let layout = try FeatureLayout.learn(from: data, pastNames: [])
+        var rng = SeededGenerator(seed: 9)
+        let network = NetworkFactory.make(c, layout: layout, generator: &rng)
+        for p in network.parameters.parameters { for i in 0..<p.count { p.buffer[i] *= 30 } }
+        var input = batch(c, layout, data, ends: [20, 59, 5, 33])
+        for i in input.past.indices { input.past[i] *= Float(rng.normal() * 10) }
+        var unused = SeededGenerator(seed: 0)
+        let out = Autograd.withoutGradients { network(input, training: false, generator: &unused) }.scalars
+        let Q = c.levels.count
+        for row in stride(from: 0, to: out.count, by: Q) {
+            for l in 1..<Q { #expect(out[row + l] >= out[row + l - 1], "crossing at row \(row / Q)") }
+        }
+    }
+}
+
+@Suite struct NeuralTrainingTests {
+    /// A strictly periodic panel the network can memorise: training loss falls to a small
+    /// fraction of where it started.
+    @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn])
+    func overfitsATinyPanel(_ architecture: NeuralConfiguration.Architecture) throws {
+        let pattern: [Double] = [10, 30, 20, 50]
+        let tiny = Panel(series: (0..<3).map { i in Series(id: "s\(i)", values: (0..<48).map { pattern[($0 + i) % 4] }) },
+                         frequency: .steps, season: 4, hasTimestamps: false)
+        let estimator = NeuralEstimator(architecture, options: ModelOptions(["hidden": "16", "epochs": "40", "batches": "20", "batch": "16",
+                                                                             "context": "8", "dropout": "0", "patience": "40", "lr": "0.01"]))
+        let predictor = try estimator.fit(tiny, settings: FitSettings(horizon: 4, levels: [0.1, 0.5, 0.9], seed: 2)) as! NeuralPredictor
+        let curve = predictor.trainingCurve
+        #expect(curve.last!.trainingLoss < 0.15 * curve.first!.trainingLoss, "loss \(curve.first!.trainingLoss) → \(curve.last!.trainingLoss)")
+        let forecast = try predictor.predict(tiny, horizon: 4, levels: [0.5])
+        for (i, item) in forecast.items.enumerated() {
+            let truth = (0..<4).map { pattern[(48 + $0 + i) % 4] }
+            for h in 0..<4 { #expect(abs(item.point[h] - truth[h]) < 0.2 * truth[h], "series \(i) step \(h): \(item.point[h]) vs \(truth[h])") }
+        }
+    }
+
+    /// With prices, promotions and a yearly cycle that seasonal naive cannot see (the price
+    /// and promo of next week are known), the networks beat seasonal naive on wQL.
+    @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn])
+    func beatsSeasonalNaiveWhereCovariatesMatter(_ architecture: NeuralConfiguration.Architecture) throws {
+        let full = pricedPanel(series: 12, length: 130)
+        let history = full.droppingLast([Int](repeating: 6, count: full.count))
+        let future = FutureCovariates.recorded(in: full, after: history, horizon: 6)
+        let estimator = NeuralEstimator(architecture, options: ModelOptions(["hidden": "16", "epochs": "15", "batches": "30", "batch": "32",
+                                                                             "context": "26"]))
+        let predictor = try estimator.fit(history, settings: FitSettings(horizon: 6, levels: [0.1, 0.5, 0.9], seed: 4))
+        let levels = [0.1, 0.5, 0.9]
+        let neural = try predictor.predict(history, future: future, horizon: 6, levels: levels)
+        let naive = try LocalPredictor(name: "snaive", method: SeasonalNaive()).predict(history, future: future, horizon: 6, levels: levels)
+        func wql(_ f: PanelForecast) -> Double {
+            var loss = 0.0, total = 0.0
+            for (i, item) in f.items.enumerated() {
+                for h in 0..<6 {
+                    let y = full.series[i].values[history.series[i].count + h]
+                    total += abs(y)
+                    for (l, level) in levels.enumerated() {
+                        let e = y - item.quantiles[l][h]
+                        loss += e >= 0 ? level * e : (level - 1) * e
+                    }
+                }
+            }
+            return 2 * loss / total / Double(levels.count)
+        }
+        #expect(wql(neural) < 0.8 * wql(naive), "\(architecture): wQL \(wql(neural)) vs snaive \(wql(naive))")
+    }
+
+    @Test func theSameSeedGivesTheSameModelAndSaveLoadKeepsIt() throws {
+        let data = pricedPanel(series: 6, length: 80)
+        let options = ModelOptions(["hidden": "8", "epochs": "2", "batches": "5", "batch": "8", "context": "12", "width": "4"])
+        let settings = FitSettings(horizon: 4, levels: [0.1, 0.5, 0.9], seed: 11)
+        let a = try NeuralEstimator(.mqtransformer, options: options).fit(data, settings: settings) as! NeuralPredictor
+        let b = try NeuralEstimator(.mqtransformer, options: options).fit(data, settings: settings) as! NeuralPredictor
+        let fa = try a.predict(data, horizon: 4, levels: [0.1, 0.5, 0.9])
+        let fb = try b.predict(data, horizon: 4, levels: [0.1, 0.5, 0.9])
+        #expect(fa.items == fb.items)
+        #expect(a.trainingCurve.map(\.trainingLoss) == b.trainingCurve.map(\.trainingLoss))
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mqt-\(UInt32.random(in: 0...UInt32.max)).hzm").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try a.save(to: path)
+        let (loaded, _) = try NeuralPredictor.load(from: path)
+        #expect(loaded.configuration == a.configuration && loaded.layout == a.layout && loaded.training == a.training)
+        #expect(try loaded.predict(data, horizon: 4, levels: [0.1, 0.5, 0.9]).items == fa.items)
+    }
+
+    @Test func badOptionsAreRefusedWithTheirReason() throws {
+        let data = pricedPanel(series: 2, length: 30)
+        let settings = FitSettings(horizon: 3, levels: [0.5], seed: 1)
+        #expect(throws: HorizonError.self) { try NeuralEstimator(.mlp, options: ModelOptions(["forks": "3"])).fit(data, settings: settings) }
+        do {
+            _ = try NeuralEstimator(.mqcnn, options: ModelOptions(["past": "prize"])).fit(data, settings: settings)
+            Issue.record("an unknown past covariate was accepted")
+        } catch let error as HorizonError {
+            #expect(error.message.contains("no numeric covariate 'prize'") && error.suggestion == "did you mean 'price'?")
+        }
+    }
+}
