@@ -146,3 +146,28 @@ import Testing
         }
     }
 }
+
+@Suite struct DataParallelTests {
+    /// Gradients of a two-layer net on a batch split in two shards: the same bits whether the
+    /// shards run on one thread or two, and (up to rounding) the gradient of the whole batch.
+    @Test func shardedGradientsDoNotDependOnTheThreadCount() {
+        var rng = SeededGenerator(seed: 4)
+        let store = ParameterStore()
+        let l1 = Linear(store, "l1", input: 6, output: 16, generator: &rng)
+        let l2 = Linear(store, "l2", input: 16, output: 1, generator: &rng)
+        let x = (0..<2).map { _ in Tensor(shape: [32, 6], data: (0..<192).map { _ in Float(rng.normal()) }) }
+        func shardLoss(_ k: Int) { (l2(l1(x[k]).tanh()).squared().sum() * (1 / 64)).backward() }
+        func gradients(threads: Int) -> [[Float]] {
+            store.zeroGradients()
+            DataParallel.run(shards: 2, threads: threads, parameters: store.parameters) { shardLoss($0) }
+            return store.parameters.map { $0.gradient! }
+        }
+        let serial = gradients(threads: 1), parallel = gradients(threads: 2)
+        #expect(serial.map { $0.map(\.bitPattern) } == parallel.map { $0.map(\.bitPattern) })
+        store.zeroGradients()
+        shardLoss(0); shardLoss(1)
+        for (a, b) in zip(serial, store.parameters.map { $0.gradient! }) {
+            for (u, v) in zip(a, b) { #expect(abs(u - v) <= 1e-5 * (1 + abs(v))) }
+        }
+    }
+}

@@ -37,7 +37,7 @@ struct GradientCheck {
         func loss() -> Double {
             let out = Autograd.withoutGradients { f(inputs) }
             var s = 0.0
-            for (o, w) in zip(out.buffer, weights) { s += Double(o) * Double(w) }
+            for (o, w) in zip(out.scalars, weights) { s += Double(o) * Double(w) }
             return s
         }
         for x in inputs { x.zeroGrad() }

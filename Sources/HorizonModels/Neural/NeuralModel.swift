@@ -57,7 +57,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
         return lines
     }
 
-    /// Forecasts from the last point of every series, in batches of 512 windows. The network
+    /// Forecasts from the last point of every series, in batches of up to 512 windows. The network
     /// forecasts K steps directly; a shorter horizon takes the first steps, a longer one needs
     /// a model trained for it.
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
@@ -67,12 +67,11 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
         }
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
         let codeMaps = layout.events.map { $0.codeMap(from: history.vocabularies[$0.name] ?? []) }
-        var items: [ItemForecast] = []
-        items.reserveCapacity(history.count)
-        let chunk = 512
-        for start in stride(from: 0, to: history.count, by: chunk) {
-            try Interrupt.check()
-            let count = min(chunk, history.count - start)
+        // Chunks of windows run through the network in parallel (each chunk's result is its own).
+        let chunk = max(1, min(512, (history.count + NeuralTrainer.threads - 1) / NeuralTrainer.threads))
+        let chunks = (history.count + chunk - 1) / chunk
+        let results = try parallelMap(chunks, chunk: 1) { index -> (scale: [Float], quantiles: [Float]) in
+            let start = index * chunk, count = min(chunk, history.count - start)
             var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
             for i in 0..<count {
                 let s = history.series[start + i]
@@ -84,10 +83,15 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
             }
             var unused = SeededGenerator(seed: 0)
             let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
-            let q = output.buffer
-            for i in 0..<count {
-                let s = history.series[start + i]
-                let scale = Double(batch.scale[i])
+            return (batch.scale, output.scalars)
+        }
+        var items: [ItemForecast] = []
+        items.reserveCapacity(history.count)
+        for (index, result) in results.enumerated() {
+            let q = result.quantiles
+            for i in 0..<result.scale.count {
+                let s = history.series[index * chunk + i]
+                let scale = Double(result.scale[i])
                 let nonNegative = s.values.allSatisfy { $0.isNaN || $0 >= 0 }
                 var trained = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: Q)
                 for k in 0..<horizon {

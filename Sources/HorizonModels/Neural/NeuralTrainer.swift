@@ -69,23 +69,39 @@ struct NeuralTrainer {
                     curve.stopReason = "stopped by Ctrl-C in epoch \(epoch)"
                     break epochs
                 }
-                var batch = WindowBatch(size: c.batch, layout: layout, context: c.context, forks: c.forks, horizon: K)
-                for slot in 0..<c.batch {
-                    let s = generator.int(below: trainingSeries.count)
-                    let end = ranges[s].lowerBound + generator.int(below: ranges[s].count)
-                    builder.fill(&batch, slot: slot, series: trainingSeries[s], end: end)
+                // The batch in shards: windows drawn in order from the one generator, each shard's
+                // dropout from a seed drawn from it, gradients summed in shard order.
+                var shards: [WindowBatch] = []
+                for size in Self.shardSizes(c.batch) {
+                    var shard = WindowBatch(size: size, layout: layout, context: c.context, forks: c.forks, horizon: K)
+                    for slot in 0..<size {
+                        let s = generator.int(below: trainingSeries.count)
+                        let end = ranges[s].lowerBound + generator.int(below: ranges[s].count)
+                        builder.fill(&shard, slot: slot, series: trainingSeries[s], end: end)
+                    }
+                    shards.append(shard)
                 }
-                let loss = Self.loss(network(batch, training: true, generator: &generator), batch: batch, levels: c.levels)
-                guard loss.scalar.isFinite else {
-                    curve.stopReason = "stopped in epoch \(epoch): the loss became \(loss.scalar) (try a lower lr=)"
+                let seeds = shards.map { _ in generator.next() }
+                let absolute = shards.reduce(Float(0)) { $0 + zip($1.targets, $1.mask).reduce(0) { $0 + ($1.1 != 0 ? abs($1.0) : 0) } }
+                let losses = UnsafeMutableBufferPointer<Float>.allocate(capacity: shards.count)
+                defer { losses.deallocate() }
+                DataParallel.run(shards: shards.count, threads: Self.threads, parameters: parameters) { k in
+                    var shardGenerator = SeededGenerator(seed: seeds[k])
+                    let output = network(shards[k], training: true, generator: &shardGenerator)
+                    let loss = Self.loss(output, batch: shards[k], levels: c.levels, absoluteTotal: absolute)
+                    losses[k] = loss.scalar
+                    if loss.scalar.isFinite { loss.backward() }
+                }
+                let lossValue = losses.reduce(0, +)
+                guard lossValue.isFinite else {
+                    curve.stopReason = "stopped in epoch \(epoch): the loss became \(lossValue) (try a lower lr=)"
                     network.parameters.zeroGradients()
                     break epochs
                 }
-                loss.backward()
                 clipGradientNorm(parameters, maxNorm: c.gradientClip)
                 optimizer.step()
                 network.parameters.zeroGradients()
-                lossSum += Double(loss.scalar)
+                lossSum += Double(lossValue)
                 lossCount += 1
                 progress.advance()
             }
@@ -116,34 +132,46 @@ struct NeuralTrainer {
         return curve
     }
 
-    /// The batch's pinball loss in the data's units, normalised as a wQL (2·Σρ / Σ|y|,
-    /// mean over levels), so the number reads like the evaluation table's.
-    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double]) -> Tensor {
+    /// Shards per batch: fixed (not the machine's core count), so a run gives the same model
+    /// on any machine; `threads` only decides how many run at once.
+    static let shardCount = 2
+    static let threads = min(shardCount, ProcessInfo.processInfo.activeProcessorCount)
+
+    static func shardSizes(_ batch: Int) -> [Int] {
+        let n = min(shardCount, batch)
+        return (0..<n).map { batch / n + ($0 < batch % n ? 1 : 0) }
+    }
+
+    /// A shard's pinball loss in the data's units, normalised as its part of the batch wQL
+    /// (2·Σρ / Σ|y| over the whole batch, mean over levels), so the shards' losses add up to
+    /// the batch's and the number reads like the evaluation table's.
+    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double], absoluteTotal: Float) -> Tensor {
         let b = batch.size
         let scale = Tensor(shape: [b, 1, 1, 1], data: batch.scale)
         let predictions = scaledQuantiles * scale
         let target = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.targets)
         let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.mask)
         let pinball = predictions.pinballLoss(target: target, mask: mask, levels: levels.map { Float($0) })
-        var observed: Float = 0, absolute: Float = 0
-        for i in 0..<batch.mask.count where batch.mask[i] != 0 { observed += 1; absolute += abs(batch.targets[i]) }
-        guard absolute > 0 else { return pinball }
-        return pinball * (2 * observed / absolute / Float(levels.count))
+        let observed = batch.mask.reduce(Float(0)) { $0 + ($1 != 0 ? 1 : 0) }
+        guard absoluteTotal > 0 else { return pinball * observed }
+        return pinball * (2 * observed / absoluteTotal / Float(levels.count))
     }
 
     /// wQL (mean over the trained levels) of the last forecast time's K-step forecasts on
     /// the held-out period of every validation series.
     func validate(_ network: QuantileNetwork, series: [SeriesInputs], ends: [Int], builder: WindowBuilder) throws -> Double {
         let c = configuration, K = c.horizon, Q = c.levels.count
-        var pinball = 0.0, absolute = 0.0
-        let chunk = 256
-        for start in stride(from: 0, to: series.count, by: chunk) {
-            let count = min(chunk, series.count - start)
+        // Chunks run in parallel; each returns its own sums, added in chunk order.
+        let chunk = max(1, min(256, (series.count + Self.threads - 1) / Self.threads))
+        let chunks = (series.count + chunk - 1) / chunk
+        let sums = try parallelMap(chunks, chunk: 1) { index -> (Double, Double) in
+            let start = index * chunk, count = min(chunk, series.count - start)
             var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
             for i in 0..<count { builder.fill(&batch, slot: i, series: series[start + i], end: ends[start + i]) }
             var unused = SeededGenerator(seed: 0)
             let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
-            let q = output.buffer
+            let q = output.scalars
+            var pinball = 0.0, absolute = 0.0
             for b in 0..<count {
                 let f = c.forks - 1
                 for k in 0..<K {
@@ -157,7 +185,9 @@ struct NeuralTrainer {
                     }
                 }
             }
+            return (pinball, absolute)
         }
+        let pinball = sums.reduce(0) { $0 + $1.0 }, absolute = sums.reduce(0) { $0 + $1.1 }
         return absolute > 0 ? 2 * pinball / absolute / Double(Q) : pinball
     }
 }

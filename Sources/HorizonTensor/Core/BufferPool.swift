@@ -34,6 +34,11 @@ final class BufferPool: @unchecked Sendable {
     }
 
     func give(_ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
+        #if DEBUG
+        // Debug builds (the tests) poison a released buffer, so code that still reads it
+        // through a raw pointer gets NaN at once instead of whatever the next owner writes.
+        pointer.update(repeating: .nan, count: count)
+        #endif
         pthread_mutex_lock(&mutex)
         if pooled + count <= limit {
             free[count, default: []].append(pointer)
@@ -51,6 +56,8 @@ final class BufferPool: @unchecked Sendable {
 final class Storage {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
+    /// Set when a data-parallel shard wrote a gradient here (each shard owns its buffers).
+    var touched = false
 
     /// An uninitialised buffer: the op that asks for it writes every element.
     init(uninitialized count: Int) {

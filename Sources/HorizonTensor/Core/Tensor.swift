@@ -81,8 +81,10 @@ public final class Tensor {
 
     public var rank: Int { shape.count }
 
-    /// The elements in row-major order. Valid while the tensor lives; writing through it
-    /// changes the tensor (optimizers and gradient checks do exactly that).
+    /// The elements in row-major order. Valid only while the tensor lives — keep the tensor
+    /// referenced past the last use of the pointer (or copy with `scalars`): a released
+    /// tensor's buffer goes back to the pool and is handed to the next op, on any thread.
+    /// Writing through it changes the tensor (optimizers and gradient checks do exactly that).
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: storage.pointer, count: count) }
     var pointer: UnsafeMutablePointer<Float> { storage.pointer }
 
@@ -103,23 +105,39 @@ public final class Tensor {
     /// A copy of the gradient of the last `backward()` root with respect to this tensor.
     public var gradient: [Float]? { gradStorage.map { Array(UnsafeBufferPointer(start: $0.pointer, count: count)) } }
 
+    /// Per-shard gradient buffers of a leaf, for data-parallel steps (see `DataParallel`):
+    /// while shard s runs, the leaf's gradient accumulates into `shardGradients[s]`.
+    var shardGradients: [Storage] = []
+
     /// The gradient buffer, zero-filled when first asked for, so ops can accumulate into it.
+    /// Inside a data-parallel shard a leaf answers with that shard's own buffer.
     @inline(__always) func gradPointer() -> UnsafeMutablePointer<Float> {
+        if isLeaf, !shardGradients.isEmpty, case let shard = Autograd.gradientShard, shard >= 0 {
+            let g = shardGradients[shard]
+            g.touched = true
+            return g.pointer
+        }
         if let g = gradStorage { return g.pointer }
         let g = Storage(zeros: count)
         gradStorage = g
         return g.pointer
     }
 
-    /// Adds `n` values into the gradient.
-    @inline(__always) func accumulateGrad(_ source: UnsafePointer<Float>) {
-        if gradStorage == nil {
+    /// Where a product may write its gradient contribution, and the sgemm `beta` to use:
+    /// 0 for a fresh buffer (written, not added — no zero-fill first), 1 to accumulate.
+    @inline(__always) func gradTarget() -> (pointer: UnsafeMutablePointer<Float>, beta: Float) {
+        if gradStorage == nil, !(isLeaf && !shardGradients.isEmpty && Autograd.gradientShard >= 0) {
             let g = Storage(uninitialized: count)
-            g.pointer.update(from: source, count: count)
             gradStorage = g
-            return
+            return (g.pointer, 0)
         }
-        let g = gradStorage!.pointer
+        return (gradPointer(), 1)
+    }
+
+    /// Adds `count` values into the gradient.
+    @inline(__always) func accumulateGrad(_ source: UnsafePointer<Float>) {
+        let (g, beta) = gradTarget()
+        if beta == 0 { g.update(from: source, count: count); return }
         for i in 0..<count { g[i] += source[i] }
     }
 
@@ -165,6 +183,8 @@ extension Tensor: CustomStringConvertible {
 /// recording off for a training step on another.
 public enum Autograd {
     @TaskLocal public static var isEnabled = true
+    /// The data-parallel shard whose gradients leaves collect into (−1: none, the leaf's own).
+    @TaskLocal static var gradientShard = -1
 
     /// Runs `body` with graph recording off (inference).
     public static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {

@@ -41,8 +41,9 @@ extension Tensor {
         return Tensor(shape: [batch, steps, cout], storage: out, inputs: inputs) { node in
             let g = node.gradStorage!.pointer
             if weight.requiresGrad {
+                let (gw, beta) = weight.gradTarget()
                 BLAS.gemm(transposeA: true, m: width, n: cout, k: rows, a: columns.pointer, lda: width, b: g, ldb: cout,
-                          beta: 1, c: weight.gradPointer(), ldc: cout)
+                          beta: beta, c: gw, ldc: cout)
             }
             if let bias, bias.requiresGrad {
                 let gb = bias.gradPointer()

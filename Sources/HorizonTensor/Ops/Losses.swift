@@ -27,8 +27,11 @@ extension Tensor {
         let denominator = Swift.max(observed, Float.leastNormalMagnitude)
         let out = Storage(uninitialized: 1)
         out.pointer[0] = observed > 0 ? total / denominator : 0
+        // The closure holds the target and mask tensors themselves, not just their pointers:
+        // a buffer whose tensor is gone goes back to the pool and may be handed to anyone.
         return Tensor(shape: [], storage: out, inputs: [prediction]) { node in
             guard observed > 0 else { return }
+            let y = target.pointer, w = mask.pointer
             let g = node.gradStorage!.pointer[0] / denominator
             let gp = prediction.gradPointer()
             for i in 0..<target.count where w[i] != 0 {

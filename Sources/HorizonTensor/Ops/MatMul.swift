@@ -21,10 +21,12 @@ extension Tensor {
         return Tensor(shape: Array(shape.dropLast()) + [n], storage: out, inputs: [a, b]) { node in
             let g = node.gradStorage!.pointer
             if a.requiresGrad {
-                BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g, lda: n, b: b.pointer, ldb: n, beta: 1, c: a.gradPointer(), ldc: k)
+                let (ga, beta) = a.gradTarget()
+                BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g, lda: n, b: b.pointer, ldb: n, beta: beta, c: ga, ldc: k)
             }
             if b.requiresGrad {
-                BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: a.pointer, lda: k, b: g, ldb: n, beta: 1, c: b.gradPointer(), ldc: n)
+                let (gb, beta) = b.gradTarget()
+                BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: a.pointer, lda: k, b: g, ldb: n, beta: beta, c: gb, ldc: n)
             }
         }
     }
@@ -40,15 +42,16 @@ extension Tensor {
         }
         return Tensor(shape: Array(shape.dropLast()) + [n], storage: out, inputs: [a, b]) { node in
             let g = node.gradStorage!.pointer
-            let ga = a.requiresGrad ? a.gradPointer() : nil, gb = b.requiresGrad ? b.gradPointer() : nil
+            // Each product writes its own slice, so a fresh gradient is written rather than added.
+            let ga = a.requiresGrad ? a.gradTarget() : nil, gb = b.requiresGrad ? b.gradTarget() : nil
             for i in 0..<batches {
                 if let ga {
                     BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g + i * m * n, lda: n, b: b.pointer + i * k * n, ldb: n,
-                              beta: 1, c: ga + i * m * k, ldc: k)
+                              beta: ga.beta, c: ga.pointer + i * m * k, ldc: k)
                 }
                 if let gb {
                     BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: a.pointer + i * m * k, lda: k, b: g + i * m * n, ldb: n,
-                              beta: 1, c: gb + i * k * n, ldc: n)
+                              beta: gb.beta, c: gb.pointer + i * k * n, ldc: n)
                 }
             }
         }
@@ -71,10 +74,12 @@ extension Tensor {
         return Tensor(shape: Array(shape.dropLast()) + [n], storage: out, inputs: inputs) { node in
             let g = node.gradStorage!.pointer
             if x.requiresGrad {
-                BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g, lda: n, b: weight.pointer, ldb: n, beta: 1, c: x.gradPointer(), ldc: k)
+                let (gx, beta) = x.gradTarget()
+                BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g, lda: n, b: weight.pointer, ldb: n, beta: beta, c: gx, ldc: k)
             }
             if weight.requiresGrad {
-                BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: x.pointer, lda: k, b: g, ldb: n, beta: 1, c: weight.gradPointer(), ldc: n)
+                let (gw, beta) = weight.gradTarget()
+                BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: x.pointer, lda: k, b: g, ldb: n, beta: beta, c: gw, ldc: n)
             }
             if let bias, bias.requiresGrad {
                 let gb = bias.gradPointer()

@@ -187,8 +187,9 @@ extension Tensor {
                                                      states: Storage, batch: Int, steps: Int, hidden: Int, gateWidth: Int) {
         let rows = batch * steps, features = x.shape[2]
         if wx.requiresGrad {
+            let (g, beta) = wx.gradTarget()
             BLAS.gemm(transposeA: true, m: features, n: gateWidth, k: rows, a: x.pointer, lda: features, b: inputDeltas.pointer,
-                      ldb: gateWidth, beta: 1, c: wx.gradPointer(), ldc: gateWidth)
+                      ldb: gateWidth, beta: beta, c: g, ldc: gateWidth)
         }
         if wh.requiresGrad {
             let shifted = Storage(uninitialized: rows * hidden)
@@ -197,12 +198,14 @@ extension Tensor {
                 (shifted.pointer + base).update(repeating: 0, count: hidden)
                 if steps > 1 { (shifted.pointer + base + hidden).update(from: states.pointer + base, count: (steps - 1) * hidden) }
             }
+            let (g, beta) = wh.gradTarget()
             BLAS.gemm(transposeA: true, m: hidden, n: gateWidth, k: rows, a: shifted.pointer, lda: hidden, b: recurrentDeltas.pointer,
-                      ldb: gateWidth, beta: 1, c: wh.gradPointer(), ldc: gateWidth)
+                      ldb: gateWidth, beta: beta, c: g, ldc: gateWidth)
         }
         if x.requiresGrad {
+            let (g, beta) = x.gradTarget()
             BLAS.gemm(transposeB: true, m: rows, n: features, k: gateWidth, a: inputDeltas.pointer, lda: gateWidth, b: wx.pointer,
-                      ldb: gateWidth, beta: 1, c: x.gradPointer(), ldc: features)
+                      ldb: gateWidth, beta: beta, c: g, ldc: features)
         }
     }
 

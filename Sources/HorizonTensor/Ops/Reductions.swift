@@ -26,16 +26,35 @@ extension Tensor {
         let outer = shape[..<axis].reduce(1, *), size = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
         let out = Storage(zeros: outer * inner)
         let x = pointer, y = out.pointer
-        for o in 0..<outer {
-            for s in 0..<size {
-                let src = x + (o * size + s) * inner, dst = y + o * inner
-                for i in 0..<inner { dst[i] += src[i] }
+        if inner == 1 {
+            // Rows of `size` contiguous values (a sum over the last axis).
+            for o in 0..<outer {
+                let row = x + o * size
+                var v = VectorMath.V(repeating: 0), j = 0
+                while j + VectorMath.width <= size { v += VectorMath.load(row + j); j += VectorMath.width }
+                var total = v.sum()
+                while j < size { total += row[j]; j += 1 }
+                y[o] = total
+            }
+        } else {
+            for o in 0..<outer {
+                for s in 0..<size {
+                    let src = x + (o * size + s) * inner, dst = y + o * inner
+                    for i in 0..<inner { dst[i] += src[i] }
+                }
             }
         }
         var newShape = shape
         if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
         return Tensor(shape: newShape, storage: out, inputs: [input]) { node in
             let g = node.gradStorage!.pointer, gi = input.gradPointer()
+            if inner == 1 {
+                for o in 0..<outer {
+                    let row = gi + o * size, v = g[o]
+                    for j in 0..<size { row[j] += v }
+                }
+                return
+            }
             for o in 0..<outer {
                 for s in 0..<size {
                     let dst = gi + (o * size + s) * inner, src = g + o * inner
