@@ -7,28 +7,10 @@ extension Tensor {
     public func matmul(_ other: Tensor) -> Tensor {
         precondition(rank >= 2 && other.rank >= 2 && shape[rank - 1] == other.shape[other.rank - 2],
                      "matmul needs (…, m, k)·(…, k, n), got \(shape) and \(other.shape)")
-        if other.rank == 2 { return foldedMatmul(other) }
+        if other.rank == 2 { return linear(other) }  // the leading dimensions fold into m
         precondition(Array(shape.dropLast(2)) == Array(other.shape.dropLast(2)),
                      "batched matmul needs equal batch dimensions, got \(shape) and \(other.shape)")
         return batchedMatmul(other)
-    }
-
-    private func foldedMatmul(_ b: Tensor) -> Tensor {
-        let a = self
-        let k = shape[rank - 1], n = b.shape[1], m = count / Swift.max(k, 1)
-        let out = Storage(uninitialized: m * n)
-        BLAS.gemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, beta: 0, c: out.pointer, ldc: n)
-        return Tensor(shape: Array(shape.dropLast()) + [n], storage: out, inputs: [a, b]) { node in
-            let g = node.gradStorage!.pointer
-            if a.requiresGrad {
-                let (ga, beta) = a.gradTarget()
-                BLAS.gemm(transposeB: true, m: m, n: k, k: n, a: g, lda: n, b: b.pointer, ldb: n, beta: beta, c: ga, ldc: k)
-            }
-            if b.requiresGrad {
-                let (gb, beta) = b.gradTarget()
-                BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: a.pointer, lda: k, b: g, ldb: n, beta: beta, c: gb, ldc: n)
-            }
-        }
     }
 
     private func batchedMatmul(_ b: Tensor) -> Tensor {
@@ -81,13 +63,7 @@ extension Tensor {
                 let (gw, beta) = weight.gradTarget()
                 BLAS.gemm(transposeA: true, m: k, n: n, k: m, a: x.pointer, lda: k, b: g, ldb: n, beta: beta, c: gw, ldc: n)
             }
-            if let bias, bias.requiresGrad {
-                let gb = bias.gradPointer()
-                for i in 0..<m {
-                    let row = g + i * n
-                    for j in 0..<n { gb[j] += row[j] }
-                }
-            }
+            if let bias, bias.requiresGrad { Self.addColumnSums(g, rows: m, columns: n, into: bias.gradPointer()) }
         }
     }
 }
