@@ -45,7 +45,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
-        .executableTarget(name: "horizon-bench", dependencies: ["HorizonCore", "HorizonTensor"], swiftSettings: fastMath),
+        .executableTarget(name: "horizon-bench", dependencies: ["HorizonCore", "HorizonTensor", "HorizonData", "HorizonModels", "HorizonEvaluation"],
+                          swiftSettings: fastMath),
 
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),

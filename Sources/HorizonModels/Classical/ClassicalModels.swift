@@ -16,5 +16,31 @@ public enum ClassicalModels {
         ModelSpec(name: "theta", summary: "the Theta method: SES on the θ=2 line plus half the linear trend (M4's Theta)") { _ in
             GaussianLocalEstimator(name: "theta", method: M4Smoothing(.theta))
         },
+        ets,
     ]
+}
+
+extension ClassicalModels {
+    /// `train ets [error=…] [trend=…] [season=…] [init=…]`.
+    static let ets = ModelSpec(
+        name: "ets",
+        summary: "automatic exponential smoothing: ETS(error, trend, season) chosen by AICc per series",
+        options: [
+            ModelOption("error", .word(["auto", "A", "M"]), help: "error type (default auto: both)"),
+            ModelOption("trend", .word(["auto", "N", "A", "Ad"]), help: "trend type (default auto: none, additive, damped)"),
+            ModelOption("season", .word(["auto", "N", "A", "M"]), help: "season type (default auto: none, additive, multiplicative)"),
+            ModelOption("init", .word(["decomposition", "optimized"]),
+                        help: "seasonal starting states: from the classical decomposition (default, fast) or optimised as in R"),
+        ]
+    ) { options in
+        func pick<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> [T] where T.RawValue == String {
+            guard let word = options.word(key), word != "auto", let value = T(rawValue: word) else { return Array(T.allCases) }
+            return [value]
+        }
+        let states = options.word("init").flatMap(ETSEstimation.SeasonalStates.init(rawValue:)) ?? .decomposition
+        return ETSEstimator(auto: AutoETS(errors: pick("error", ETSComponents.Error.self),
+                                          trends: pick("trend", ETSComponents.Trend.self),
+                                          seasons: pick("season", ETSComponents.Season.self),
+                                          estimation: ETSEstimation(criterion: .likelihood, seasonalStates: states, scaled: true)))
+    }
 }

@@ -1,0 +1,187 @@
+import HorizonCore
+import HorizonData
+
+/// Automatic exponential smoothing: every admissible ETS(error, trend, season) model is fitted
+/// by likelihood and the one with the smallest AICc is kept, as R's `ets()` and statsforecast's
+/// `AutoETS` do (restricted set: no multiplicative trend, no additive error with multiplicative
+/// season; multiplicative components only for strictly positive data; seasonal models only
+/// with m > 1 and two full seasons).
+public struct AutoETS: Sendable {
+    public var errors: [ETSComponents.Error]
+    public var trends: [ETSComponents.Trend]
+    public var seasons: [ETSComponents.Season]
+    public var estimation: ETSEstimation
+
+    public init(errors: [ETSComponents.Error] = ETSComponents.Error.allCases,
+                trends: [ETSComponents.Trend] = ETSComponents.Trend.allCases,
+                seasons: [ETSComponents.Season] = ETSComponents.Season.allCases,
+                estimation: ETSEstimation = ETSEstimation(criterion: .likelihood, seasonalStates: .decomposition, scaled: true)) {
+        self.errors = errors
+        self.trends = trends
+        self.seasons = seasons
+        self.estimation = estimation
+    }
+
+    /// The candidate models for a series of this length and sign.
+    public func candidates(count n: Int, positive: Bool, season m: Int) -> [ETSComponents] {
+        var out: [ETSComponents] = []
+        for e in errors {
+            for t in trends {
+                for s in seasons {
+                    if s != .none, m <= 1 || n < 2 * m { continue }
+                    if e == .additive, s == .multiplicative { continue }
+                    if !positive, e == .multiplicative || s == .multiplicative { continue }
+                    out.append(ETSComponents(e, t, s))
+                }
+            }
+        }
+        return out
+    }
+
+    public enum Outcome: Sendable {
+        case fitted(ETSFit)
+        /// Too short for every candidate.
+        case tooShort
+        /// No candidate reached a finite likelihood.
+        case failed
+    }
+
+    /// The fit with the smallest AICc. As in R, a candidate whose Nelder–Mead stopped at the
+    /// evaluation limit still competes (its `converged` is false, and the report counts it).
+    public func select(_ y: [Double], season m: Int) -> Outcome {
+        let positive = y.allSatisfy { $0 > 0 }
+        var best: ETSFit?, anyCandidate = false
+        for c in candidates(count: y.count, positive: positive, season: m) {
+            guard y.count > ETSEstimation.parameterCount(c, season: c.isSeasonal ? m : 1) + 1 else { continue }
+            anyCandidate = true
+            guard let fit = estimation.fit(y, c, season: m), fit.aicc.isFinite else { continue }
+            if best == nil || fit.aicc < best!.aicc { best = fit }
+        }
+        if let best { return .fitted(best) }
+        return anyCandidate ? .failed : .tooShort
+    }
+}
+
+/// A predictor that reports what its fit found (models selected, fallbacks), shown after `train`.
+public protocol FitReporting {
+    var fitReport: [String] { get }
+}
+
+/// `train ets`: one automatic ETS per series, fitted at `train` and reused by `evaluate`;
+/// `forecast` refits on the longer history.
+///
+/// Quantiles: for the linear models (additive error, no multiplicative season) the analytic
+/// normal quantiles of `ETSFit.analyticVariance`, exact under the model; for models with a
+/// multiplicative error there is no closed form (the spec's §1.4), so `paths` sample paths are
+/// simulated from the fitted model with innovations drawn from the session seed (a generator
+/// per series derived from the seed and the series id, so results do not depend on threading)
+/// and the quantiles are the type-7 sample quantiles of the paths at each step.
+public struct ETSEstimator: Estimator {
+    public var auto: AutoETS
+    public var paths: Int
+
+    public init(auto: AutoETS = AutoETS(), paths: Int = 2000) {
+        self.auto = auto
+        self.paths = paths
+    }
+
+    public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
+        let season = panel.season
+        let fits = try parallelMap(panel.series.count) { i -> ETSPredictor.Stored in
+            let s = panel.series[i]
+            let y = LocalPredictor<Naive>.fillForward(s.values)
+            return ETSPredictor.Stored(count: y.count, last: y.last ?? .nan, outcome: auto.select(y, season: season))
+        }
+        var stored: [String: ETSPredictor.Stored] = [:]
+        for (s, f) in zip(panel.series, fits) { stored[s.id] = f }
+        return ETSPredictor(auto: auto, paths: paths, seed: settings.seed, fits: stored)
+    }
+}
+
+public struct ETSPredictor: Predictor, FitReporting {
+    struct Stored: Sendable {
+        var count: Int
+        var last: Double
+        var outcome: AutoETS.Outcome
+    }
+
+    let auto: AutoETS
+    let paths: Int
+    let seed: UInt64
+    let fits: [String: Stored]
+
+    /// The model chosen for each series fitted at `train`.
+    public var selected: [String: ETSFit] {
+        fits.compactMapValues { if case .fitted(let f) = $0.outcome { return f } else { return nil } }
+    }
+
+    public var fitReport: [String] {
+        var counts: [String: Int] = [:]
+        var short = 0, failed = 0, unconverged = 0
+        for stored in fits.values {
+            switch stored.outcome {
+            case .fitted(let f):
+                counts[f.components.description, default: 0] += 1
+                if !f.converged { unconverged += 1 }
+            case .tooShort: short += 1
+            case .failed: failed += 1
+            }
+        }
+        let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var lines = ["selected by AICc: " + ranked.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]
+        if short > 0 { lines.append("\(short) series too short for any ETS model: naive forecast instead") }
+        if failed > 0 { lines.append("\(failed) series where no ETS model reached a finite likelihood: naive forecast instead") }
+        if unconverged > 0 { lines.append("\(unconverged) series whose chosen model stopped at Nelder–Mead's evaluation limit (kept, as R does)") }
+        return lines
+    }
+
+    public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        let season = history.season
+        let z = levels.map(NormalDistribution.quantile)
+        let items = try parallelMap(history.series.count) { i -> ItemForecast in
+            let s = history.series[i]
+            let y = LocalPredictor<Naive>.fillForward(s.values)
+            guard !y.isEmpty else { throw HorizonError("model 'ets': series '\(s.id)' has no observations") }
+            let firstTime = history.time(of: s, at: s.count)
+            let nonNegative = y.allSatisfy { $0 >= 0 }
+            let outcome: AutoETS.Outcome
+            if let stored = fits[s.id], stored.count == y.count, stored.last == y.last { outcome = stored.outcome } else {
+                outcome = auto.select(y, season: season)
+            }
+            guard case .fitted(let fit) = outcome else {
+                let (point, sd) = NaiveFallback.forecast(y, horizon: horizon)
+                return .gaussian(id: s.id, firstTime: firstTime, point: point, sd: sd, levels: levels, z: z, nonNegative: nonNegative)
+            }
+            let point = fit.forecast(horizon: horizon)
+            if let variance = fit.analyticVariance(horizon: horizon) {
+                return .gaussian(id: s.id, firstTime: firstTime, point: point, sd: variance.map { $0.squareRoot() },
+                                 levels: levels, z: z, nonNegative: nonNegative)
+            }
+            var generator = SeededGenerator(seed: seed ^ StableHash.of(s.id))
+            let simulated = fit.simulate(horizon: horizon, paths: paths, generator: &generator)
+            var quantiles = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: levels.count)
+            var column = [Double](repeating: 0, count: paths)
+            for h in 0..<horizon {
+                for p in 0..<paths { column[p] = simulated[p][h] }
+                column.sort()
+                for (l, level) in levels.enumerated() {
+                    let q = SampleQuantile.type7(sorted: column, level)
+                    quantiles[l][h] = nonNegative ? max(0, q) : q
+                }
+            }
+            return ItemForecast(id: s.id, firstTime: firstTime, point: nonNegative ? point.map { max(0, $0) } : point,
+                                levels: levels, quantiles: quantiles)
+        }
+        return PanelForecast(model: "ets", items: items)
+    }
+}
+
+/// A hash of a string that is the same in every run (Swift's `hashValue` is seeded per process):
+/// FNV-1a over the UTF-8 bytes, for deriving per-series random generators.
+public enum StableHash {
+    public static func of(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+}
