@@ -6,6 +6,12 @@ public struct Option: Equatable, Sendable {
     public var value: Located<String>
 }
 
+/// `+ADDON key=value …` after the model on a `train` line.
+public struct AddOnClause: Equatable, Sendable {
+    public var name: Located<String>
+    public var options: [Option]
+}
+
 /// One command of the Horizon language: the abstract syntax the interpreter executes.
 public enum Command: Equatable, Sendable {
     case load(path: Located<String>, options: [Option])
@@ -15,8 +21,11 @@ public enum Command: Equatable, Sendable {
     case set(setting: Located<String>, value: Located<String>)
     case quantiles([Located<Double>])
     case holdout(Located<Int>)
-    case train(model: Located<String>, alias: Located<String>?, options: [Option])
-    case forecast(model: Located<String>?)
+    /// `train ets season=A +seasonality +elasticity +distribution conformal=yes as full`: options
+    /// before the first add-on are the model's, the others belong to the add-on before them.
+    case train(model: Located<String>, alias: Located<String>?, options: [Option], addOns: [AddOnClause])
+    /// `forecast NAME price=-20%`: a scenario that changes known-future covariates.
+    case forecast(model: Located<String>?, scenario: [Option])
     /// `evaluate` and its alias `compare`, with `sort=` and `by=`.
     case evaluate(models: [Located<String>], options: [Option])
     /// `compare cost cu=… co=…`: realised newsvendor cost per model.

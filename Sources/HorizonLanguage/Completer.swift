@@ -29,8 +29,15 @@ public struct Completer {
             return args.isEmpty ? paths(prefix) : []
         case "train":
             if args.isEmpty { return matching(prefix, ModelCatalog.names) }
-            if args.count == 1 { candidates = ["as"] }
-            optionKeys = ModelCatalog.spec(named: args[0])?.options.map(\.key) ?? []
+            if args.last == "as" { return [] }
+            // Options belong to the last add-on written, or to the model before any.
+            let addOnsWritten = args.dropFirst().filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
+            candidates = ["as"] + AddOnCatalog.names.filter { !addOnsWritten.contains($0) }.map { "+" + $0 }
+            if let last = addOnsWritten.last {
+                optionKeys = AddOnCatalog.spec(named: last)?.options.map(\.key) ?? []
+            } else {
+                optionKeys = ModelCatalog.spec(named: args[0])?.options.map(\.key) ?? []
+            }
         case "show":
             optionKeys = ["n"]
             if args.isEmpty { candidates = session.panel?.ids ?? [] }
@@ -39,8 +46,8 @@ public struct Completer {
             if args.last == "to" { return paths(prefix) }
             candidates = ["to"] + (args.isEmpty ? CommandSyntax.chartKinds + (session.panel?.ids ?? []) : [])
         case "forecast":
-            optionKeys = []
-            candidates = session.modelNames
+            optionKeys = session.panel?.dynamicNames ?? []
+            candidates = args.isEmpty ? session.modelNames : []
         case "evaluate":
             optionKeys = ["sort", "by"]
             candidates = session.modelNames
@@ -63,7 +70,7 @@ public struct Completer {
             if args.isEmpty { candidates = CommandSyntax.settings }
         case "help":
             optionKeys = []
-            if args.isEmpty { candidates = CommandSyntax.names + ModelCatalog.names }
+            if args.isEmpty { candidates = CommandSyntax.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 } }
         case "quantiles":
             optionKeys = []
             candidates = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]
@@ -83,7 +90,15 @@ public struct Completer {
         case "refit": return ["yes", "no"]
         case "terminal": return ["dumb", "ansi", "ansi256", "ansirgb", "sixel"]
         case "test": return paths("")
-        default: return []
+        default:
+            // A model's or add-on's word option (`season=` on `train ets`, `segment=` on `+distribution`).
+            guard command == "train" else { return [] }
+            let options = ModelCatalog.all.flatMap(\.options) + AddOnCatalog.all.flatMap(\.options)
+            var words: [String] = []
+            for option in options where option.key == key {
+                if case .word(let list) = option.kind { words += list }
+            }
+            return words
         }
     }
 

@@ -16,36 +16,50 @@ extension Interpreter {
         return (holdout, split.kept.map { counts[$0] }, split.excluded)
     }
 
-    func train(_ model: Located<String>, alias: Located<String>?, options: [Option], text: String) throws {
+    func train(_ model: Located<String>, alias: Located<String>?, options: [Option], addOns: [AddOnClause]) throws {
         _ = try requireData(model.location)
         guard let spec = ModelCatalog.spec(named: model.value) else {
             throw HorizonError("unknown model '\(model.value)'", at: model.location,
                                suggestion: Suggestions.didYouMean(model.value, in: ModelCatalog.names))
         }
-        var values: [String: String] = [:]
-        for o in options {
-            do { try spec.validate(key: o.key.value, value: o.value.value) } catch let e as HorizonError {
-                // An unknown key is the key's fault; a bad value, the value's.
-                let known = spec.options.contains { $0.key == o.key.value }
-                throw e.located(at: known ? o.value.location : o.key.location)
+        func values(_ options: [Option], validate: (String, String) throws -> Void, knows: (String) -> Bool) throws -> [String: String] {
+            var values: [String: String] = [:]
+            for o in options {
+                do { try validate(o.key.value, o.value.value) } catch let e as HorizonError {
+                    // An unknown key is the key's fault; a bad value, the value's.
+                    throw e.located(at: knows(o.key.value) ? o.value.location : o.key.location)
+                }
+                values[o.key.value] = o.value.value
             }
-            values[o.key.value] = o.value.value
+            return values
         }
-        let name = alias?.value ?? spec.name
-        let estimator = try spec.make(ModelOptions(values))
+        var estimator = try spec.make(ModelOptions(try values(options, validate: spec.validate, knows: { k in spec.options.contains { $0.key == k } })))
+        var name = spec.name
+        for clause in addOns {
+            guard let addOn = AddOnCatalog.spec(named: clause.name.value) else {
+                throw HorizonError("unknown add-on '+\(clause.name.value)'", at: clause.name.location,
+                                   suggestion: Suggestions.closest(to: clause.name.value, in: AddOnCatalog.names).map { "did you mean '+\($0)'?" })
+            }
+            let addOnValues = try values(clause.options, validate: addOn.validate, knows: { k in addOn.options.contains { $0.key == k } })
+            estimator = try addOn.make(ModelOptions(addOnValues), estimator)
+            name += "+" + addOn.name
+        }
+        name = alias?.value ?? name
         let (holdout, counts, excluded) = try currentHoldout()
         let settings = FitSettings(horizon: session.horizon, context: session.context, levels: session.levels, seed: session.seed)
         let started = Date()
         let predictor = try estimator.fit(holdout.train, settings: settings)
         let seconds = Date().timeIntervalSince(started)
-        let trained = TrainedModel(name: name, spec: spec, estimator: estimator,
-                                   optionsText: options.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "),
+        let optionsText = (options.map { "\($0.key.value)=\($0.value.value)" }
+            + addOns.flatMap { a in ["+" + a.name.value.lowercased()] + a.options.map { "\($0.key.value)=\($0.value.value)" } })
+            .joined(separator: " ")
+        let trained = TrainedModel(name: name, spec: spec, estimator: estimator, optionsText: optionsText,
                                    predictor: predictor, holdoutCounts: counts, seriesCount: holdout.train.count,
                                    fitSeconds: seconds)
         let replaced = session.models.contains { $0.name == name }
         session.models.removeAll { $0.name == name }
         session.models.append(trained)
-        var line = "trained \(name)" + (name == spec.name ? "" : " (\(spec.name))")
+        var line = "trained \(name)" + (name == spec.name ? "" : " (\(spec.name)\(addOns.isEmpty ? "" : " with add-ons"))")
             + " on \(holdout.train.count) series in \(NumberFormat.duration(seconds)); holdout \(holdout.steps) steps"
         if replaced { line += "; replaced the earlier \(name)" }
         for detail in (predictor as? any SummarizesFit)?.fitSummary ?? [] { line += "\n  " + detail }
@@ -79,27 +93,46 @@ extension Interpreter {
         return forecast
     }
 
-    /// Forecasts of model `i` past the end of the data, computed once per horizon and levels.
-    private func futureForecast(_ i: Int, data: LoadedData) throws -> PanelForecast {
-        if let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
+    /// Forecasts of model `i` past the end of the data, computed once per horizon and levels
+    /// (a scenario, which changes the future covariates, is computed afresh).
+    private func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
+        if scenario.isEmpty, let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
            cached.items.first?.levels == session.levels {
             return cached
         }
-        let forecast = try session.models[i].predictor.predict(data.panel, horizon: session.horizon, levels: session.levels)
-        session.models[i].futureForecast = forecast
+        var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
+        for o in scenario {
+            guard data.panel.dynamicNames.contains(o.key.value) else {
+                throw HorizonError("'\(o.key.value)' is not a covariate over time" + (data.panel.dynamicNames.isEmpty ? " (this data has none)" : " (covariates: \(data.panel.dynamicNames.joined(separator: ", ")))"),
+                                   at: o.key.location, suggestion: Suggestions.didYouMean(o.key.value, in: data.panel.dynamicNames))
+            }
+            let text = o.value.value
+            let change: (Double) -> Double
+            if text.hasSuffix("%"), let percent = Double(text.dropLast()), percent > -100 {
+                change = { $0 * (1 + percent / 100) }
+            } else if let value = Double(text) {
+                change = { _ in value }
+            } else {
+                throw HorizonError("a scenario value is a change in percent (price=-20%) or a number (promo=1), got '\(text)'", at: o.value.location)
+            }
+            for s in future.dynamic.indices { future.dynamic[s][o.key.value] = future.dynamic[s][o.key.value]?.map(change) }
+        }
+        let forecast = try session.models[i].predictor.predict(data.panel, future: future, horizon: session.horizon, levels: session.levels)
+        if scenario.isEmpty { session.models[i].futureForecast = forecast }
         return forecast
     }
 
-    func forecast(_ name: Located<String>?) throws {
+    func forecast(_ name: Located<String>?, scenario: [Option] = []) throws {
         let data = try requireData(name?.location)
-        let i = try trainedModel(name)
+        let i = try trainedModel(name, at: scenario.first?.key.location)
         let model = session.models[i]
-        let forecast = try futureForecast(i, data: data)
+        let forecast = try futureForecast(i, data: data, scenario: scenario)
+        let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
         let panel = data.panel
         let shown = forecast.items.prefix(3)
         for item in shown {
             guard let series = panel[item.id] else { continue }
-            var table = TextTable(title: "\(item.id): \(model.name) forecast",
+            var table = TextTable(title: "\(item.id): \(model.name) forecast" + (scenario.isEmpty ? "" : " with \(scenarioText)"),
                                   headers: ["time", "point"] + item.levels.map(NumberFormat.quantileName))
             for h in 0..<item.horizon {
                 table.append([panel.timeLabel(panel.time(of: series, at: series.count + h)), NumberFormat.fixed(item.point[h], 2)]
@@ -107,7 +140,7 @@ extension Interpreter {
             }
             output.emit(.table(table))
         }
-        emit("forecast \(forecast.items.count) series × \(session.horizon) steps with \(model.name)"
+        emit("forecast \(forecast.items.count) series × \(session.horizon) steps with \(model.name)" + (scenario.isEmpty ? "" : " (\(scenarioText))")
              + (forecast.items.count > shown.count ? "; \(shown.count) shown, 'export forecasts \(model.name) to FILE.csv' writes all" : ""))
     }
 
@@ -144,5 +177,8 @@ extension Interpreter {
         var available = TextTable(title: "available (train MODEL)", headers: ["model", "what it is"])
         for spec in ModelCatalog.all { available.append([spec.name, spec.summary]) }
         output.emit(.table(available))
+        var addOns = TextTable(title: "add-ons (train MODEL +ADDON …)", headers: ["add-on", "what it does"])
+        for addOn in AddOnCatalog.all { addOns.append(["+" + addOn.name, addOn.summary]) }
+        output.emit(.table(addOns))
     }
 }

@@ -57,8 +57,8 @@ public final class Interpreter {
         case let .set(setting, value): try set(setting, value)
         case .quantiles(let levels): try setQuantiles(levels)
         case .holdout(let n): try setHoldout(n)
-        case let .train(model, alias, options): try train(model, alias: alias, options: options, text: statement.text)
-        case .forecast(let model): try forecast(model)
+        case let .train(model, alias, options, addOns): try train(model, alias: alias, options: options, addOns: addOns)
+        case let .forecast(model, scenario): try forecast(model, scenario: scenario)
         case let .evaluate(models, options): try evaluate(models, options: options)
         case let .compareCost(models, options): try compareCost(models, options: options)
         case let .backtest(model, options): try backtest(model, options: options)
@@ -158,6 +158,12 @@ public final class Interpreter {
             return
         }
         let name = topic.value.lowercased()
+        if name.hasPrefix("+"), let addOn = AddOnCatalog.spec(named: String(name.dropFirst())) {
+            var lines = ["+\(addOn.name): \(addOn.summary)"]
+            for option in addOn.options { lines.append("  \(option.key)=…  \(option.help)") }
+            emit(lines.joined(separator: "\n"))
+            return
+        }
         if let spec = ModelCatalog.spec(named: name) {
             var lines = ["\(spec.name): \(spec.summary)"]
             for option in spec.options { lines.append("  \(option.key)=…  \(option.help)") }
@@ -166,12 +172,14 @@ public final class Interpreter {
         }
         guard let syntax = CommandSyntax.named(name) else {
             throw HorizonError("no help for '\(topic.value)'", at: topic.location,
-                               suggestion: Suggestions.didYouMean(topic.value, in: CommandSyntax.names + ModelCatalog.names))
+                               suggestion: Suggestions.didYouMean(topic.value, in: CommandSyntax.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 }))
         }
         var lines = ["usage: \(syntax.usage)", syntax.summary] + syntax.details
         if name == "train" {
             lines.append("models:")
-            for spec in ModelCatalog.all { lines.append("  \(spec.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.summary)") }
+            for spec in ModelCatalog.all { lines.append("  \(spec.name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(spec.summary)") }
+            lines.append("add-ons (help +NAME for their options):")
+            for addOn in AddOnCatalog.all { lines.append("  \(("+" + addOn.name).padding(toLength: 13, withPad: " ", startingAt: 0)) \(addOn.summary)") }
         }
         emit(lines.joined(separator: "\n"))
     }

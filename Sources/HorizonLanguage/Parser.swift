@@ -94,7 +94,7 @@ public struct Parser {
             case .option(let o): options.append(o)
             }
         }
-        if keyword != "train" {
+        if keyword != "train" && keyword != "forecast" {
             for o in options where !syntax.optionKeys.contains(o.key.value) {
                 let known = syntax.optionKeys
                 throw HorizonError("'\(keyword)' has no option '\(o.key.value)'" + (known.isEmpty ? "" : " (options: \(known.joined(separator: ", ")))"),
@@ -169,19 +169,45 @@ public struct Parser {
             try expect(1...1)
             return .holdout(try integer(positionals[0]))
         case "train":
-            try expect(1...3)
-            var alias: Located<String>?
-            if positionals.count > 1 {
-                guard positionals[1].value == "as", unquoted[1], positionals.count == 3 else {
-                    throw HorizonError("expected 'as NAME' after the model; usage: \(syntax.usage)", at: positionals[1].location)
+            // In order: the model, then `as NAME`, `+ADDON` and options, each option belonging
+            // to the add-on before it (or to the model before any add-on).
+            var model: Located<String>?, alias: Located<String>?
+            var modelOptions: [Option] = [], addOns: [AddOnClause] = []
+            var k = 0
+            while k < rest.count {
+                switch rest[k] {
+                case .word(let w, let quoted):
+                    if model == nil {
+                        model = w
+                    } else if !quoted, w.value == "as" {
+                        guard k + 1 < rest.count, case .word(let name, _) = rest[k + 1], alias == nil else {
+                            throw HorizonError("expected 'as NAME' after the model; usage: \(syntax.usage)", at: w.location)
+                        }
+                        alias = name
+                        k += 1
+                    } else if !quoted, w.value.hasPrefix("+") {
+                        guard w.value.count > 1 else { throw HorizonError("'+' needs an add-on name, as in +seasonality", at: w.location) }
+                        let at = SourceLocation(source: w.location.source, line: w.location.line, column: w.location.column + 1)
+                        addOns.append(AddOnClause(name: Located(String(w.value.dropFirst()), at: at), options: []))
+                    } else {
+                        throw HorizonError("unexpected '\(w.value)'; usage: \(syntax.usage)", at: w.location)
+                    }
+                case .option(let o):
+                    if addOns.isEmpty { modelOptions.append(o) } else { addOns[addOns.count - 1].options.append(o) }
                 }
-                alias = positionals[2]
+                k += 1
             }
-            try once(options)
-            return .train(model: positionals[0], alias: alias, options: options)
+            guard let model else { throw HorizonError("'train' is missing an argument; usage: \(syntax.usage)", at: name.location) }
+            for group in [modelOptions] + addOns.map(\.options) { try once(group) }
+            var seenAddOns = Set<String>()
+            for a in addOns where !seenAddOns.insert(a.name.value.lowercased()).inserted {
+                throw HorizonError("add-on '+\(a.name.value)' is given twice", at: a.name.location)
+            }
+            return .train(model: model, alias: alias, options: modelOptions, addOns: addOns)
         case "forecast":
             try expect(0...1)
-            return .forecast(model: positionals.first)
+            try once(options)
+            return .forecast(model: positionals.first, scenario: options)
         case "evaluate":
             try once(options)
             return .evaluate(models: positionals, options: options)

@@ -58,7 +58,7 @@ enum ETSBenchmark {
             let label = "horizon ets" + (configuration.isEmpty ? "" : " " + configuration)
             table.append([label, "\(holdout.train.count)", NumberFormat.duration(seconds),
                           NumberFormat.fixed(ours.smape), NumberFormat.fixed(ours.mase), NumberFormat.fixed(ours.owa ?? .nan),
-                          NumberFormat.fixed(ours.msis), NumberFormat.fixed(ours.intervalCoverage ?? .nan)])
+                          NumberFormat.fixed(ours.msis), NumberFormat.fixed(ours.intervals.first?.coverage ?? .nan)])
             if let report = predictor as? FitReporting { table.notes += report.fitReport.map { "\(label): \($0)" } }
         }
         if let python = options["vs-statsforecast"] {

@@ -1,0 +1,73 @@
+import HorizonCore
+import HorizonData
+
+/// An add-on step on the `train` line (`train ets +seasonality +elasticity +distribution`):
+/// it wraps the estimator to its left, so any point model can be composed with it. Each step
+/// transforms the history before the inner model sees it and/or the forecast after it.
+public struct AddOnSpec: Sendable {
+    public var name: String
+    public var summary: String
+    public var options: [ModelOption]
+    public var make: @Sendable (ModelOptions, any Estimator) throws -> any Estimator
+
+    public init(name: String, summary: String, options: [ModelOption] = [],
+                make: @escaping @Sendable (ModelOptions, any Estimator) throws -> any Estimator) {
+        self.name = name
+        self.summary = summary
+        self.options = options
+        self.make = make
+    }
+
+    /// Checks one option's value, with the same messages as a model's options.
+    public func validate(key: String, value: String) throws {
+        do {
+            try ModelSpec(name: "+" + name, summary: summary, options: options) { _ in throw HorizonError("unused") }
+                .validate(key: key, value: value)
+        } catch var error as HorizonError {
+            error.message = error.message.replacingOccurrences(of: "model '+\(name)'", with: "add-on '+\(name)'")
+                .replacingOccurrences(of: "of '+\(name)'", with: "of add-on '+\(name)'")
+            throw error
+        }
+    }
+}
+
+/// Every add-on, in the order of the teaching story.
+public enum AddOnCatalog {
+    public static let all: [AddOnSpec] = [PooledSeasonality.spec, PriceElasticity.spec, DistributionEngine.spec]
+    public static func spec(named name: String) -> AddOnSpec? { all.first { $0.name == name.lowercased() } }
+    public static var names: [String] { all.map(\.name) }
+}
+
+/// The report of a wrapped predictor: the add-on's own lines, then the inner model's.
+func combinedReport(_ own: [String], inner: any Predictor) -> [String] {
+    own + ((inner as? FitReporting)?.fitReport ?? [])
+}
+
+extension Panel {
+    /// The panel with every series' target replaced (covariates unchanged).
+    func replacingValues(_ values: [[Double]]) -> Panel {
+        var copy = self
+        for i in copy.series.indices { copy.series[i].values = values[i] }
+        return copy
+    }
+
+    /// The group of a series: its static attribute `key`, or one group for all when the
+    /// panel has no such attribute.
+    func group(of series: Series, by key: String?) -> String {
+        key.flatMap { series.statics[$0] } ?? "all"
+    }
+}
+
+extension PanelForecast {
+    /// Every item's point and quantiles multiplied by `factors[i][h]` (a positive factor keeps
+    /// the quantiles in order).
+    func scaled(by factors: [[Double]]) -> PanelForecast {
+        var copy = self
+        for i in copy.items.indices {
+            let f = factors[i]
+            copy.items[i].point = zip(copy.items[i].point, f).map { $0 * $1 }
+            copy.items[i].quantiles = copy.items[i].quantiles.map { zip($0, f).map { $0 * $1 } }
+        }
+        return copy
+    }
+}
