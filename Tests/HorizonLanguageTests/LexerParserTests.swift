@@ -67,7 +67,8 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(options.map(\.key.value) == ["format", "item", "freq", "season", "test"])
         guard case let .quantiles(levels) = statements[6].command else { Issue.record("quantiles"); return }
         #expect(levels.map(\.value) == [0.05, 0.5, 0.95])
-        guard case let .train(model, alias, trainOptions) = statements[8].command else { Issue.record("train"); return }
+        guard case let .train(model, alias, trainOptions, addOns) = statements[8].command else { Issue.record("train"); return }
+        #expect(addOns.isEmpty)
         #expect(model.value == "snaive" && alias?.value == "base" && trainOptions.first?.value.value == "3")
         guard case let .plot(item, plotModel, output) = statements[11].command else { Issue.record("plot"); return }
         #expect(item?.value == "JACKET-01" && plotModel?.value == "base" && output?.value == "x.png")

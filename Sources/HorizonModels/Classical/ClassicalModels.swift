@@ -17,6 +17,9 @@ public enum ClassicalModels {
             GaussianLocalEstimator(name: "theta", method: M4Smoothing(.theta))
         },
         ets,
+        ModelSpec(name: "arima", summary: "automatic seasonal ARIMA: differencing by tests, orders by a stepwise AICc search (CSS)") { _ in
+            GaussianLocalEstimator(name: "arima", method: AutoARIMA())
+        },
     ]
 }
 
