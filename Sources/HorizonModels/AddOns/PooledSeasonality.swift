@@ -9,8 +9,8 @@ import HorizonData
 /// 1. each item's ratio to its centred moving average of order m (classical decomposition,
 ///    §1.3) at every position of the season, where the average exists;
 /// 2. the group's index at a position is Σ y / Σ trend over its items and years (a ratio of
-///    totals, robust to zeros), shrunk toward 1 by `prior` trend-weighted pseudo-observations,
-///    then normalised to mean 1;
+///    totals, robust to zeros), shrunk toward 1 by `prior` pseudo-observations of average
+///    trend, then normalised to mean 1;
 /// 3. an item's own profile (the same ratio over its own data) is blended with its group's
 ///    with weight s/(s + 1), s its number of seasons with a trend estimate, so long items keep
 ///    their own shape and new items take the category's.
@@ -36,28 +36,34 @@ public struct PooledSeasonality: Estimator {
         let key = groupKey.flatMap { panel.staticNames.contains($0) ? $0 : nil }
         // Σ y and Σ trend by group and position, and by item.
         var groupSums: [String: (y: [Double], trend: [Double])] = [:]
-        var itemProfiles: [String: (profile: [Double], seasons: Double)] = [:]
+        var itemProfiles: [String: (y: [Double], trend: [Double], seasons: Double)] = [:]
         var allY = [Double](repeating: 0, count: m), allTrend = [Double](repeating: 0, count: m)
+        var observations = 0.0
         for s in panel.series {
-            let (y, trend) = Self.ratioSums(panel, s)
+            let (y, trend, count) = Self.ratioSums(panel, s)
+            observations += count
             let g = panel.group(of: s, by: key)
             var sums = groupSums[g] ?? ([Double](repeating: 0, count: m), [Double](repeating: 0, count: m))
             for p in 0..<m { sums.y[p] += y[p]; sums.trend[p] += trend[p]; allY[p] += y[p]; allTrend[p] += trend[p] }
             groupSums[g] = sums
-            let covered = trend.filter { $0 > 0 }.count
-            if covered == m { itemProfiles[s.id] = (Self.profile(y, trend, prior: prior), Double(s.count - m) / Double(m)) }
+            if trend.allSatisfy({ $0 > 0 }) { itemProfiles[s.id] = (y, trend, count / Double(m)) }
         }
-        var profiles = groupSums.mapValues { Self.profile($0.y, $0.trend, prior: prior) }
-        profiles["all"] = Self.profile(allY, allTrend, prior: prior)
-        let indices = SeasonalProfiles(groupKey: key, profiles: profiles, itemProfiles: itemProfiles)
+        // The weight of one pseudo-observation: the average trend value.
+        let typical = observations > 0 ? allTrend.reduce(0, +) / observations : 1
+        var profiles = groupSums.mapValues { Self.profile($0.y, $0.trend, prior: prior * typical) }
+        profiles["all"] = Self.profile(allY, allTrend, prior: prior * typical)
+        let own = itemProfiles.mapValues { (Self.profile($0.y, $0.trend, prior: prior * typical), $0.seasons) }
+        let indices = SeasonalProfiles(groupKey: key, profiles: profiles, itemProfiles: own)
         return SeasonalityPredictor(inner: try inner.fit(indices.adjust(panel), settings: settings), indices: indices)
     }
 
-    /// Σ y and Σ centred moving average by season position for one series.
-    static func ratioSums(_ panel: Panel, _ s: Series) -> (y: [Double], trend: [Double]) {
+    /// Σ y and Σ centred moving average by season position for one series, and how many
+    /// observations they sum.
+    static func ratioSums(_ panel: Panel, _ s: Series) -> (y: [Double], trend: [Double], count: Double) {
         let m = panel.season, n = s.count, half = m / 2
         var ySum = [Double](repeating: 0, count: m), trendSum = [Double](repeating: 0, count: m)
-        guard n > 2 * half else { return (ySum, trendSum) }
+        var count = 0.0
+        guard n > 2 * half else { return (ySum, trendSum, 0) }
         let v = s.values
         for t in half..<(n - half) where !v[t].isNaN {
             var sum = 0.0, ok = true
@@ -72,16 +78,15 @@ public struct PooledSeasonality: Estimator {
             let p = SeasonPosition.of(panel, s, step: t)
             ySum[p] += v[t]
             trendSum[p] += sum / Double(m)
+            count += 1
         }
-        return (ySum, trendSum)
+        return (ySum, trendSum, count)
     }
 
-    /// (Σy + κ·t̄)/(Σtrend + κ·t̄) per position, normalised to mean 1.
+    /// (Σy + w)/(Σtrend + w) per position, w the prior's weight, normalised to mean 1.
     static func profile(_ y: [Double], _ trend: [Double], prior: Double) -> [Double] {
         let m = y.count
-        let covered = trend.filter { $0 > 0 }
-        let typical = covered.isEmpty ? 1 : covered.reduce(0, +) / Double(covered.count)
-        var p = (0..<m).map { (y[$0] + prior * typical) / (trend[$0] + prior * typical) }
+        var p = (0..<m).map { (y[$0] + prior) / (trend[$0] + prior) }
         let mean = p.reduce(0, +) / Double(m)
         p = p.map { max($0 / mean, 1e-3) }
         return p

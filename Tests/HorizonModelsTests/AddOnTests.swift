@@ -1,0 +1,100 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import Testing
+@testable import HorizonModels
+
+@Suite struct AddOnTests {
+    static let shape: [Double] = (0..<12).map { 1 + 0.5 * sin(2 * .pi * Double($0) / 12) }
+
+    /// Ten long items of one category share a seasonal shape; a new item has only 8 points.
+    /// With +seasonality its naive-based forecast follows the category's shape; without, it is flat.
+    @Test func pooledSeasonalityGivesAShortItemTheCategoryShape() throws {
+        var rng = SeededGenerator(seed: 1)
+        var series = (0..<10).map { i in
+            Series(id: "old\(i)", values: (0..<60).map { 100 * Self.shape[$0 % 12] * (1 + 0.05 * rng.normal()) },
+                   statics: ["category": "toys"])
+        }
+        series.append(Series(id: "new", start: 52, values: (52..<60).map { 50 * Self.shape[$0 % 12] }, statics: ["category": "toys"]))
+        let panel = Panel(series: series, frequency: .steps, season: 12, hasTimestamps: false, staticNames: ["category"])
+        let settings = FitSettings(horizon: 12)
+        let plain = try LocalEstimator(name: "naive", method: Naive()).fit(panel, settings: settings)
+        let pooled = try PooledSeasonality(inner: LocalEstimator(name: "naive", method: Naive())).fit(panel, settings: settings)
+        let flat = try plain.predict(panel, horizon: 12, levels: [0.5]).item("new")!.point
+        let shaped = try pooled.predict(panel, horizon: 12, levels: [0.5]).item("new")!.point
+        #expect(Set(flat).count == 1)
+        // The forecast's ratios between steps are the category's seasonal ratios (positions 60…71 ≡ 0…11),
+        // within 8% (the prior of two pseudo-observations flattens the 40 per position by about 5%).
+        for h in 1..<12 {
+            let expected = Self.shape[h] / Self.shape[0]
+            #expect(abs(shaped[h] / shaped[0] - expected) < 0.08 * expected, "step \(h)")
+        }
+        // And its level is the new item's deseasonalised level (50), not the category's (100).
+        #expect(abs(shaped[0] / Self.shape[0] - 50) < 5)
+    }
+
+    /// Demand simulated with a known elasticity −2 (and a promotion lift ×1.3 at independent
+    /// times) is recovered within 0.25, and the forecast responds to a 20% price cut by 0.8^ε.
+    @Test func elasticityRecoversAKnownElasticity() throws {
+        var rng = SeededGenerator(seed: 2)
+        var series: [Series] = []
+        for i in 0..<40 {
+            let reference = 10 + Double(i % 5)
+            var prices: [Double] = [], promo: [Double] = [], sales: [Double] = []
+            for _ in 0..<150 {
+                let p = reference * (rng.uniform() < 0.3 ? 1 - 0.3 * rng.uniform() : 1)
+                let d: Double = rng.uniform() < 0.1 ? 1 : 0
+                let mean = 200 * pow(p / reference, -2) * (d == 1 ? 1.3 : 1)
+                prices.append(p); promo.append(d)
+                sales.append(Double(rng.poisson(mean: mean)))
+            }
+            series.append(Series(id: "i\(i)", values: sales, dynamic: ["price": prices, "promo": promo], statics: ["category": "c\(i % 2)"]))
+        }
+        let panel = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false,
+                          dynamicNames: ["price", "promo"], staticNames: ["category"])
+        let predictor = try PriceElasticity(inner: LocalEstimator(name: "mean", method: Mean()), groupKey: "category")
+            .fit(panel, settings: FitSettings(horizon: 4)) as! ElasticityPredictor
+        for (group, r) in predictor.responses {
+            #expect(abs(r.elasticity + 2) < 0.25, "\(group): \(r.elasticity)")
+            #expect(abs(exp(r.promo) - 1.3) < 0.1, "\(group): promo ×\(exp(r.promo))")
+        }
+        var future = FutureCovariates.carriedForward(panel, horizon: 4)
+        for i in future.dynamic.indices { future.dynamic[i]["price"] = [Double](repeating: PriceEffects.referencePrice(series[i])!, count: 4); future.dynamic[i]["promo"] = [0, 0, 0, 0] }
+        let atReference = try predictor.predict(panel, future: future, horizon: 4, levels: [0.5])
+        for i in future.dynamic.indices { future.dynamic[i]["price"] = future.dynamic[i]["price"]!.map { $0 * 0.8 } }
+        let cut = try predictor.predict(panel, future: future, horizon: 4, levels: [0.5])
+        let e = predictor.responses["c0"]!.elasticity
+        #expect(abs(cut.items[0].point[0] / atReference.items[0].point[0] - pow(0.8, e)) < 1e-9)
+    }
+
+    /// 60 random walks with noise: the point model is naive; the engine's p10/p90 from backtest
+    /// errors must cover about 10% / 90% of fresh actuals (and the conformal variant as well).
+    @Test(arguments: [false, true])
+    func distributionEngineIsCalibrated(conformal: Bool) throws {
+        var rng = SeededGenerator(seed: 4)
+        let series = (0..<60).map { i -> Series in
+            var x = 100.0
+            return Series(id: "s\(i)", values: (0..<120).map { _ in x += 2 * rng.normal(); return x + 3 * rng.normal() })
+        }
+        let full = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+        let holdout = Holdout(splitting: full, counts: Array(repeating: 6, count: 60), steps: 6)
+        let engine = DistributionEngine(inner: LocalEstimator(name: "naive", method: Naive()), segment: .velocity,
+                                        errors: .scaled, origins: 12, conformal: conformal)
+        let forecast = try engine.fit(holdout.train, settings: FitSettings(horizon: 6)).predict(holdout.train, horizon: 6, levels: [0.1, 0.5, 0.9])
+        let scores = Evaluator.score(forecast, on: holdout, levels: [0.1, 0.5, 0.9])
+        #expect(abs(scores.coverage[0] - 0.1) < 0.06, "p10 coverage \(scores.coverage[0])")
+        #expect(abs(scores.coverage[2] - 0.9) < 0.06, "p90 coverage \(scores.coverage[2])")
+        for item in forecast.items { for h in 0..<6 { #expect(item.quantiles[0][h] <= item.quantiles[1][h] && item.quantiles[1][h] <= item.quantiles[2][h]) } }
+    }
+
+    /// Conformal levels take the ⌈(n+1)τ⌉-th order statistic: with n = 9 errors 1…9, τ = 0.9
+    /// gives the 9th (9), τ = 0.1 the ⌊1⌋-st (1); type 7 gives 8.2 and 1.8.
+    @Test func conformalQuantilesUseTheFiniteSampleRank() {
+        let sorted = (1...9).map(Double.init)
+        #expect(ErrorTable.quantile(sorted, 0.9, conformal: true) == 9)
+        #expect(ErrorTable.quantile(sorted, 0.1, conformal: true) == 1)
+        #expect(abs(ErrorTable.quantile(sorted, 0.9, conformal: false) - 8.2) < 1e-12)
+        #expect(abs(ErrorTable.quantile(sorted, 0.1, conformal: false) - 1.8) < 1e-12)
+    }
+}
