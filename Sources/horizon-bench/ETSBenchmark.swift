@@ -19,7 +19,7 @@ enum ETSBenchmark {
             options[String(arguments[k].dropFirst(2))] = arguments[k + 1]
             k += 2
         }
-        let directory = options["data"] ?? "../shared/datasets/m4"
+        let directory = URL(fileURLWithPath: options["data"] ?? "../shared/datasets/m4").standardizedFileURL.path
         let train = directory + "/Hourly-train.csv.xz", test = directory + "/Hourly-test.csv.xz"
         guard FileManager.default.fileExists(atPath: train), FileManager.default.fileExists(atPath: test) else {
             print("skipped: M4 Hourly not found in \(directory) (pass --data DIR)")
@@ -59,7 +59,7 @@ enum ETSBenchmark {
             table.append([label, "\(holdout.train.count)", NumberFormat.duration(seconds),
                           NumberFormat.fixed(ours.smape), NumberFormat.fixed(ours.mase), NumberFormat.fixed(ours.owa ?? .nan),
                           NumberFormat.fixed(ours.msis), NumberFormat.fixed(ours.intervals.first?.coverage ?? .nan)])
-            if let report = predictor as? FitReporting { table.notes += report.fitReport.map { "\(label): \($0)" } }
+            if let report = predictor as? any SummarizesFit { table.notes += report.fitSummary.map { "\(label): \($0)" } }
         }
         if let python = options["vs-statsforecast"] {
             let peer = try statsforecast(python: python, directory: directory, series: holdout.train.count)

@@ -40,7 +40,7 @@ public enum AddOnCatalog {
 
 /// The report of a wrapped predictor: the add-on's own lines, then the inner model's.
 func combinedReport(_ own: [String], inner: any Predictor) -> [String] {
-    own + ((inner as? FitReporting)?.fitReport ?? [])
+    own + ((inner as? any SummarizesFit)?.fitSummary ?? [])
 }
 
 extension Panel {

@@ -153,7 +153,7 @@ struct ErrorTable: Sendable {
     }
 }
 
-public struct DistributionPredictor: Predictor, FitReporting {
+public struct DistributionPredictor: Predictor, SummarizesFit {
     let inner: any Predictor
     let table: ErrorTable
     let segmenter: Segmenter
@@ -161,7 +161,7 @@ public struct DistributionPredictor: Predictor, FitReporting {
     let conformal: Bool
     let origins: Int
 
-    public var fitReport: [String] {
+    public var fitSummary: [String] {
         combinedReport(["+distribution: \(table.count) backtest errors from \(origins) origins, \(table.bySegment.count) \(segmenter.kind.rawValue) segments, \(errors.rawValue) errors" + (conformal ? ", conformal levels" : "")],
                        inner: inner)
     }

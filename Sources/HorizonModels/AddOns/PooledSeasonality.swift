@@ -117,11 +117,11 @@ struct SeasonalProfiles: Sendable {
     }
 }
 
-public struct SeasonalityPredictor: Predictor, FitReporting {
+public struct SeasonalityPredictor: Predictor, SummarizesFit {
     let inner: any Predictor
     let indices: SeasonalProfiles
 
-    public var fitReport: [String] {
+    public var fitSummary: [String] {
         let profiles = indices.profiles
         let groups = profiles.keys.filter { $0 != "all" }.sorted()
         let peaks = groups.map { g -> String in

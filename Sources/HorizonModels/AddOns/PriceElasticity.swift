@@ -154,14 +154,14 @@ struct PriceEffects: Sendable {
     }
 }
 
-public struct ElasticityPredictor: Predictor, FitReporting {
+public struct ElasticityPredictor: Predictor, SummarizesFit {
     let inner: any Predictor
     let effects: PriceEffects
 
     /// The estimated (elasticity, promo effect) of each group.
     public var responses: [String: (elasticity: Double, promo: Double)] { effects.response }
 
-    public var fitReport: [String] {
+    public var fitSummary: [String] {
         let groups = effects.response.keys.filter { $0 != "all" || effects.response.count == 1 }.sorted()
         let text = groups.map { g in
             let r = effects.response[g]!

@@ -62,11 +62,6 @@ public struct AutoETS: Sendable {
     }
 }
 
-/// A predictor that reports what its fit found (models selected, fallbacks), shown after `train`.
-public protocol FitReporting {
-    var fitReport: [String] { get }
-}
-
 /// `train ets`: one automatic ETS per series, fitted at `train` and reused by `evaluate`;
 /// `forecast` refits on the longer history.
 ///
@@ -98,7 +93,7 @@ public struct ETSEstimator: Estimator {
     }
 }
 
-public struct ETSPredictor: Predictor, FitReporting {
+public struct ETSPredictor: Predictor, SummarizesFit {
     struct Stored: Sendable {
         var count: Int
         var last: Double
@@ -115,7 +110,7 @@ public struct ETSPredictor: Predictor, FitReporting {
         fits.compactMapValues { if case .fitted(let f) = $0.outcome { return f } else { return nil } }
     }
 
-    public var fitReport: [String] {
+    public var fitSummary: [String] {
         var counts: [String: Int] = [:]
         var short = 0, failed = 0, unconverged = 0
         for stored in fits.values {
