@@ -248,3 +248,24 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         }
     }
 }
+
+@Suite struct NeuralLossTests {
+    /// Two windows of one forecast and one step, scales 1 and 10, one level (the median):
+    /// predictions (scaled) 2 and 3 → 2 and 30 in data units; targets 4 and 10.
+    /// Pinball at τ = 0.5: 0.5·|4 − 2| = 1 and 0.5·|10 − 30| = 10.
+    /// volume: 2·(1 + 10)/(4 + 10) = 22/14; series (weights 1 and 1/10): 2·(1 + 1)/(4 + 1) = 4/5.
+    @Test func weightedWQLByHand() throws {
+        let layout = try FeatureLayout.learn(from: Panel(series: [Series(id: "a", values: [1, 2])], frequency: .steps, season: 1,
+                                                         hasTimestamps: false), pastNames: [])
+        var batch = WindowBatch(size: 2, layout: layout, context: 2, forks: 1, horizon: 1)
+        batch.scale = [1, 10]
+        batch.targets = [4, 10]
+        batch.mask = [1, 1]
+        let predictions = Tensor(shape: [2, 1, 1, 1], data: [2, 3])
+        for (weighting, expected) in [(NeuralConfiguration.Weighting.volume, Float(22) / 14), (.series, Float(4) / 5)] {
+            let total = NeuralTrainer.weightedAbsolute(batch, weighting)
+            let loss = NeuralTrainer.loss(predictions, batch: batch, levels: [0.5], weighting: weighting, absoluteTotal: total)
+            #expect(abs(loss.scalar - expected) < 1e-6, "\(weighting): \(loss.scalar) vs \(expected)")
+        }
+    }
+}

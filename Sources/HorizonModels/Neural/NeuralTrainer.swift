@@ -82,13 +82,13 @@ struct NeuralTrainer {
                     shards.append(shard)
                 }
                 let seeds = shards.map { _ in generator.next() }
-                let absolute = shards.reduce(Float(0)) { $0 + zip($1.targets, $1.mask).reduce(0) { $0 + ($1.1 != 0 ? abs($1.0) : 0) } }
+                let absolute = shards.reduce(Float(0)) { $0 + Self.weightedAbsolute($1, c.weighting) }
                 let losses = UnsafeMutableBufferPointer<Float>.allocate(capacity: shards.count)
                 defer { losses.deallocate() }
                 DataParallel.run(shards: shards.count, threads: Self.threads, parameters: parameters) { k in
                     var shardGenerator = SeededGenerator(seed: seeds[k])
                     let output = network(shards[k], training: true, generator: &shardGenerator)
-                    let loss = Self.loss(output, batch: shards[k], levels: c.levels, absoluteTotal: absolute)
+                    let loss = Self.loss(output, batch: shards[k], levels: c.levels, weighting: c.weighting, absoluteTotal: absolute)
                     losses[k] = loss.scalar
                     if loss.scalar.isFinite { loss.backward() }
                 }
@@ -142,17 +142,36 @@ struct NeuralTrainer {
         return (0..<n).map { batch / n + ($0 < batch % n ? 1 : 0) }
     }
 
-    /// A shard's pinball loss in the data's units, normalised as its part of the batch wQL
-    /// (2·Σρ / Σ|y| over the whole batch, mean over levels), so the shards' losses add up to
-    /// the batch's and the number reads like the evaluation table's.
-    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double], absoluteTotal: Float) -> Tensor {
-        let b = batch.size
+    /// A window's weight in the loss (see `NeuralConfiguration.Weighting`).
+    static func weight(_ batch: WindowBatch, slot b: Int, _ weighting: NeuralConfiguration.Weighting) -> Float {
+        weighting == .series ? 1 / batch.scale[b] : 1
+    }
+
+    /// Σ weight·|y| over a batch's observed targets: the denominator of its weighted wQL.
+    static func weightedAbsolute(_ batch: WindowBatch, _ weighting: NeuralConfiguration.Weighting) -> Float {
+        let perWindow = batch.forks * batch.horizon
+        var total: Float = 0
+        for i in 0..<batch.targets.count where batch.mask[i] != 0 {
+            total += abs(batch.targets[i]) * weight(batch, slot: i / perWindow, weighting)
+        }
+        return total
+    }
+
+    /// A shard's pinball loss with the network's outputs multiplied back into the data's
+    /// units, each window weighted, and normalised as its part of the batch's weighted wQL
+    /// (2·Σ w·ρ / Σ w·|y| over the whole batch, mean over levels): the shards' losses add up
+    /// to the batch's, and the number reads like the evaluation table's.
+    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double], weighting: NeuralConfiguration.Weighting,
+                     absoluteTotal: Float) -> Tensor {
+        let b = batch.size, perWindow = batch.forks * batch.horizon
         let scale = Tensor(shape: [b, 1, 1, 1], data: batch.scale)
         let predictions = scaledQuantiles * scale
         let target = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.targets)
-        let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.mask)
+        var weights = batch.mask
+        for i in weights.indices where weights[i] != 0 { weights[i] *= weight(batch, slot: i / perWindow, weighting) }
+        let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: weights)
         let pinball = predictions.pinballLoss(target: target, mask: mask, levels: levels.map { Float($0) })
-        let observed = batch.mask.reduce(Float(0)) { $0 + ($1 != 0 ? 1 : 0) }
+        let observed = weights.reduce(0, +)
         guard absoluteTotal > 0 else { return pinball * observed }
         return pinball * (2 * observed / absoluteTotal / Float(levels.count))
     }
