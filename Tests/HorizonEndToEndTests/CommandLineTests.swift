@@ -127,4 +127,26 @@ import Testing
         terminal.send("quit\r")
         #expect(terminal.waitForExit())
     }
+
+    /// Ctrl-C during training stops it after the current batch and keeps the best weights so
+    /// far as a trained model, instead of throwing the training away.
+    @Test func ctrlCStopsTrainingAndKeepsTheBestModelSoFar() throws {
+        let state = try temporaryDirectory()
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": state, "HORIZON_RUNS": "off"], directory: state)
+        #expect(terminal.waitFor("[1]> "))
+        terminal.send("load \(repositoryRoot)/datasets/retail-demo.csv\r")
+        #expect(terminal.waitFor("[2]> "))
+        let start = terminal.mark
+        terminal.send("train mlp epochs=10000 patience=1000 hidden=8\r")
+        // The progress bar's detail shows the first finished epoch: training is under way.
+        #expect(terminal.waitFor("epoch 1 loss", after: start))
+        kill(terminal.process.processIdentifier, SIGINT)
+        #expect(terminal.waitFor("stopped by Ctrl-C in epoch", after: start))
+        #expect(terminal.waitFor("[3]> ", after: start))
+        let afterInterrupt = terminal.mark
+        terminal.send("models\r")
+        #expect(terminal.waitFor("hidden=8", after: afterInterrupt))
+        terminal.send("quit\r")
+        #expect(terminal.waitForExit())
+    }
 }
