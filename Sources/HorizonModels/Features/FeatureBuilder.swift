@@ -52,8 +52,9 @@ public struct FeatureBuilder: Sendable {
     let calendarCount: Int
     public let columns: [FeatureColumn]
 
-    /// The default lags for a seasonal period: a whole season when it is short (daily, monthly,
-    /// hourly), otherwise 8 (weekly data would need 52).
+    /// The default lags for a seasonal period: a whole season, and at least a week's worth,
+    /// when the season is short (daily 7, monthly 12, hourly 24, quarterly 7); otherwise 8
+    /// (weekly data would need 52, yearly data has no season).
     public static func defaultLags(season: Int) -> Int { (2...28).contains(season) ? max(season, 7) : 8 }
 
     /// The default windows: the lags, and a long window of max(season, 4·lags) that sets the level.

@@ -34,7 +34,7 @@ public enum TreeModels {
             ModelOption("mtry", .integer(1...10_000), help: "features tried per split (default a third of them)"),
             ModelOption("sample", .number(0.01...1), help: "rows drawn per tree, as a fraction of the training rows (default 1)"),
             ModelOption("replace", .word(["yes", "no"]), help: "draw with replacement (yes: the bootstrap, default) or subsample (no)"),
-            ModelOption("lags", .integer(1...1000), help: "lags of the target (default: the season when 2–28, else 8)"),
+            ModelOption("lags", .integer(1...1000), help: "lags of the target (default: the season, at least 7, when it is 2–28; else 8)"),
             ModelOption("rows", .integer(100...100_000_000),
                         help: "most training rows (item × origin × step), sampled over the whole history (default \(defaultRows))"),
         ]
