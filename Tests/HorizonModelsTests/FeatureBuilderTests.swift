@@ -83,6 +83,24 @@ private func same(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Bool {
         #expect(Double(rows.features[0, price]) == Double(Float(panel.series[0].dynamic["price"]![100])))
     }
 
+    /// A covariate declared past-only is read just before the origin, never at the target
+    /// period, in training and in forecasts alike.
+    @Test func pastOnlyCovariatesAreReadAtTheOrigin() throws {
+        let builder = FeatureBuilder(panel: panel, pastOnly: ["promo"])
+        let column = try #require(builder.names.firstIndex(of: "promo last"))
+        #expect(!builder.names.contains("promo"))
+        let rows = try builder.trainingRows(panel, horizon: 4, maxRows: .max, seed: 1)
+        for r in 0..<rows.count {
+            let promo = panel.series[rows.series[r]].dynamic["promo"]!
+            #expect(Double(rows.features[r, column]) == promo[rows.origins[r] - 1])
+        }
+        let history = panel.droppingLast([Int](repeating: 20, count: panel.count))
+        var future = FutureCovariates.recorded(in: panel, after: history, horizon: 4)
+        future.dynamic[0]["promo"] = [7, 7, 7, 7]
+        let forecast = builder.forecastRows(history, future: future, horizon: 4)
+        for h in 0..<4 { #expect(Double(forecast.features[h, column]) == panel.series[0].dynamic["promo"]![99]) }
+    }
+
     @Test func absentInputsAreMissingNotZero() throws {
         var data = panel
         data.series[3].statics["line"] = "garden"  // a level the builder never saw

@@ -90,7 +90,7 @@ private func meanWQL(_ model: String, _ options: [String: String] = [:], on pane
 
     @Test func optionsAreValidatedWithClearMessages() throws {
         let forest = try #require(ModelCatalog.spec(named: "forest")), qrf = try #require(ModelCatalog.spec(named: "qrf"))
-        #expect(forest.options.map(\.key) == ["trees", "depth", "min_leaf", "mtry", "sample", "replace", "lags", "rows"])
+        #expect(forest.options.map(\.key) == ["trees", "depth", "min_leaf", "mtry", "sample", "replace", "lags", "rows", "seed", "past"])
         #expect(qrf.options.map(\.key) == forest.options.map(\.key) + ["max_leaf_samples"])
         let zero = #expect(throws: HorizonError.self) { try forest.validate(key: "trees", value: "0") }
         #expect(zero?.message == "option 'trees' of 'forest' takes an integer in 1...5000, got '0'")
@@ -98,5 +98,22 @@ private func meanWQL(_ model: String, _ options: [String: String] = [:], on pane
         #expect(word?.message == "option 'replace' of 'qrf' takes one of yes, no, got 'maybe'")
         #expect(throws: HorizonError.self) { try forest.validate(key: "max_leaf_samples", value: "1") }
         #expect(throws: HorizonError.self) { try forest.validate(key: "sample", value: "1.5") }
+        // Covariate names are checked against the data when fitting.
+        let unknown = #expect(throws: HorizonError.self) {
+            try forest.make(ModelOptions(["past": "prise"])).fit(SimulatedDemand.panel(items: 2, weeks: 20), settings: FitSettings(horizon: 2))
+        }
+        #expect(unknown?.description == "error: 'past=prise': the data has no numeric covariate 'prise' (it has price, promo); did you mean 'price'?")
+    }
+
+    /// `seed=` replaces the session seed: the same model seed gives the same forecasts under
+    /// different session seeds.
+    @Test func aModelSeedOverridesTheSessionSeed() throws {
+        let panel = SimulatedDemand.panel(items: 6, weeks: 60)
+        func forecast(_ options: [String: String], session: UInt64) throws -> [ItemForecast] {
+            try ModelCatalog.spec(named: "qrf")!.make(ModelOptions(options.merging(["trees": "8"]) { a, _ in a }))
+                .fit(panel, settings: FitSettings(horizon: 3, seed: session)).predict(panel, horizon: 3, levels: [0.1, 0.9]).items
+        }
+        #expect(try forecast(["seed": "3"], session: 1) == forecast(["seed": "3"], session: 2))
+        #expect(try forecast([:], session: 1) != forecast([:], session: 2))
     }
 }

@@ -22,7 +22,9 @@ import HorizonData
 /// - the calendar features of the target period (`CalendarFeatures`);
 /// - for each numeric covariate c: `c` at the target period, and for a positive covariate that
 ///   is a price (named so, or not integer-valued) `c ratio`, c at the target over its mean
-///   across the longest window, so a discount reads the same for a cheap and a dear item;
+///   across the longest window, so a discount reads the same for a cheap and a dear item; a
+///   covariate known only up to the forecast time (a stock-out) gives `c last` instead, its
+///   value just before the origin (and the ratio of that);
 /// - each categorical covariate (events) at the target period, as a category;
 /// - each static attribute (category, store), as a category;
 /// - `age`: periods since the item's first observation;
@@ -40,9 +42,11 @@ public struct FeatureBuilder: Sendable {
     public let windows: [Int]
     public let season: Int
     public let frequency: Frequency
-    /// The numeric covariates used, and which get a ratio column.
+    /// The numeric covariates used, which get a ratio column, and which are known only up to
+    /// the forecast time.
     public let dynamicNames: [String]
     let dynamicRatio: [Bool]
+    let dynamicPastOnly: [Bool]
     /// Categorical covariates (with the training panel's vocabularies) and static attributes
     /// (with the levels seen in training).
     public let categoricalNames: [String]
@@ -63,8 +67,9 @@ public struct FeatureBuilder: Sendable {
     }
 
     /// Learns the schema from a training panel: which covariates exist, which are prices, and
-    /// the levels of every categorical input.
-    public init(panel: Panel, lags: Int? = nil) {
+    /// the levels of every categorical input. `pastOnly` names numeric covariates that are
+    /// not known in advance (names the panel lacks are ignored).
+    public init(panel: Panel, lags: Int? = nil, pastOnly: [String] = []) {
         let season = max(1, panel.season)
         let lags = max(1, lags ?? Self.defaultLags(season: season))
         self.lags = lags
@@ -84,6 +89,7 @@ public struct FeatureBuilder: Sendable {
             }
             return seen && positive && (fractional || name.lowercased().contains("price"))
         }
+        dynamicPastOnly = panel.dynamicNames.map { pastOnly.contains($0) }
         categoricalNames = panel.categoricalNames
         categoricalLevels = panel.categoricalNames.map { panel.vocabularies[$0] ?? [] }
         staticNames = panel.staticNames
@@ -97,9 +103,9 @@ public struct FeatureBuilder: Sendable {
         columns.append(FeatureColumn("zero share \(windows.last!)"))
         if season > 1 { columns += [FeatureColumn("seasonal lag"), FeatureColumn("seasonal lag 2")] }
         columns += calendar.map { FeatureColumn($0) }
-        for (name, ratio) in zip(dynamicNames, dynamicRatio) {
-            columns.append(FeatureColumn(name))
-            if ratio { columns.append(FeatureColumn("\(name) ratio")) }
+        for (k, name) in dynamicNames.enumerated() {
+            columns.append(FeatureColumn(dynamicPastOnly[k] ? "\(name) last" : name))
+            if dynamicRatio[k] { columns.append(FeatureColumn("\(name) ratio")) }
         }
         columns += zip(categoricalNames, categoricalLevels).map { FeatureColumn($0, .categorical(levels: $1)) }
         columns += zip(staticNames, staticLevels).map { FeatureColumn($0, .categorical(levels: $1)) }
@@ -114,7 +120,7 @@ public struct FeatureBuilder: Sendable {
         var parts = ["step", "lags 1–\(lags)", "mean/std over " + windows.map(String.init).joined(separator: ", ")]
         if season > 1 { parts.append("seasonal lags (m = \(season))") }
         if calendarCount > 0 { parts.append("calendar") }
-        parts += dynamicNames
+        parts += zip(dynamicNames, dynamicPastOnly).map { $1 ? "\($0) (past only)" : $0 }
         parts += categoricalNames + staticNames
         parts += ["age", "level"]
         return "\(columns.count) features: " + parts.joined(separator: ", ")
@@ -229,7 +235,7 @@ public struct FeatureBuilder: Sendable {
         }
         for v in CalendarFeatures.values(targetTime, frequency: frequency, season: season) { put(v) }
         for (k, ratio) in dynamicRatio.enumerated() {
-            let v = dynamicAtTarget[k]
+            let v = dynamicPastOnly[k] ? pastDynamic[k]?.last ?? .nan : dynamicAtTarget[k]
             put(v)
             if ratio {
                 var sum = 0.0, n = 0.0

@@ -37,6 +37,8 @@ public enum TreeModels {
             ModelOption("lags", .integer(1...1000), help: "lags of the target (default: the season, at least 7, when it is 2–28; else 8)"),
             ModelOption("rows", .integer(100...100_000_000),
                         help: "most training rows (item × origin × step), sampled over the whole history (default \(defaultRows))"),
+            ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
+            ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
         ]
     }
 }
@@ -48,6 +50,9 @@ struct TreeEstimator: Estimator {
     var configuration: ForestConfiguration
     var lags: Int?
     var maxRows: Int
+    /// Overrides the session seed.
+    var seed: UInt64?
+    var pastOnly: [String] = []
 
     var name: String { kind == .forest ? "forest" : "qrf" }
 
@@ -60,6 +65,8 @@ struct TreeEstimator: Estimator {
             maxLeafSamples: options.integer("max_leaf_samples"))
         lags = options.integer("lags")
         maxRows = options.integer("rows") ?? TreeModels.defaultRows
+        seed = options.integer("seed").map(UInt64.init)
+        pastOnly = options.names("past")
     }
 
     init(kind: Kind, configuration: ForestConfiguration, lags: Int? = nil, maxRows: Int = TreeModels.defaultRows) {
@@ -71,13 +78,19 @@ struct TreeEstimator: Estimator {
 
     func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         guard settings.horizon >= 1 else { throw HorizonError("'\(name)' needs a horizon of at least 1 step") }
-        let builder = FeatureBuilder(panel: panel, lags: lags)
-        let rows = try builder.trainingRows(panel, horizon: settings.horizon, maxRows: maxRows, seed: settings.seed)
+        for covariate in pastOnly where !panel.dynamicNames.contains(covariate) {
+            throw HorizonError("'past=\(covariate)': the data has no numeric covariate '\(covariate)'"
+                               + (panel.dynamicNames.isEmpty ? " (it has none)" : " (it has \(panel.dynamicNames.joined(separator: ", ")))"),
+                               suggestion: Suggestions.didYouMean(covariate, in: panel.dynamicNames))
+        }
+        let seed = self.seed ?? settings.seed
+        let builder = FeatureBuilder(panel: panel, lags: lags, pastOnly: pastOnly)
+        let rows = try builder.trainingRows(panel, horizon: settings.horizon, maxRows: maxRows, seed: seed)
         guard rows.count > 0 else {
             throw HorizonError("'\(name)' has nothing to learn from: no series has an observation followed by another")
         }
         var configuration = self.configuration
-        configuration.seed = settings.seed
+        configuration.seed = seed
         configuration.label = "training \(name)"
         let nonNegative = panel.series.allSatisfy { $0.values.allSatisfy { $0.isNaN || $0 >= 0 } }
         let model: TreePredictor.Model
