@@ -50,13 +50,13 @@ enum ForestBenchmark {
                     values[k] = v
                 }
                 let estimator = try spec.make(ModelOptions(values))
-                let fitStart = Date()
+                let fitStart = Timing.now()
                 let predictor = try estimator.fit(holdout.train, settings: settings)
-                let fitSeconds = Date().timeIntervalSince(fitStart)
-                let predictStart = Date()
+                let fitSeconds = Timing.now() - fitStart
+                let predictStart = Timing.now()
                 let forecast = try predictor.predict(holdout.train, future: holdout.future, horizon: dataset.horizon,
                                                      levels: settings.levels)
-                let predictSeconds = Date().timeIntervalSince(predictStart)
+                let predictSeconds = Timing.now() - predictStart
                 let scores = Evaluator.score(forecast, on: holdout, levels: settings.levels)
                 let trees = predictor as? TreePredictor
                 table.append([dataset.name, model, trees.map { "\($0.trainingRows)" } ?? "–",
