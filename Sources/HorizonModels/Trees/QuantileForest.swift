@@ -8,21 +8,20 @@ import HorizonCore
 /// row dropped down tree t (drawn or not), and the forecast at level τ is
 /// inf{y : Σ_i w_i(x)·1{Y_i ≤ y} ≥ τ}, a value of the training targets (no interpolation).
 ///
-/// Sparse: each leaf keeps its rows sorted by target, and a query merges its k leaves (a
-/// k-way merge on a heap, each entry weighing 1/(k·|leaf|)), walking up the weighted CDF until
-/// the highest level is reached. Cost O(m log k) for the m rows in those leaves; no weight
-/// vector over all n training rows is ever formed. With `maxLeafSamples` set, each leaf keeps
+/// Sparse: each leaf keeps its rows sorted by target (run-length encoded: equal targets are
+/// one entry with a count), and a query merges its k leaves (a k-way merge on a heap, each row
+/// weighing 1/(k·|leaf|)), walking up the weighted CDF until the highest level is reached.
+/// Cost O(m log k) for the m distinct targets in those leaves; no weight vector over all n
+/// training rows is ever formed. With `maxLeafSamples` set, each leaf keeps
 /// only that many rows drawn at random (the approximation of quantregForest and Zillow's
 /// quantile-forest, which keep one), and weights use the kept counts.
 public struct QuantileForest: Sendable {
     public let forest: RandomForest
     let leaves: [LeafSamples]
-    /// The training targets the leaves refer to.
-    let targets: [Double]
 
     public static func fit(_ features: FeatureMatrix, targets: [Double], configuration: ForestConfiguration) throws -> QuantileForest {
         let grown = try ForestGrowth.grow(features, targets: targets, configuration: configuration, keepLeafSamples: true)
-        return QuantileForest(forest: grown.forest, leaves: grown.leafSamples, targets: targets)
+        return QuantileForest(forest: grown.forest, leaves: grown.leafSamples)
     }
 
     /// Forecasts at `levels` (ascending, in (0, 1)) for every row: `result[row][level]`.
@@ -75,12 +74,12 @@ private struct LeafMerge {
         for (t, tree) in forest.forest.trees.enumerated() {
             let samples = forest.leaves[t]
             let l = tree.leaf(bin)
-            position[t] = samples.starts[l]
-            end[t] = samples.starts[l + 1]
-            let size = Double(end[t] - position[t])
+            position[t] = samples.runStarts[l]
+            end[t] = samples.runStarts[l + 1]
+            let size = Double(samples.starts[l + 1] - samples.starts[l])
             guard size > 0 else { continue }
             weight[t] = 1 / (k * size)
-            push(forest.targets[Int(samples.rows[Int(position[t])])], tree: t)
+            push(samples.runValues[Int(position[t])], tree: t)
         }
     }
 
@@ -89,7 +88,8 @@ private struct LeafMerge {
         var result = [Double](repeating: .nan, count: levels.count)
         var cumulative = 0.0, next = 0, last = Double.nan
         while next < levels.count, let (value, t) = pop() {
-            cumulative += weight[t]
+            let samples = forest.leaves[t]
+            cumulative += weight[t] * Double(samples.runCounts[Int(position[t])])
             last = value
             // A tolerance for the rounding of sums of 1/(k·|leaf|).
             while next < levels.count, cumulative >= levels[next] - 1e-12 {
@@ -97,7 +97,7 @@ private struct LeafMerge {
                 next += 1
             }
             position[t] += 1
-            if position[t] < end[t] { push(forest.targets[Int(forest.leaves[t].rows[Int(position[t])])], tree: t) }
+            if position[t] < end[t] { push(samples.runValues[Int(position[t])], tree: t) }
         }
         for l in next..<levels.count { result[l] = last }
         return result
