@@ -21,6 +21,20 @@ private func same(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Bool {
         #expect(builder.columns.first { $0.name == "line" }?.kind == .categorical(levels: ["grocery", "toys"]))
     }
 
+    /// Competition data knows its frequency but not its dates: the calendar is the position in
+    /// the season, not a date made up from step numbers.
+    @Test func dataWithoutTimestampsGetsThePositionInTheSeason() throws {
+        let steps = Panel(series: [Series(id: "H1", values: (0..<100).map { Double($0 % 24) })],
+                          frequency: .hourly, season: 24, hasTimestamps: false)
+        let builder = FeatureBuilder(panel: steps)
+        let column = try #require(builder.names.firstIndex(of: "position in season"))
+        #expect(!builder.names.contains("hour of day"))
+        let rows = builder.forecastRows(steps, future: .carriedForward(steps, horizon: 2), horizon: 2)
+        // Steps 100 and 101 are positions 4 and 5 of 0…23, scaled to [−0.5, 0.5].
+        #expect(abs(Double(rows.features[0, column]) - (4.0 / 23 - 0.5)) < 1e-6)
+        #expect(abs(Double(rows.features[1, column]) - (5.0 / 23 - 0.5)) < 1e-6)
+    }
+
     /// Features at an origin depend on nothing at or after it: rewriting the targets from
     /// week 80 on leaves every row with an origin ≤ 80 unchanged (their targets may change),
     /// while rows with later origins do change.

@@ -41,7 +41,9 @@ public struct FeatureBuilder: Sendable {
     /// Rolling windows, ascending; the last sets the level s.
     public let windows: [Int]
     public let season: Int
-    public let frequency: Frequency
+    /// The frequency whose calendar features are used: the data's, or plain steps when the
+    /// data has no timestamps (competition files know their frequency but not their dates).
+    public let calendarFrequency: Frequency
     /// The numeric covariates used, which get a ratio column, and which are known only up to
     /// the forecast time.
     public let dynamicNames: [String]
@@ -75,7 +77,7 @@ public struct FeatureBuilder: Sendable {
         self.lags = lags
         self.season = season
         self.windows = Self.defaultWindows(lags: lags, season: season)
-        self.frequency = panel.frequency
+        calendarFrequency = panel.hasTimestamps ? panel.frequency : .steps
         dynamicNames = panel.dynamicNames
         dynamicRatio = panel.dynamicNames.map { name in
             var positive = true, fractional = false, seen = false
@@ -94,7 +96,7 @@ public struct FeatureBuilder: Sendable {
         categoricalLevels = panel.categoricalNames.map { panel.vocabularies[$0] ?? [] }
         staticNames = panel.staticNames
         staticLevels = panel.staticNames.map { name in Array(Set(panel.series.compactMap { $0.statics[name] })).sorted() }
-        let calendar = CalendarFeatures.names(panel.frequency, season: season)
+        let calendar = CalendarFeatures.names(calendarFrequency, season: season)
         calendarCount = calendar.count
 
         var columns = [FeatureColumn("step")]
@@ -233,7 +235,7 @@ public struct FeatureBuilder: Sendable {
             put(back >= start ? history[back] / s : .nan)
             put(back - season >= start ? history[back - season] / s : .nan)
         }
-        for v in CalendarFeatures.values(targetTime, frequency: frequency, season: season) { put(v) }
+        for v in CalendarFeatures.values(targetTime, frequency: calendarFrequency, season: season) { put(v) }
         for (k, ratio) in dynamicRatio.enumerated() {
             let v = dynamicPastOnly[k] ? pastDynamic[k]?.last ?? .nan : dynamicAtTarget[k]
             put(v)

@@ -39,7 +39,6 @@ public struct FeatureMatrix: Sendable {
 
     public var columnCount: Int { columns.count }
     public var rowCount: Int { columns.isEmpty ? 0 : values.count / columns.count }
-    public var names: [String] { columns.map(\.name) }
 
     public subscript(row: Int, column: Int) -> Float { values[row * columns.count + column] }
 
