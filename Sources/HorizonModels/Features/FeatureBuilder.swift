@@ -202,6 +202,17 @@ public struct FeatureBuilder: Sendable {
         return n > 0 && sum > 0 ? sum / Double(n) : 1
     }
 
+    /// Each row's recent spread in scaled units: the standard deviation over the longest
+    /// window, at least 0.01 (a hundredth of the level), 1 when it is unknown. Errors divided by it
+    /// compare across items as noisy and steady as they come.
+    public func spreads(_ rows: ForecastRows) -> [Double] {
+        let column = columns.firstIndex { $0.name == "std \(windows.last!)" }!
+        return (0..<rows.count).map { r in
+            let v = Double(rows.features[r, column])
+            return v.isNaN ? 1 : max(0.01, v)
+        }
+    }
+
     // MARK: one row
 
     /// Writes one row at `out[base...]` and returns its level s. `history` is the target before

@@ -5,9 +5,12 @@ import HorizonData
 /// (`FeatureBuilder`) for every item and every step ahead.
 ///
 /// - `forest`: a random forest of CART trees; the point forecast is the mean of the trees;
-///   its quantiles are the point plus the quantiles of the out-of-bag errors at that step (in
-///   scaled units, so they widen with the item's level): honest errors of the same forest on
-///   training rows that each tree did not see.
+///   its quantiles are the point plus the quantiles of the out-of-bag errors at that step:
+///   honest errors of the same forest on training rows that each tree did not see, each
+///   divided by its row's recent spread (`FeatureBuilder.spreads`) and multiplied back by the
+///   forecast row's, so a noisy item gets a wide interval and a steady one a narrow one.
+///   (Errors in units of the level alone gave every item the same relative width: on M4
+///   Hourly that meant an MSIS of 86 against 29 this way.)
 /// - `qrf`: Meinshausen's quantile regression forest with exact, sparsely computed weights
 ///   (`QuantileForest`); its point forecast is its median.
 public enum TreeModels {
@@ -98,8 +101,9 @@ struct TreeEstimator: Estimator {
         case .forest:
             let forest = try RandomForest.fit(rows.features, targets: rows.targets, configuration: configuration)
             var residuals = [[Double]](repeating: [], count: settings.horizon)
+            let spreads = builder.spreads(rows)
             for (k, oob) in forest.outOfBag.enumerated() where !oob.isNaN {
-                residuals[rows.steps[k] - 1].append(rows.targets[k] - oob)
+                residuals[rows.steps[k] - 1].append((rows.targets[k] - oob) / spreads[k])
             }
             model = .forest(forest, residuals: residuals.map { $0.sorted() })
         case .quantile:
@@ -114,7 +118,7 @@ struct TreeEstimator: Estimator {
 /// scaled units multiplied back by each row's level.
 public struct TreePredictor: Predictor, SummarizesFit {
     enum Model: Sendable {
-        /// The forest and its out-of-bag errors (scaled units) per step, sorted.
+        /// The forest and its out-of-bag errors per step, in units of each row's spread, sorted.
         case forest(RandomForest, residuals: [[Double]])
         case quantile(QuantileForest)
     }
@@ -147,9 +151,10 @@ public struct TreePredictor: Predictor, SummarizesFit {
         case .forest(let forest, let residuals):
             let pooled = residuals.joined().sorted()
             points = try forest.predict(rows.features)
+            let spreads = builder.spreads(rows)
             quantiles = points.indices.map { r in
                 let errors = residuals[rows.steps[r] - 1].isEmpty ? pooled : residuals[rows.steps[r] - 1]
-                return levels.map { errors.isEmpty ? points[r] : points[r] + SampleQuantile.type7(sorted: errors, $0) }
+                return levels.map { errors.isEmpty ? points[r] : points[r] + spreads[r] * SampleQuantile.type7(sorted: errors, $0) }
             }
         case .quantile(let forest):
             let withMedian = Array(Set(levels + [0.5])).sorted()
@@ -185,7 +190,7 @@ public struct TreePredictor: Predictor, SummarizesFit {
         var lines = ["\(forest.trees.count) trees on \(trainingRows) rows (item × origin × step); \(builder.summary)",
                      "most important: " + top.joined(separator: ", ")]
         switch model {
-        case .forest: lines.append("quantiles: point + the out-of-bag errors at each step, scaled by the item's level")
+        case .forest: lines.append("quantiles: point + the out-of-bag errors at each step, in units of the item's recent spread")
         case .quantile: lines.append("quantiles: Meinshausen's weighted CDF over the training rows in the query's leaves; point = median")
         }
         return lines
