@@ -138,9 +138,9 @@ import Testing
         terminal.send("set horizon 8\r")
         #expect(terminal.waitFor("[3]> "))
         let start = terminal.mark
-        terminal.send("train forest trees=5000\r")
+        terminal.send("train forest trees=4000\r")
         // The progress bar shows once the first batch of trees is grown.
-        #expect(terminal.waitFor("/5000 ", after: start))
+        #expect(terminal.waitFor("/4000 ", after: start))
         kill(terminal.process.processIdentifier, SIGINT)
         #expect(terminal.waitFor("interrupted: the session is as it was before this command", after: start))
         #expect(terminal.waitFor("[4]> ", after: start))
@@ -148,7 +148,7 @@ import Testing
         terminal.send("models\r")
         #expect(terminal.waitFor("[5]> ", after: afterInterrupt))
         #expect(!terminal.transcript[start...].contains("trained forest"))
-        #expect(!terminal.transcript[afterInterrupt...].contains("trees=5000"))
+        #expect(!terminal.transcript[afterInterrupt...].contains("trees=4000"))
         terminal.send("quit\r")
         #expect(terminal.waitForExit())
     }

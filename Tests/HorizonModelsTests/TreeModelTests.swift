@@ -115,6 +115,12 @@ private func meanWQL(_ model: String, _ options: [String: String] = [:], on pane
         #expect(word?.message == "option 'replace' of 'qrf' takes one of yes, no, got 'maybe'")
         #expect(throws: HorizonError.self) { try forest.validate(key: "max_leaf_samples", value: "1") }
         #expect(throws: HorizonError.self) { try forest.validate(key: "sample", value: "1.5") }
+        // A forest too big for memory is refused before it is grown.
+        let big = #expect(throws: HorizonError.self) {
+            try forest.make(ModelOptions(["trees": "5000", "rows": "60000"])).fit(SimulatedDemand.panel(items: 40, weeks: 200),
+                                                                                  settings: FitSettings(horizon: 8))
+        }
+        #expect(big?.message.hasPrefix("'forest' with 5000 trees on 60000 rows would keep about 5 GB") == true)
         // Covariate names are checked against the data when fitting.
         let unknown = #expect(throws: HorizonError.self) {
             try forest.make(ModelOptions(["past": "prise"])).fit(SimulatedDemand.panel(items: 2, weeks: 20), settings: FitSettings(horizon: 2))

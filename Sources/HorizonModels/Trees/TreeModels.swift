@@ -28,6 +28,8 @@ public enum TreeModels {
 
     static let defaultTrees = 100
     static let defaultRows = 60_000
+    /// The most trees × training rows one fit may keep (about 4 GB).
+    static let maxEntries = 250e6
 
     static func options(minLeaf: Int) -> [ModelOption] {
         [
@@ -38,7 +40,7 @@ public enum TreeModels {
             ModelOption("sample", .number(0.01...1), help: "rows drawn per tree, as a fraction of the training rows (default 1)"),
             ModelOption("replace", .word(["yes", "no"]), help: "draw with replacement (yes: the bootstrap, default) or subsample (no)"),
             ModelOption("lags", .integer(1...1000), help: "lags of the target (default: the season, at least 7, when it is 2–28; else 8)"),
-            ModelOption("rows", .integer(100...100_000_000),
+            ModelOption("rows", .integer(100...2_000_000),
                         help: "most training rows (item × origin × step), sampled over the whole history (default \(defaultRows))"),
             ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
             ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
@@ -91,6 +93,14 @@ struct TreeEstimator: Estimator {
         let rows = try builder.trainingRows(panel, horizon: settings.horizon, maxRows: maxRows, seed: seed)
         guard rows.count > 0 else {
             throw HorizonError("'\(name)' has nothing to learn from: no series has an observation followed by another")
+        }
+        // A fitted forest keeps about 16 bytes per training row and tree (nodes, or the
+        // quantile forest's leaf rows); refuse what would not fit in memory rather than crash.
+        let entries = Double(rows.count) * Double(configuration.trees)
+        guard entries <= TreeModels.maxEntries else {
+            throw HorizonError("'\(name)' with \(configuration.trees) trees on \(rows.count) rows would keep about "
+                               + "\(Int((entries * 16 / 1e9).rounded())) GB: lower trees= or rows= "
+                               + "(trees × rows up to \(Int(TreeModels.maxEntries / 1e6)) million)")
         }
         var configuration = self.configuration
         configuration.seed = seed
