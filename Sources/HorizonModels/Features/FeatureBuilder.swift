@@ -3,8 +3,9 @@ import HorizonCore
 import HorizonData
 
 /// Engineered features for forecasting one series h steps past a forecast creation time, for
-/// every model that learns one function across items and horizons (the forests, and later the
-/// feed-forward quantile network), so they all see the same inputs (model-specs §3.1).
+/// any model that learns one function across items and horizons from a flat row of named
+/// features (model-specs §3.1): the forests now, any other tabular learner later. (The neural
+/// models read windows instead, through `FeatureLayout`.)
 ///
 /// A row is an (item, origin o, step h): the history is `y[0..<o]` and the target is
 /// `y[o+h−1] / s`, where the level s is the mean |y| over the longest window of history (the
