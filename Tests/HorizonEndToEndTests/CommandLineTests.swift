@@ -149,4 +149,29 @@ import Testing
         terminal.send("quit\r")
         #expect(terminal.waitForExit())
     }
+
+    /// Ctrl-C while a forest grows stops it between batches of trees; no model is added.
+    @Test func ctrlCStopsTrainingAForestAndKeepsTheSession() throws {
+        let state = try temporaryDirectory()
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": state], directory: state)
+        #expect(terminal.waitFor("[1]> "))
+        terminal.send("load \(repositoryRoot)/datasets/retail-demo.csv\r")
+        #expect(terminal.waitFor("[2]> "))
+        terminal.send("set horizon 8\r")
+        #expect(terminal.waitFor("[3]> "))
+        let start = terminal.mark
+        terminal.send("train forest trees=4000\r")
+        // The progress bar shows once the first batch of trees is grown.
+        #expect(terminal.waitFor("/4000 ", after: start))
+        kill(terminal.process.processIdentifier, SIGINT)
+        #expect(terminal.waitFor("interrupted: the session is as it was before this command", after: start))
+        #expect(terminal.waitFor("[4]> ", after: start))
+        let afterInterrupt = terminal.mark
+        terminal.send("models\r")
+        #expect(terminal.waitFor("[5]> ", after: afterInterrupt))
+        #expect(!terminal.transcript[start...].contains("trained forest"))
+        #expect(!terminal.transcript[afterInterrupt...].contains("trees=4000"))
+        terminal.send("quit\r")
+        #expect(terminal.waitForExit())
+    }
 }
