@@ -20,6 +20,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The run log is a real SQLite database (transactions, WAL for concurrent sessions).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
@@ -33,6 +35,7 @@ let package = Package(
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonTensor"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
         .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
+        .target(name: "HorizonRuns", dependencies: ["HorizonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "HorizonLanguage",
             dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot"]
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage"]),
+        .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Horizon needs (readline, OpenBLAS, zlib, liblzma, gnuplot),
-# skipping the install when they are all present. Uses sudo when not root.
+# Installs the Debian packages Horizon needs (readline, OpenBLAS, zlib, liblzma, SQLite, gnuplot),
+# skipping the install when they are all present. With --tests it also installs headless
+# Chromium, which the notebook screenshot test drives (about 30 s more on a fresh machine; the
+# test skips without it). Uses sudo when not root.
 set -euo pipefail
-packages=(libreadline-dev libopenblas-dev zlib1g-dev liblzma-dev gnuplot-nox xz-utils)
-missing=()
+packages=(libreadline-dev libopenblas-dev zlib1g-dev liblzma-dev libsqlite3-dev gnuplot-nox xz-utils)
+browser=()
+[ "${1:-}" = "--tests" ] && browser=(chromium)
+missing=() missing_browser=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
+for p in "${browser[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing_browser+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_browser[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing: ${missing[*]}"
+  echo "installing: ${missing[*]} ${missing_browser[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ ${#missing_browser[@]} -gt 0 ]; then
+    # The browser alone: its recommended extras (desktop integration, codecs) are not needed headless.
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing_browser[@]}" >/dev/null
+  fi
 fi

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import HorizonCore
+
+/// The experiment log's database: one SQLite file shared by every session that writes to it.
+///
+/// It is opened as a GRDB `DatabasePool`, so the file is in WAL mode: readers never block the
+/// writer, and sessions in other processes wait for each other (up to `busyTimeout`) instead
+/// of failing. Every write is one transaction, so a crash or a failed insert leaves either all
+/// of a command's runs or none of them. The schema belongs to `migrator`.
+public final class RunStore: @unchecked Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// How long a write waits for another session's write to finish.
+    static let busyTimeout: TimeInterval = 30
+
+    /// Opens (creating it and its folder if needed) the database at `path` and brings its
+    /// schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "horizon runs"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrate(pool, lockPath: path + ".migrate-lock")
+    }
+
+    /// The schema, one migration per change; a database written by an older Horizon is
+    /// brought forward when it is opened.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("started_at", .datetime).notNull()
+                t.column("kind", .text).notNull().check { Run.Kind.allCases.map(\.rawValue).contains($0) }
+                t.column("model_name", .text).notNull()
+                t.column("model_kind", .text).notNull()
+                t.column("options", .text).notNull()
+                t.column("data_path", .text)
+                t.column("data_fingerprint", .text).indexed()
+                t.column("series", .integer)
+                t.column("holdout", .integer)
+                t.column("seed", .integer).notNull()
+                t.column("horizon", .integer).notNull()
+                t.column("context", .integer)
+                t.column("levels", .text).notNull()
+                for metric in RunMetric.allCases { t.column(metric.column, .double) }
+                t.column("metrics", .jsonText).notNull()
+                t.column("details", .jsonText).notNull()
+                t.column("duration_seconds", .double).notNull()
+                t.column("source", .text).notNull()
+                t.column("line", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// Runs the migrations under an exclusive lock on a file beside the database. GRDB's
+    /// migrator reads which migrations are applied before its transaction starts, so two
+    /// sessions opening a new log at once would both try to create the tables; the lock makes
+    /// the second one wait and then find nothing to do.
+    private static func migrate(_ pool: DatabasePool, lockPath: String) throws {
+        let migrator = Self.migrator
+        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw HorizonError("cannot create '\(lockPath)': \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw HorizonError("cannot lock '\(lockPath)': \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        try migrator.migrate(pool)
+    }
+
+    /// Inserts `runs` in one transaction (all or none) and returns them with their ids.
+    @discardableResult
+    public func record(_ runs: [Run]) throws -> [Run] {
+        try pool.write { db in
+            try runs.map { run in
+                var inserted = run
+                try inserted.insert(db)
+                return inserted
+            }
+        }
+    }
+
+    /// The newest runs first, optionally of one model (by its session name or catalog name).
+    public func recent(limit: Int, model: String? = nil) throws -> [Run] {
+        try pool.read { db in
+            var request = Run.order(Column("id").desc).limit(limit)
+            if let model { request = request.filter(Column("model_name") == model || Column("model_kind") == model) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Scored runs ranked by `metric`, best (lowest) first; only those on data with
+    /// `fingerprint` when one is given. Ties go to the older run.
+    public func best(by metric: RunMetric, fingerprint: String?, limit: Int) throws -> [Run] {
+        try pool.read { db in
+            var request = Run.filter(Column(metric.column) != nil)
+            if let fingerprint { request = request.filter(Column("data_fingerprint") == fingerprint) }
+            return try request.order(Column(metric.column).asc, Column("id").asc).limit(limit).fetchAll(db)
+        }
+    }
+
+    public func run(id: Int64) throws -> Run? {
+        try pool.read { try Run.fetchOne($0, key: id) }
+    }
+
+    /// How many runs the log holds.
+    public func count() throws -> Int {
+        try pool.read { try Run.fetchCount($0) }
+    }
+
+    /// SQLite's own check of the file (`ok` when the database is sound).
+    public func integrityCheck() throws -> String {
+        try pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import HorizonRuns
+
+/// A fresh database path in a folder of its own.
+func scratchDatabase() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-runs-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent("runs.sqlite").path
+}
+
+func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Double? = 0.5, fingerprint: String? = "abc") -> Run {
+    var run = Run(kind: kind, modelName: model, modelKind: model, options: "window=8", seed: 7, horizon: 8, levels: "p10 p50 p90",
+                  durationSeconds: 0.25, source: "walk.hz:12", line: "evaluate",
+                  startedAt: Date(timeIntervalSince1970: 1_790_000_000.125))
+    run.dataPath = "/data/retail.csv"
+    run.dataFingerprint = fingerprint
+    run.series = 228
+    run.holdout = 8
+    run.wql = wql
+    run.mase = wql.map { $0 * 2 }
+    run.metrics = [Run.Metric("wQL[p10]", 0.2), Run.Metric("OWA", .nan)]
+    run.details = [Run.Detail("windows", "4")]
+    return run
+}
+
+@Suite struct RunStoreTests {
+    @Test func aRunReadsBackAsWritten() throws {
+        let store = try RunStore(path: try scratchDatabase())
+        var run = sampleRun()
+        run.context = 52
+        let saved = try store.record([run])
+        #expect(saved[0].id == 1)
+        let back = try #require(try store.run(id: 1))
+        #expect(back == saved[0])
+        #expect(back.metrics == [Run.Metric("wQL[p10]", 0.2), Run.Metric("OWA", nil)])  // NaN is stored as "no value"
+        #expect(try store.count() == 1)
+    }
+
+    @Test func seedsAboveInt64MaxSurvive() throws {
+        let store = try RunStore(path: try scratchDatabase())
+        var run = sampleRun()
+        run.seed = Int64(bitPattern: UInt64.max - 1)
+        try store.record([run])
+        #expect(try store.run(id: 1)?.sessionSeed == UInt64.max - 1)
+    }
+
+    @Test func bestRanksScoredRunsOnTheSameDataLowestFirst() throws {
+        let store = try RunStore(path: try scratchDatabase())
+        try store.record([sampleRun(model: "a", wql: 0.4), sampleRun(.train, model: "t", wql: nil), sampleRun(model: "b", wql: 0.3),
+                          sampleRun(model: "other-data", wql: 0.1, fingerprint: "zzz"), sampleRun(model: "c", wql: 0.4)])
+        #expect(try store.best(by: .wql, fingerprint: "abc", limit: 10).map(\.modelName) == ["b", "a", "c"])
+        #expect(try store.best(by: .wql, fingerprint: nil, limit: 2).map(\.modelName) == ["other-data", "b"])
+        #expect(try store.recent(limit: 2).map(\.modelName) == ["c", "other-data"])
+        #expect(try store.recent(limit: 10, model: "t").count == 1)
+    }
+
+    /// A command's runs are written in one transaction: when one of them cannot be inserted,
+    /// none is, and the file stays sound.
+    @Test func aFailedWriteLeavesTheDatabaseAsItWas() throws {
+        let path = try scratchDatabase()
+        let store = try RunStore(path: path)
+        try store.record([sampleRun(model: "first")])
+        var clash = sampleRun(model: "clash")
+        clash.id = 1  // the primary key of the run already there
+        #expect(throws: (any Error).self) { try store.record([sampleRun(model: "lost"), clash]) }
+        #expect(try store.count() == 1)
+        #expect(try store.recent(limit: 10).map(\.modelName) == ["first"])
+        #expect(try store.integrityCheck() == "ok")
+        try store.record([sampleRun(model: "after")])
+        #expect(try RunStore(path: path).recent(limit: 10).map(\.modelName) == ["after", "first"])
+    }
+
+    /// Two connections pools on one file (as two sessions would have) write at once; WAL and
+    /// the busy timeout make them take turns, and no run is lost.
+    @Test func twoPoolsWritingAtOnceLoseNothing() throws {
+        let path = try scratchDatabase()
+        let stores = try [RunStore(path: path), RunStore(path: path)]
+        let perStore = 150
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            for i in 0..<perStore {
+                _ = try? stores[k].record([sampleRun(model: "s\(k)-\(i)")])
+            }
+        }
+        #expect(try stores[0].count() == 2 * perStore)
+        let names = Set(try stores[1].recent(limit: 1000).map(\.modelName))
+        #expect(names.count == 2 * perStore)
+        #expect(try stores[0].integrityCheck() == "ok")
+    }
+
+    @Test func opensAnExistingLogWithoutMigratingAgain() throws {
+        let path = try scratchDatabase()
+        try RunStore(path: path).record([sampleRun()])
+        let again = try RunStore(path: path)
+        #expect(try again.count() == 1)
+    }
+}
+
+@Suite struct RunLogTests {
+    @Test func locationFollowsHorizonRuns() {
+        #expect(RunLog.location(environment: [:]) == .file(".horizon/runs.sqlite"))
+        #expect(RunLog.location(environment: ["HORIZON_RUNS": ""]) == .file(".horizon/runs.sqlite"))
+        #expect(RunLog.location(environment: ["HORIZON_RUNS": "OFF"]) == .off)
+        #expect(RunLog.location(environment: ["HORIZON_RUNS": "/x/y.sqlite"]) == .file("/x/y.sqlite"))
+    }
+
+    @Test func aLogThatCannotBeOpenedSaysSoOnceAndNeverThrows() throws {
+        let file = try scratchDatabase() + ".txt"
+        try "not a folder".write(toFile: file, atomically: true, encoding: .utf8)
+        let log = RunLog(.file(file + "/runs.sqlite"))  // a path under a plain file
+        let first = log.record([sampleRun()])
+        #expect(first?.contains("could not be opened") == true)
+        #expect(log.record([sampleRun()]) == nil)
+        #expect(RunLog(.off).record([sampleRun()]) == nil)
+    }
+
+    @Test func readingNeverCreatesALog() throws {
+        let path = try scratchDatabase()
+        #expect(try RunLog(.file(path)).existingStore() == nil)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(throws: (any Error).self) { try RunLog(.off).existingStore() }
+    }
+}
