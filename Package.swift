@@ -38,12 +38,12 @@ let package = Package(
         .target(name: "HorizonRuns", dependencies: ["HorizonCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "HorizonLanguage",
-            dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot"]
+            dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
         ),
         .executableTarget(
             name: "horizon",
             dependencies: [
-                "HorizonLanguage", "CReadline",
+                "HorizonLanguage", "HorizonRuns", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
-        .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage"]),
+        .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonRuns"]),
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),
     ],

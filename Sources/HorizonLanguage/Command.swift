@@ -38,9 +38,17 @@ public enum Command: Equatable, Sendable {
     case exportForecasts(model: Located<String>?, path: Located<String>)
     /// `save model NAME to PATH`
     case saveModel(name: Located<String>, path: Located<String>)
+    /// `save session PATH.hz`: the commands that succeeded, as a script that replays them.
+    case saveSession(path: Located<String>)
     /// `load model PATH [as NAME]`
     case loadModel(path: Located<String>, alias: Located<String>?)
     case run(path: Located<String>)
+    /// `runs [n=N] [model=NAME]`: the experiment log, newest first.
+    case runs(options: [Option])
+    /// `runs best metric=M [n=N] [data=loaded|all]`: logged runs ranked by a metric.
+    case runsBest(options: [Option])
+    /// `runs compare A B`: two logged runs side by side.
+    case runsCompare(first: Located<String>, second: Located<String>)
     case models
     case history
     case help(topic: Located<String>?)

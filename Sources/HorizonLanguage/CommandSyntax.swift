@@ -1,3 +1,5 @@
+import HorizonRuns
+
 /// The language's commands as data: names, usage lines, help and the options each accepts.
 /// The parser, `help` and tab completion all read this one table.
 public struct CommandSyntax: Sendable {
@@ -98,10 +100,24 @@ public struct CommandSyntax: Sendable {
                                 "Without 'to', the chart is drawn in the terminal (see 'set plot terminal=...')."]),
         CommandSyntax(name: "export", usage: "export forecasts [NAME] to PATH.csv", summary: "write a model's future forecasts as CSV",
                       optionKeys: [], details: []),
-        CommandSyntax(name: "save", usage: "save model NAME to PATH", summary: "write a trained neural model (weights and configuration) to a file",
-                      optionKeys: [], details: ["The file is versioned and checksummed, and written atomically (a crash leaves any earlier file intact).",
-                                                "'load model PATH [as NAME]' brings it back, in this session or another."]),
+        CommandSyntax(name: "save", usage: "save model NAME to PATH | save session PATH.hz",
+                      summary: "write a trained neural model to a file; or this session as a script that replays it",
+                      optionKeys: [], details: ["save model: weights and configuration, versioned and checksummed; 'load model PATH [as NAME]' brings it back.",
+                                                "save session: the commands that succeeded, in order, after the seed, quantiles, horizon, context and",
+                                                "  holdout the session started with, so 'horizon PATH.hz' reproduces its tables (run from the same folder).",
+                                                "  Commands that only look (help, history, runs) and 'run' itself (its commands are saved one by one) are left out.",
+                                                "Both files are written atomically: a crash leaves any earlier file intact, never half of one."]),
         CommandSyntax(name: "run", usage: "run PATH.hz", summary: "run a script in this session", optionKeys: [], details: []),
+        CommandSyntax(name: "runs", usage: "runs [n=N] [model=NAME] | runs best metric=wql|crps|mase|smape|msis|owa [n=N] [data=loaded|all] | runs compare A B",
+                      summary: "the experiment log: every train, evaluate and backtest, ranked or compared",
+                      optionKeys: ["n", "model", "metric", "data"],
+                      details: ["Every train, evaluate/compare and backtest is logged in SQLite: model, options, data fingerprint, settings,",
+                                "  metrics, duration and the script line that ran it. The log is .horizon/runs.sqlite in the working",
+                                "  directory; HORIZON_RUNS=PATH moves it and HORIZON_RUNS=off turns it off. Sessions may share it.",
+                                "runs: the newest N runs (default 20), of one model with model=NAME.",
+                                "runs best metric=…: scored runs, best first; by default only those on the loaded data (same fingerprint),",
+                                "  data=all ranks runs on any data.",
+                                "runs compare A B: two runs' options, settings and metrics side by side, with their differences."]),
         CommandSyntax(name: "models", usage: "models", summary: "the trained models, and the models you can train", optionKeys: [], details: []),
         CommandSyntax(name: "history", usage: "history", summary: "the commands of this session", optionKeys: [], details: []),
         CommandSyntax(name: "help", usage: "help [COMMAND]", summary: "this list, or one command in detail", optionKeys: [], details: []),
@@ -116,6 +132,11 @@ public struct CommandSyntax: Sendable {
 
     /// The options of `compare cost`; `compare` without `cost` takes the others.
     public static let costOptionKeys = ["cu", "co", "leadtime", "corr", "baseline"]
+
+    /// The options of `runs` and `runs best`, and the metrics `runs best` ranks by.
+    public static let runsListOptionKeys = ["n", "model"]
+    public static let runsBestOptionKeys = ["metric", "n", "data"]
+    public static var runMetrics: [String] { RunMetric.allCases.map(\.rawValue) }
 
     /// The names `set` accepts.
     public static let settings = ["horizon", "context", "season", "seed", "plot"]

@@ -71,6 +71,16 @@ public struct Completer {
         case "help":
             optionKeys = []
             if args.isEmpty { candidates = CommandSyntax.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 } }
+        case "save":
+            optionKeys = []
+            if args.isEmpty { candidates = ["model", "session"] }
+            else if args == ["session"] || args.last == "to" { return paths(prefix) }
+            else if args == ["model"] { candidates = session.modelNames }
+            else if args.count == 2, args[0] == "model" { candidates = ["to"] }
+        case "runs":
+            let form = args.first
+            optionKeys = form == "best" ? CommandSyntax.runsBestOptionKeys : form == nil ? CommandSyntax.runsListOptionKeys : []
+            if args.isEmpty { candidates = ["best", "compare"] }
         case "quantiles":
             optionKeys = []
             candidates = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"]
@@ -85,6 +95,8 @@ public struct Completer {
         case "format": return DataFormat.allCases.map(\.rawValue)
         case "freq": return Frequency.codes
         case "model", "baseline": return session.modelNames
+        case "metric" where command == "runs": return CommandSyntax.runMetrics
+        case "data" where command == "runs": return ["loaded", "all"]
         case "sort", "metric": return ScoreMetric.names(levels: session.levels)
         case "by": return session.panel.map(Grouping.attributes) ?? []
         case "refit": return ["yes", "no"]

@@ -1,3 +1,4 @@
+import Foundation
 import HorizonCore
 import HorizonData
 import HorizonEvaluation
@@ -6,13 +7,17 @@ import HorizonModels
 /// `backtest NAME [windows=N] [step=S] [refit=yes|no]`: rolling-origin evaluation of one model.
 extension Interpreter {
     func backtest(_ name: Located<String>, options: [Option]) throws {
+        let started = Date()
         let data = try requireData(name.location)
         // A trained model brings its options; a catalog name is fitted with its defaults.
         let estimator: any Estimator
+        let modelKind: String, modelOptions: String
         if let model = session.model(named: name.value) {
             estimator = model.estimator
+            (modelKind, modelOptions) = (model.spec.name, model.optionsText)
         } else if let spec = ModelCatalog.spec(named: name.value) {
             estimator = try spec.make(ModelOptions())
+            (modelKind, modelOptions) = (spec.name, "")
         } else {
             throw HorizonError("no trained model or model type '\(name.value)'", at: name.location,
                                suggestion: Suggestions.didYouMean(name.value, in: session.modelNames + ModelCatalog.names))
@@ -46,5 +51,6 @@ extension Interpreter {
             table.notes.append("window \(skipped.index + 1) leaves out \(skipped.excluded.count) series with nothing observed before its origin.")
         }
         output.emit(.table(table))
+        logBacktest(result, name: name.value, modelKind: modelKind, options: modelOptions, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HorizonCore
 import HorizonData
 import HorizonEvaluation
@@ -28,6 +29,7 @@ extension Interpreter {
     }
 
     func evaluate(_ names: [Located<String>], options: [Option]) throws {
+        let started = Date()
         let data = try requireData(names.first?.location)
         let sort = try options.named("sort").map { o in
             do { return try ScoreMetric.parse(o.value.value, levels: session.levels) } catch let e as HorizonError { throw e.located(at: o.value.location) }
@@ -35,22 +37,30 @@ extension Interpreter {
         let by = try options.named("by").map { try $0.word(Grouping.attributes(of: data.panel)) }
         let (holdout, counts, forecasts) = try holdoutForecasts(names)
         let reference = try naive2Reference(holdout: holdout, counts: counts)
+        let overall = forecasts.map {
+            Evaluator.score($0, on: holdout, levels: session.levels, naive2: (reference.smape, reference.mase))
+        }
         let title = "holdout: \(holdout.steps) steps, \(holdout.train.count) series"
-        guard let by else {
-            var rows = forecasts.map {
-                ScoreRow(labels: [$0.model], scores: Evaluator.score($0, on: holdout, levels: session.levels,
-                                                                      naive2: (reference.smape, reference.mase)))
-            }
+        if let by {
+            output.emit(.table(try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, title: title)))
+        } else {
+            var rows = overall.map { ScoreRow(labels: [$0.model], scores: $0) }
             if let sort { rows = sort.sorted(rows) }
             output.emit(.table(Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))))
-            return
         }
+        logEvaluation(overall, models: forecasts.compactMap { session.model(named: $0.model) }, holdout: holdout,
+                      seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The evaluation table with each group of series (`by=`) scored on its own.
+    private func groupedTable(_ forecasts: [PanelForecast], holdout: Holdout, reference: PanelForecast, by: String,
+                              sort: ScoreMetric?, title: String) throws -> TextTable {
         var rows: [ScoreRow] = []
         let groups = Grouping.groups(of: holdout.train, by: by)
         for group in groups {
             try Interrupt.check()
             let part = holdout.selecting(group.indices)
-            let naive2 = Evaluator.score(reference.forecast.selecting(group.indices), on: part, levels: [0.5])
+            let naive2 = Evaluator.score(reference.selecting(group.indices), on: part, levels: [0.5])
             var groupRows = forecasts.map {
                 ScoreRow(labels: [group.name, $0.model],
                          scores: Evaluator.score($0.selecting(group.indices), on: part, levels: session.levels,
@@ -62,7 +72,7 @@ extension Interpreter {
         var table = Evaluator.table(rows, labelHeaders: [by, "model"],
                                     title: title + ", by \(by) (\(groups.count) groups)" + (sort.map { ", best \($0.label) first in each" } ?? ""))
         table.notes.insert("Each \(by) is scored on its own series (ratios of totals within it; OWA against naive2 on the same series).", at: 0)
-        output.emit(.table(table))
+        return table
     }
 
     /// Naive2's holdout forecast and its (sMAPE, MASE) on this split: the OWA reference,

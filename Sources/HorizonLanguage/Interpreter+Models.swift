@@ -66,6 +66,7 @@ extension Interpreter {
         if !excluded.isEmpty, excluded != session.reportedExclusions { line += "\n  left out \(excluded.count) series with nothing before the holdout: \(excluded.prefix(5).joined(separator: ", "))\(excluded.count > 5 ? ", …" : "")" }
         session.reportedExclusions = excluded
         emit(line)
+        logTraining(trained)
     }
 
     /// A trained model by name (default: the last one), or a located error.

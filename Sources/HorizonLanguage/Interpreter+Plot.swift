@@ -24,7 +24,8 @@ extension Interpreter {
         try show(to: path) { try chart.draw(to: $0) }
     }
 
-    /// Draws a chart to `path` (by its extension) or to the terminal, and reports it.
+    /// Draws a chart to `path` (by its extension) or to the terminal, and reports it; for a
+    /// notebook, a chart without `to` is also drawn as SVG.
     func show(to path: Located<String>?, _ draw: (PlotTarget) throws -> String) throws {
         let target: PlotTarget
         if let path {
@@ -37,7 +38,9 @@ extension Interpreter {
         if let path {
             output.emit(.image(path: path.value))
         } else {
+            let svg = drawsSVGCharts ? try draw(.svgDocument) : nil
             output.emit(.chart(text))
+            if let svg { output.emit(.svg(svg)) }
         }
     }
 }

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonEvaluation
 import HorizonModels
 import HorizonPlot
+import HorizonRuns
 
 /// Executes Horizon commands against a session, sending results to an output sink.
 ///
@@ -11,11 +12,19 @@ import HorizonPlot
 /// that fails leaves the session as it was.
 public final class Interpreter {
     public let session: Session
-    public let output: OutputSink
+    /// Where output goes; a notebook run swaps in its recorder for the length of the run.
+    public var output: OutputSink
     /// Whether charts without `to` go to a terminal that understands ANSI colours.
     public var colorTerminal = false
     /// The size of terminal charts, in characters.
     public var terminalSize: () -> (width: Int, height: Int) = { (100, 28) }
+    /// Whether charts without `to` are also drawn as SVG (`OutputBlock.svg`), for a notebook.
+    public var drawsSVGCharts = false
+    /// The experiment log that `train`, `evaluate` and `backtest` append to (off unless the
+    /// front end sets one: the `horizon` executable follows `HORIZON_RUNS`).
+    public var runLog = RunLog(.off)
+    /// The statement being executed, so logged runs can name the line that produced them.
+    private(set) var currentStatement: Statement?
     private var runDepth = 0
 
     public enum Outcome { case proceed, quit }
@@ -38,9 +47,13 @@ public final class Interpreter {
     @discardableResult
     public func execute(_ statement: Statement) throws -> Outcome {
         Interrupt.reset()
+        session.noteStart()
+        let enclosing = currentStatement
+        currentStatement = statement
+        defer { currentStatement = enclosing }
         do {
             let outcome = try dispatch(statement)
-            session.history.append(statement.text)
+            session.history.append(statement)
             return outcome
         } catch let error as HorizonError {
             throw error.located(at: statement.location)
@@ -67,8 +80,12 @@ public final class Interpreter {
         case let .plotChart(kind, options, path): try plotChart(kind, options: options, to: path)
         case let .exportForecasts(model, path): try exportForecasts(model, to: path)
         case let .saveModel(name, path): try saveModel(name, to: path)
+        case .saveSession(let path): try saveSession(to: path)
         case let .loadModel(path, alias): try loadModel(path, as: alias)
         case .run(let path): try runScript(path)
+        case .runs(let options): try listRuns(options)
+        case .runsBest(let options): try bestRuns(options)
+        case let .runsCompare(first, second): try compareRuns(first, second)
         case .models: listModels()
         case .history: listHistory()
         case .help(let topic): try help(topic)
@@ -145,7 +162,7 @@ public final class Interpreter {
 
     private func listHistory() {
         if session.history.isEmpty { emit("no commands yet"); return }
-        emit(session.history.enumerated().map { String(format: "%4d  ", $0.offset + 1) + $0.element }.joined(separator: "\n"))
+        emit(session.history.enumerated().map { String(format: "%4d  ", $0.offset + 1) + $0.element.text }.joined(separator: "\n"))
     }
 
     private func help(_ topic: Located<String>?) throws {

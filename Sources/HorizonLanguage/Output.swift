@@ -1,7 +1,7 @@
 import HorizonCore
 
-/// What a command produces, kept structured so the terminal, tests and (later) notebooks
-/// can each render it their own way.
+/// What a command produces, kept structured so the terminal, tests and notebooks can each
+/// render it their own way.
 public enum OutputBlock: Equatable, Sendable {
     case text(String)
     case table(TextTable)
@@ -9,6 +9,9 @@ public enum OutputBlock: Equatable, Sendable {
     case chart(String)
     /// A chart written to a file.
     case image(path: String)
+    /// The same chart as an SVG document, drawn only for a notebook (`Interpreter.drawsSVGCharts`),
+    /// which shows it in place of the terminal chart.
+    case svg(String)
 }
 
 /// Where the interpreter sends output.
@@ -31,6 +34,7 @@ extension OutputBlock {
         case .table(let t): return t.rendered()
         case .chart(let s): return s
         case .image(let path): return "wrote \(path)"
+        case .svg: return "(a chart, shown in the notebook)"
         }
     }
 }

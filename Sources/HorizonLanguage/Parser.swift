@@ -283,10 +283,47 @@ public struct Parser {
             }
             return .exportForecasts(model: to == 2 ? positionals[1] : nil, path: positionals[to + 1])
         case "save":
+            if let what = positionals.first, what.value == "session", unquoted[0] {
+                try expect(2...2)
+                return .saveSession(path: positionals[1])
+            }
             guard positionals.count == 4, positionals[0].value == "model", unquoted[0], positionals[2].value == "to", unquoted[2] else {
                 throw HorizonError("usage: \(syntax.usage)", at: positionals.first?.location ?? name.location)
             }
             return .saveModel(name: positionals[1], path: positionals[3])
+        case "runs":
+            try once(options)
+            let form = positionals.first.flatMap { unquoted[0] ? $0.value.lowercased() : nil }
+            let allowed: [String]
+            switch form {
+            case "best": allowed = CommandSyntax.runsBestOptionKeys
+            case "compare": allowed = []
+            case nil: allowed = CommandSyntax.runsListOptionKeys
+            default:
+                throw HorizonError("unexpected '\(positionals[0].value)'; usage: \(syntax.usage)", at: positionals[0].location,
+                                   suggestion: Suggestions.didYouMean(positionals[0].value, in: ["best", "compare"]))
+            }
+            for o in options where !allowed.contains(o.key.value) {
+                let what = form.map { "'runs \($0)'" } ?? "'runs'"
+                throw HorizonError("\(what) has no option '\(o.key.value)'" + (allowed.isEmpty ? "" : " (options: \(allowed.joined(separator: ", ")))"),
+                                   at: o.key.location, suggestion: Suggestions.didYouMean(o.key.value, in: allowed))
+            }
+            switch form {
+            case "best":
+                try expect(1...1)
+                guard options.contains(where: { $0.key.value == "metric" }) else {
+                    throw HorizonError("'runs best' needs metric=…: one of \(CommandSyntax.runMetrics.joined(separator: ", "))", at: positionals[0].location)
+                }
+                return .runsBest(options: options)
+            case "compare":
+                guard positionals.count == 3 else {
+                    throw HorizonError("'runs compare' takes two run ids, as in 'runs compare 3 7'", at: positionals.count > 3 ? positionals[3].location : positionals[0].location)
+                }
+                return .runsCompare(first: positionals[1], second: positionals[2])
+            default:
+                try expect(0...0)
+                return .runs(options: options)
+            }
         case "run":
             try expect(1...1)
             return .run(path: positionals[0])

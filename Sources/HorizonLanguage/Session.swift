@@ -32,7 +32,10 @@ public final class Session {
     public var levels: [Double] = [0.1, 0.5, 0.9]
     public var holdoutSetting: Int?
     public var models: [TrainedModel] = []
-    public var history: [String] = []
+    /// The statements that succeeded, in order (a script's own statements, not its `run`).
+    public var history: [Statement] = []
+    /// The settings in effect before the first command, which `save session` pins.
+    public private(set) var startingSettings: Settings?
     public var plotStyle: String?
     /// The series last reported as left out of training, so the notice is not repeated.
     var reportedExclusions: [String] = []
@@ -41,6 +44,25 @@ public final class Session {
     var naive2Reference: (counts: [Int], steps: Int, season: Int, forecast: PanelForecast, smape: Double, mase: Double)?
 
     public init() {}
+
+    /// The settings a replay must start from: seed, quantile levels, horizon, context and
+    /// holdout (nil: the default, derived from the data).
+    public struct Settings: Equatable, Sendable {
+        public var seed: UInt64
+        public var levels: [Double]
+        public var horizon: Int?
+        public var context: Int?
+        public var holdout: Int?
+    }
+
+    public var settings: Settings {
+        Settings(seed: seed, levels: levels, horizon: horizonSetting, context: context, holdout: holdoutSetting)
+    }
+
+    /// Records the settings as the session's starting point, once, before its first command.
+    func noteStart() {
+        if startingSettings == nil { startingSettings = settings }
+    }
 
     public var panel: Panel? { data?.panel }
 

@@ -1,13 +1,16 @@
 import Foundation
 import HorizonCore
 
-/// Where a chart goes: drawn as text in the terminal, or written to an image file.
+/// Where a chart goes: drawn as text in the terminal, written to an image file, or returned
+/// as an SVG document.
 public enum PlotTarget: Equatable, Sendable {
     /// `dumb` (plain text), `ansi`/`ansi256`/`ansirgb` (coloured text) or `sixel` (graphics
     /// in terminals that support it).
     case terminal(style: String, width: Int, height: Int)
     case png(path: String)
     case svg(path: String)
+    /// An SVG document returned as text (for a notebook), sized by its container.
+    case svgDocument
 
     public static let terminalStyles = ["dumb", "ansi", "ansi256", "ansirgb", "sixel"]
 
@@ -33,6 +36,8 @@ public enum PlotTarget: Equatable, Sendable {
             return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
         case .svg(let path):
             return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
+        case .svgDocument:
+            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output\n"
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HorizonCore
 import HorizonLanguage
+import HorizonRuns
 
 /// The `horizon` command line: a REPL on a terminal, a line reader on a pipe, or a script runner.
 @main
@@ -12,6 +13,8 @@ struct HorizonCommand: ParsableCommand {
         discussion: """
             With no SCRIPT, reads commands interactively (readline editing, history, tab completion), \
             or line by line from standard input when it is not a terminal. Type 'help' inside for the language.
+            train, evaluate and backtest are logged in .horizon/runs.sqlite in the working directory \
+            (HORIZON_RUNS=PATH moves the log, HORIZON_RUNS=off turns it off); 'runs' lists them.
             """,
         version: "horizon 0.1.0")
 
@@ -24,6 +27,7 @@ struct HorizonCommand: ParsableCommand {
         let interpreter = Interpreter(output: sink)
         interpreter.colorTerminal = Terminal.stdoutIsTerminal
         interpreter.terminalSize = Terminal.chartSize
+        interpreter.runLog = RunLog(RunLog.location(environment: ProcessInfo.processInfo.environment))
         if let script {
             try runScript(script, interpreter)
         } else if Terminal.stdinIsTerminal {

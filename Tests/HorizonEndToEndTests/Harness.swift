@@ -28,13 +28,19 @@ func temporaryDirectory() throws -> String {
     return dir
 }
 
+/// The environment horizon runs in under test: the run log off (tests never write into the
+/// repository), unless a test sets `HORIZON_RUNS` itself.
+func testEnvironment(_ extra: [String: String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.merging(["HORIZON_RUNS": "off"]) { $1 }.merging(extra) { $1 }
+}
+
 /// Runs horizon with `arguments`, feeding `input` on a pipe.
 func horizon(_ arguments: [String], input: String = "", in directory: String? = nil, environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: horizonBinary)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = testEnvironment(environment)
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
@@ -70,7 +76,7 @@ final class PseudoTerminalSession {
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.executableURL = URL(fileURLWithPath: horizonBinary)
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment.merging(["TERM": "xterm"]) { $1 }) { $1 }
+        process.environment = testEnvironment(environment.merging(["TERM": "xterm"]) { $1 })
         process.standardInput = handle
         process.standardOutput = handle
         process.standardError = handle

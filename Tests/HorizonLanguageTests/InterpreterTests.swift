@@ -39,8 +39,8 @@ func demoFile() throws -> String {
         guard case .table(let table)? = output.blocks.last else { Issue.record("no table"); return }
         #expect(table.headers.contains("wQL[p50]") && table.headers.contains("MASE") && table.headers.contains("OWA"))
         #expect(table.rows.map { $0[0] } == ["snaive", "plain"])
-        #expect(interpreter.session.history.last == "evaluate")
-        #expect(!interpreter.session.history.contains("train snaiv"))
+        #expect(interpreter.session.history.last?.text == "evaluate")
+        #expect(!interpreter.session.history.contains { $0.text == "train snaiv" })
     }
 
     @Test func missingFileIsLocatedAtThePath() {
