@@ -40,10 +40,11 @@ let package = Package(
             name: "HorizonLanguage",
             dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
         ),
+        .target(name: "HorizonNotebook", dependencies: ["HorizonCore", "HorizonLanguage"]),
         .executableTarget(
             name: "horizon",
             dependencies: [
-                "HorizonLanguage", "HorizonRuns", "CReadline",
+                "HorizonLanguage", "HorizonNotebook", "HorizonRuns", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonRuns"]),
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
+        .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),
     ],
     swiftLanguageModes: [.v5]

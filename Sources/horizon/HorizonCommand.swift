@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HorizonCore
 import HorizonLanguage
+import HorizonNotebook
 import HorizonRuns
 
 /// The `horizon` command line: a REPL on a terminal, a line reader on a pipe, or a script runner.
@@ -21,6 +22,18 @@ struct HorizonCommand: ParsableCommand {
     @Argument(help: "A script of Horizon commands (.hz) to run.", completion: .file(extensions: ["hz"]))
     var script: String?
 
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp(
+        "Also write SCRIPT as a notebook: OUT.html (one self-contained page) or OUT.md (charts in OUT_files/).",
+        valueName: "OUT"), completion: .file(extensions: ["html", "md"]))
+    var notebook: String?
+
+    func validate() throws {
+        if let notebook {
+            guard script != nil else { throw ValidationError("--notebook needs a SCRIPT to run") }
+            do { _ = try NotebookFile.format(of: notebook) } catch let error as HorizonError { throw ValidationError(error.message) }
+        }
+    }
+
     func run() throws {
         Terminal.installInterruptHandler()
         let sink = TerminalOutput()
@@ -28,7 +41,9 @@ struct HorizonCommand: ParsableCommand {
         interpreter.colorTerminal = Terminal.stdoutIsTerminal
         interpreter.terminalSize = Terminal.chartSize
         interpreter.runLog = RunLog(RunLog.location(environment: ProcessInfo.processInfo.environment))
-        if let script {
+        if let script, let notebook {
+            try runNotebook(script, to: notebook, interpreter)
+        } else if let script {
             try runScript(script, interpreter)
         } else if Terminal.stdinIsTerminal {
             REPL(interpreter: interpreter).run()
@@ -37,12 +52,36 @@ struct HorizonCommand: ParsableCommand {
         }
     }
 
-    private func runScript(_ path: String, _ interpreter: Interpreter) throws {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+    private func readScript(_ path: String) throws -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
             Terminal.printError("error: cannot read script '\(path)': no such file or not UTF-8 text")
             throw ExitCode(2)
         }
+    }
+
+    /// Runs the script as a notebook and writes it, also when a statement fails: the notebook
+    /// then shows everything up to the error, the error in its cell and the cells that did not
+    /// run, and the exit status is a script's (1 for an error, 130 for Ctrl-C).
+    private func runNotebook(_ path: String, to output: String, _ interpreter: Interpreter) throws {
+        let run = NotebookRun.run(Notebook(text: try readScript(path), source: path), in: interpreter)
+        if let message = run.stop?.message { Terminal.printError(message) }
+        do {
+            let written = try NotebookFile.write(run, to: output)
+            let charts = written.count > 1 ? " and \(written.count - 1) chart\(written.count == 2 ? "" : "s") in \(NotebookFile.chartFolder(of: output))" : ""
+            print("wrote the notebook \(output) (\(run.notebook.cells.count) cells)\(charts)")
+        } catch {
+            Terminal.printError("error: cannot write the notebook '\(output)': \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        switch run.stop?.reason {
+        case .error?: throw ExitCode(1)
+        case .interrupted?: throw ExitCode(130)
+        case .quit?, nil: return
+        }
+    }
+
+    private func runScript(_ path: String, _ interpreter: Interpreter) throws {
+        let text = try readScript(path)
         do {
             try interpreter.execute(text, source: path)
         } catch let error as HorizonError {

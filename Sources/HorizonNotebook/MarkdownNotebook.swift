@@ -1,0 +1,108 @@
+import Foundation
+import HorizonCore
+import HorizonLanguage
+
+/// A notebook run as Markdown: prose as written, code and text output in fences, tables as
+/// pipe tables, and charts as SVG files in a folder beside the `.md`, linked by relative path.
+enum MarkdownNotebook {
+    /// The Markdown and the chart files it links to (names inside `chartFolder`).
+    /// `directory` is where the `.md` goes, for links to images that `plot … to` wrote.
+    static func render(_ run: NotebookRun, chartFolder: String, directory: String) -> (text: String, charts: [(name: String, svg: String)]) {
+        let notebook = run.notebook
+        var out = "# \(escape((notebook.source as NSString).lastPathComponent))\n\n*\(escape(NotebookSummary.line(run)))*\n"
+        var charts: [(name: String, svg: String)] = []
+        for (c, cell) in notebook.cells.enumerated() {
+            let notRun = run.stop.map { c > $0.cell } ?? false
+            out += "\n"
+            if let title = cell.title { out += "## \(title)\n\n" }
+            if !cell.prose.isEmpty { out += cell.prose.joined(separator: "\n") + "\n\n" }
+            if !cell.code.isEmpty { out += fenced(cell.code.map(\.text).joined(separator: "\n"), info: "sh") }
+            let steps = run.steps[c]
+            var chartsInCell = 0
+            for step in steps {
+                if steps.count > 1 { out += "› `\(step.statement.text.replacingOccurrences(of: "`", with: "'"))`\n\n" }
+                for block in step.blocks {
+                    switch block {
+                    case .text(let text), .chart(let text):
+                        out += fenced(text, info: "text")
+                    case .table(let table):
+                        out += self.table(table)
+                    case .svg(let svg):
+                        chartsInCell += 1
+                        let name = "cell\(c + 1)-\(chartsInCell).svg"
+                        charts.append((name, svg))
+                        out += "![chart: \(escape(step.statement.text))](\(link(chartFolder + "/" + name)))\n\n"
+                    case .image(let path):
+                        let target = relativePath(of: path, from: directory)
+                        out += ["svg", "png"].contains((path as NSString).pathExtension.lowercased())
+                            ? "![\(escape(path))](\(link(target)))\n\n*wrote \(escape(path))*\n\n" : "*wrote \(escape(path))*\n\n"
+                    }
+                }
+            }
+            if let stop = run.stop, stop.cell == c {
+                switch stop.reason {
+                case .error, .interrupted:
+                    out += "**Error** — the notebook stopped here\(c + 1 < notebook.cells.count ? "; the cells below did not run" : ""):\n\n"
+                    out += fenced(stop.message ?? "error", info: "text")
+                case .quit:
+                    if c + 1 < notebook.cells.count { out += "*quit: the cells below did not run.*\n\n" }
+                }
+            } else if notRun {
+                out += "*not run*\n\n"
+            }
+        }
+        while out.hasSuffix("\n\n") { out.removeLast() }
+        return (out, charts)
+    }
+
+    /// A pipe table: numeric columns right-aligned, the title above in bold, notes below.
+    private static func table(_ table: TextTable) -> String {
+        var out = table.title.map { "**\(escape($0))**\n\n" } ?? ""
+        func row(_ cells: [String]) -> String { "| " + cells.map(escape).joined(separator: " | ") + " |\n" }
+        out += row(table.headers)
+        out += "|" + table.resolvedAlignments.map { $0 == .right ? " ---: |" : " --- |" }.joined() + "\n"
+        for r in table.rows { out += row(r) }
+        out += "\n"
+        for note in table.notes { out += "> \(escape(note))\n" }
+        return out + (table.notes.isEmpty ? "" : "\n")
+    }
+
+    /// A fenced block whose fence is longer than any run of backticks inside it.
+    private static func fenced(_ text: String, info: String) -> String {
+        var longest = 0, run = 0
+        for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return "\(fence)\(info)\n\(text)\n\(fence)\n\n"
+    }
+
+    /// Text that Markdown shows as written: its punctuation backslash-escaped, `<` and `&`
+    /// as entities (Markdown would pass HTML through).
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "\\", "`", "*", "_", "[", "]", "|", "#": out += "\\\(c)"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\n": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A link target with the characters that would end it (spaces, parentheses) encoded.
+    private static func link(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: " ", with: "%20")
+            .replacingOccurrences(of: "(", with: "%28").replacingOccurrences(of: ")", with: "%29")
+    }
+
+    /// `path` (relative to the working directory, or absolute) as seen from `directory`.
+    static func relativePath(of path: String, from directory: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let base = URL(fileURLWithPath: directory).standardizedFileURL.pathComponents
+        let shared = zip(target, base).prefix { $0 == $1 }.count
+        return (Array(repeating: "..", count: base.count - shared) + target.dropFirst(shared)).joined(separator: "/")
+    }
+}
