@@ -13,7 +13,7 @@ extension Interpreter {
         var run = Run(kind: kind, modelName: name, modelKind: modelKind, options: options, seed: session.seed,
                       horizon: session.horizon, levels: session.levels.map(NumberFormat.quantileName).joined(separator: " "),
                       durationSeconds: seconds, source: location.map { "\($0.source):\($0.line)" } ?? "",
-                      line: currentStatement?.text ?? "")
+                      line: currentStatement?.text ?? "", startedAt: currentStatementStart)
         run.context = session.context
         if let data = session.data {
             run.dataPath = session.dataPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

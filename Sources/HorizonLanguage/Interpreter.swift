@@ -23,8 +23,10 @@ public final class Interpreter {
     /// The experiment log that `train`, `evaluate` and `backtest` append to (off unless the
     /// front end sets one: the `horizon` executable follows `HORIZON_RUNS`).
     public var runLog = RunLog(.off)
-    /// The statement being executed, so logged runs can name the line that produced them.
+    /// The statement being executed and when it started, so logged runs can name the line
+    /// that produced them.
     private(set) var currentStatement: Statement?
+    private(set) var currentStatementStart = Date()
     private var runDepth = 0
 
     public enum Outcome { case proceed, quit }
@@ -48,9 +50,9 @@ public final class Interpreter {
     public func execute(_ statement: Statement) throws -> Outcome {
         Interrupt.reset()
         session.noteStart()
-        let enclosing = currentStatement
-        currentStatement = statement
-        defer { currentStatement = enclosing }
+        let enclosing = (currentStatement, currentStatementStart)
+        (currentStatement, currentStatementStart) = (statement, Date())
+        defer { (currentStatement, currentStatementStart) = enclosing }
         do {
             let outcome = try dispatch(statement)
             session.history.append(statement)
