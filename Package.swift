@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonRuns"]),
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
-        .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonLanguage"]),
+        .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
     ],
     swiftLanguageModes: [.v5]
 )

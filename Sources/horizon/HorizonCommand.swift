@@ -68,7 +68,8 @@ struct HorizonCommand: ParsableCommand {
         do {
             let written = try NotebookFile.write(run, to: output)
             let charts = written.count > 1 ? " and \(written.count - 1) chart\(written.count == 2 ? "" : "s") in \(NotebookFile.chartFolder(of: output))" : ""
-            print("wrote the notebook \(output) (\(run.notebook.cells.count) cells)\(charts)")
+            let cells = run.notebook.cells.count
+            print("wrote the notebook \(output) (\(cells) cell\(cells == 1 ? "" : "s"))\(charts)")
         } catch {
             Terminal.printError("error: cannot write the notebook '\(output)': \(error.localizedDescription)")
             throw ExitCode(1)
