@@ -54,8 +54,9 @@ public struct Notebook: Sendable {
             title = nil
             lines = []
         }
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let line = String(raw)
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let marker = cellMarker(trimmed) {
                 finish()

@@ -61,6 +61,12 @@ func trickyData(in folder: String) throws -> String {
         #expect(notebook.cellIndex(containing: 12) == 2)
     }
 
+    @Test func windowsLineEndsSplitCellsToo() {
+        let notebook = Notebook(text: "# %% A\r\nhelp\r\n\r\nhelp quit\r\n", source: "s.hz")
+        #expect(notebook.cells.map { $0.code.map(\.number) } == [[2], [4]])
+        #expect(notebook.cells[1].code[0].text == "help quit")
+    }
+
     @Test func aBlankLineAfterATitleKeepsTheCellOpen() {
         let notebook = Notebook(text: "# %% Title\n\n# prose\nhelp\n", source: "s.hz")
         #expect(notebook.cells == [Notebook.Cell(title: "Title", prose: ["prose"], code: [Notebook.Line(number: 4, text: "help")])])
