@@ -133,11 +133,18 @@ extension Interpreter {
         return run
     }
 
-    /// `epochs=2 hidden=64` as key–value pairs, in order.
+    /// `epochs=2 +elasticity window=8` as key–value pairs, in order: an add-on is a key of
+    /// its own (`+elasticity`: on), and the options after it are named with it
+    /// (`+elasticity window`), so they never mix with the model's.
     private static func options(_ text: String) -> [(key: String, value: String)] {
-        text.split(separator: " ").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? parts[1] : "")
+        var addOn = ""
+        return text.split(separator: " ").map { token in
+            if token.hasPrefix("+") {
+                addOn = token + " "
+                return (String(token), "on")
+            }
+            let parts = token.split(separator: "=", maxSplits: 1).map(String.init)
+            return (addOn + parts[0], parts.count > 1 ? parts[1] : "")
         }
     }
 

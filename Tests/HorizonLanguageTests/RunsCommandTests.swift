@@ -74,6 +74,10 @@ func lastText(_ output: OutputBuffer) -> String? {
         let model = try #require(compared.rows.first { $0[0] == "model" })
         #expect(model == ["model", "snaive", "mean", "differs"])
         #expect(compared.rows.contains { $0[0] == "option window" && $0[1] == "–" && $0[2] == "8" })
+        try interpreter.execute("train mean as m2 window=8 +distribution\ntrain mean as m3 window=4\nruns compare 7 8", source: "s")
+        let addOns = try #require(lastTable(output))
+        #expect(addOns.rows.filter { $0[0].hasPrefix("option") }.map { Array($0[1...]) }
+                == [["8", "4", "differs"], ["on", "–", "differs"]])
         #expect(compared.rows.first { $0[0] == "seed" }?[3] == "")
         #expect(compared.rows.first { $0[0] == "MASE" }?[3].hasPrefix("+") == true || compared.rows.first { $0[0] == "MASE" }?[3].hasPrefix("-") == true)
     }
