@@ -41,7 +41,7 @@ func tableTexts(_ blocks: [OutputBlock]) -> [String] {
             // The original's extra tables: help's command list.
             if case .table(let t) = $0 { return t.headers != ["command", "what it does"] } else { return true }
         }))
-        #expect(tableTexts(replay.blocks).count == 4)
+        #expect(tableTexts(replay.blocks).count >= 4)  // decide, evaluate and the models tables: not a vacuous comparison
     }
 
     @Test func startingSettingsArePinnedExactly() {
