@@ -15,7 +15,8 @@ public struct Lexer {
     ///   or the line of a piped input), so errors point where the user typed.
     public init(_ text: String, source: String, firstLine: Int = 1) {
         self.source = source
-        self.chars = Array(text)
+        // Scripts saved on Windows end lines with CR LF (one Character in Swift) or old Macs with CR.
+        self.chars = text.map { $0 == "\r\n" || $0 == "\r" ? "\n" : $0 }
         self.line = firstLine
     }
 

@@ -18,6 +18,14 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(tokens[6].location == SourceLocation(source: "s", line: 2, column: 1))
     }
 
+    @Test func windowsAndOldMacLineEndsAreLineEnds() throws {
+        for text in ["help describe\r\nhelp quit\r\n", "help describe\rhelp quit\r", "train snaive \\\r\n  as base\r\nmodels"] {
+            let statements = try parse(text)
+            #expect(statements.count == 2, "\(text.debugDescription)")
+            #expect(statements[1].location.line == (text.hasPrefix("train") ? 3 : 2))
+        }
+    }
+
     @Test func backslashContinuesALine() throws {
         var lexer = Lexer("train snaive \\\n  as base", source: "s")
         let kinds = try lexer.tokenize().map(\.kind)
