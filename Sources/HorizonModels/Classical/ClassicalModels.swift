@@ -32,18 +32,18 @@ extension ClassicalModels {
             ModelOption("error", .word(["auto", "A", "M"]), help: "error type (default auto: both)"),
             ModelOption("trend", .word(["auto", "N", "A", "Ad"]), help: "trend type (default auto: none, additive, damped)"),
             ModelOption("season", .word(["auto", "N", "A", "M"]), help: "season type (default auto: none, additive, multiplicative)"),
-            ModelOption("init", .word(["decomposition", "optimized"]),
-                        help: "seasonal starting states: from the classical decomposition (default, fast) or optimised as in R"),
+            ModelOption("init", .word(["optimized", "decomposition"]),
+                        help: "seasonal starting states: optimised with the parameters as statsforecast does (default), or kept at the classical decomposition (faster)"),
         ]
     ) { options in
         func pick<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> [T] where T.RawValue == String {
             guard let word = options.word(key), word != "auto", let value = T(rawValue: word) else { return Array(T.allCases) }
             return [value]
         }
-        let states = options.word("init").flatMap(ETSEstimation.SeasonalStates.init(rawValue:)) ?? .decomposition
+        let states = options.word("init").flatMap(ETSLikelihoodEstimation.SeasonalStates.init(rawValue:)) ?? .optimized
         return ETSEstimator(auto: AutoETS(errors: pick("error", ETSComponents.Error.self),
                                           trends: pick("trend", ETSComponents.Trend.self),
                                           seasons: pick("season", ETSComponents.Season.self),
-                                          estimation: ETSEstimation(criterion: .likelihood, seasonalStates: states, scaled: true)))
+                                          estimation: ETSLikelihoodEstimation(seasonalStates: states)))
     }
 }

@@ -1,48 +1,22 @@
 import Foundation
 
-/// What the optimiser minimises.
-public enum ETSCriterion: Sendable {
-    /// −2 log L up to a constant (R's `opt.crit = "lik"`, used for model selection).
-    case likelihood
-    /// The mean squared one-step error (R's `opt.crit = "mse"`, used by `ses` and `holt`
-    /// and therefore by the M4 benchmarks).
-    case mse
-}
-
-/// Fits one ETS model by Nelder–Mead, following R's `forecast::ets` (`etsmodel`,
-/// `initstate`, `initparam`): the same starting values, the same "usual" bounds
-/// (α, β, γ in [1e-4, 0.9999], β ≤ α, γ ≤ 1 − α, φ in [0.8, 0.98]) and the same simplex.
-///
-/// Two departures, both chosen for speed and both switchable:
-/// - `seasonalStates = .decomposition` keeps the m seasonal starting states at the classical
-///   decomposition's figure instead of optimising m − 1 more coordinates (23 for hourly data,
-///   the bulk of R's and statsforecast's fitting time); γ lets the states adapt from there.
-///   The states still count as parameters in the information criteria.
-/// - `scaled = true` divides the series by its mean absolute value before optimising, so the
-///   first simplex steps (10% of the largest coordinate, which is ℓ₀) are sensible for α and
-///   β too; the likelihood is scale-equivariant, so the optimum is the same model.
-/// The admissibility root test R adds for seasonal models is not applied: the usual bounds
-/// already keep the fits inside it in all but contrived cases.
+/// Fits a non-seasonal ETS model by in-sample MSE with R's Nelder–Mead, as R's `ses` and `holt`
+/// do (`forecast::ets` with `opt.crit = "mse"`: `etsmodel`, `initstate`, `initparam`): the same
+/// starting values, R's "usual" region (α, β in [10⁻⁴, 0.9999], β ≤ α, φ in [0.8, 0.98], ∞
+/// outside it) and the same simplex. This is how M4's SES, Holt and Damped benchmarks are
+/// fitted, so their forecasts reproduce the organisers' to the optimiser's tolerance.
+/// AutoETS fits by likelihood with statsforecast's search instead (`ETSLikelihoodEstimation`).
 public struct ETSEstimation: Sendable {
-    public enum SeasonalStates: String, Sendable { case optimized, decomposition }
-
-    public var criterion: ETSCriterion
-    public var seasonalStates: SeasonalStates
-    public var scaled: Bool
     public var optimizer: NelderMead
 
-    public init(criterion: ETSCriterion, seasonalStates: SeasonalStates = .optimized, scaled: Bool = false,
-                optimizer: NelderMead = NelderMead()) {
-        self.criterion = criterion
-        self.seasonalStates = seasonalStates
-        self.scaled = scaled
+    public init(optimizer: NelderMead = NelderMead()) {
         self.optimizer = optimizer
     }
 
     static let lower = (alpha: 1e-4, beta: 1e-4, gamma: 1e-4, phi: 0.8)
     static let upper = (alpha: 0.9999, beta: 0.9999, gamma: 0.9999, phi: 0.98)
 
-    /// The number of estimated parameters and initial states of a model (R's `np`).
+    /// The number of estimated parameters and initial states of a model (R's `np`, without σ²).
     public static func parameterCount(_ c: ETSComponents, season m: Int) -> Int {
         var k = 2  // α, ℓ₀
         if c.hasTrend { k += 2 }
@@ -51,85 +25,48 @@ public struct ETSEstimation: Sendable {
         return k
     }
 
-    /// Fits `components` to `y` (no missing values). Nil when the data are too short for the
-    /// model or its seasonal start cannot be formed (fewer than two seasons).
-    public func fit(_ y: [Double], _ c: ETSComponents, season: Int) -> ETSFit? {
-        let m = c.isSeasonal ? season : 1
+    /// Fits the non-seasonal `c` to `y` (no missing values) by in-sample MSE. Nil when the data
+    /// are too short or no finite MSE was found.
+    public func fit(_ y: [Double], _ c: ETSComponents) -> ETSFit? {
+        precondition(!c.isSeasonal, "ETSEstimation fits R's non-seasonal ses/holt models")
         let n = y.count
-        guard n >= 2, !c.isSeasonal || (m > 1 && n >= 2 * m) else { return nil }
-        let k = Self.parameterCount(c, season: m)
-        guard n > k + 1 else { return nil }
-        let scale: Double = {
-            guard scaled else { return 1 }
-            let s = y.reduce(0) { $0 + abs($1) } / Double(n)
-            return s > 0 && s.isFinite ? s : 1
-        }()
-        let data = scale == 1 ? y : y.map { $0 / scale }
-        guard let start = Self.initialStates(data, c, m: m) else { return nil }
-        let optimizeSeason = c.isSeasonal && seasonalStates == .optimized
-        // The vector: α, β?, γ?, φ?, ℓ₀, b₀?, then s₀…s_{m−2} in R's order (s_j applies at time m−1−j).
-        var x0 = Self.initialParameters(c, m: m)
+        let k = Self.parameterCount(c, season: 1)
+        guard n >= 2, n > k + 1, let start = Self.initialStates(y, c, m: 1) else { return nil }
+        // The vector: α, β?, φ?, ℓ₀, b₀?.
+        var x0 = Self.startingValues(c, m: 1).x
         let levelIndex = x0.count
         x0.append(start.level)
         if c.hasTrend { x0.append(start.slope) }
-        let seasonIndex = x0.count
-        if optimizeSeason { for j in 0..<(m - 1) { x0.append(start.ring[m - 1 - j]) } }
 
-        let criterion = self.criterion
-        let nDouble = Double(n)
-        var ring = [Double](repeating: 0, count: m)
-        let result = data.withUnsafeBufferPointer { yb in
+        var ring = [0.0]
+        let result = y.withUnsafeBufferPointer { yb in
             ring.withUnsafeMutableBufferPointer { rb in
                 optimizer.minimize(x0) { x in
                     guard let p = Self.decode(x, c) else { return .infinity }
-                    if c.isSeasonal {
-                        if optimizeSeason {
-                            var sum = 0.0
-                            for j in 0..<(m - 1) { rb[m - 1 - j] = x[seasonIndex + j]; sum += x[seasonIndex + j] }
-                            rb[0] = (c.season == .multiplicative ? Double(m) : 0) - sum
-                            if c.season == .multiplicative { for v in rb where v < 0 { return .infinity } }
-                        } else {
-                            for j in 0..<m { rb[j] = start.ring[j] }
-                        }
-                    }
                     var level = x[levelIndex], slope = c.hasTrend ? x[levelIndex + 1] : 0
                     let pass = ETSRecursion.run(yb, c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                                                level: &level, slope: &slope, ring: rb, trackMSE: criterion == .mse)
-                    if criterion == .mse { return pass.mse.isNaN ? .infinity : pass.mse }
-                    return Self.likelihood(pass, n: nDouble, c)
+                                                level: &level, slope: &slope, ring: rb, trackMSE: true)
+                    return pass.mse.isNaN ? .infinity : pass.mse
                 }
             }
         }
         guard result.value.isFinite, let p = Self.decode(result.x, c) else { return nil }
         // The final pass at the optimum: states, residuals and statistics.
-        if c.isSeasonal {
-            if optimizeSeason {
-                var sum = 0.0
-                for j in 0..<(m - 1) { ring[m - 1 - j] = result.x[seasonIndex + j]; sum += result.x[seasonIndex + j] }
-                ring[0] = (c.season == .multiplicative ? Double(m) : 0) - sum
-            } else {
-                ring = start.ring
-            }
-        }
-        let initialSeason = c.isSeasonal ? ring.map { c.season == .additive ? $0 * scale : $0 } : []
         let l0 = result.x[levelIndex], b0 = c.hasTrend ? result.x[levelIndex + 1] : 0
         var level = l0, slope = b0
-        let pass = data.withUnsafeBufferPointer { yb in
+        let pass = y.withUnsafeBufferPointer { yb in
             ring.withUnsafeMutableBufferPointer { rb in
                 ETSRecursion.run(yb, c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
                                  level: &level, slope: &slope, ring: rb, trackMSE: false)
             }
         }
-        var lik = Self.likelihood(pass, n: nDouble, c)
+        let lik = Self.likelihood(pass, n: Double(n), c)
         guard lik.isFinite else { return nil }
-        // The likelihood of the unscaled series differs by the same constant for every model.
-        lik += 2 * nDouble * log(scale)
-        let sigma2 = pass.sse / Double(n - k) * (c.error == .additive ? scale * scale : 1)
         return ETSFit(components: c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                      initialLevel: l0 * scale, initialSlope: b0 * scale, initialSeason: initialSeason,
-                      level: level * scale, slope: slope * scale,
-                      season: c.isSeasonal ? ring.map { c.season == .additive ? $0 * scale : $0 } : [],
-                      n: n, sigma2: sigma2, likelihood: lik, parameterCount: k, converged: result.converged)
+                      initialLevel: l0, initialSlope: b0, initialSeason: [],
+                      level: level, slope: slope, season: [],
+                      n: n, sigma2: pass.sse / Double(n - k), likelihood: lik, parameterCount: k,
+                      converged: result.converged)
     }
 
     /// n·log Σe² (+ 2Σ log|μ|), floored at −1e10 against perfect fits, as R does.
@@ -141,52 +78,53 @@ public struct ETSEstimation: Sendable {
         return max(lik, -1e10)
     }
 
-    /// The smoothing parameters in the vector, or nil outside the usual region.
+    /// The smoothing parameters in the vector, or nil outside R's usual region (non-seasonal models).
     @inline(__always)
     static func decode(_ x: UnsafeBufferPointer<Double>, _ c: ETSComponents) -> (alpha: Double, beta: Double, gamma: Double, phi: Double)? {
-        var i = 0
-        let alpha = x[i]; i += 1
+        let alpha = x[0]
         if alpha < lower.alpha || alpha > upper.alpha { return nil }
-        var beta = 0.0, gamma = 0.0, phi = 1.0
+        var beta = 0.0, phi = 1.0
         if c.hasTrend {
-            beta = x[i]; i += 1
+            beta = x[1]
             if beta < lower.beta || beta > alpha || beta > upper.beta { return nil }
         }
-        if c.isSeasonal {
-            gamma = x[i]; i += 1
-            if gamma < lower.gamma || gamma > 1 - alpha || gamma > upper.gamma { return nil }
-        }
         if c.isDamped {
-            phi = x[i]
+            phi = x[2]
             if phi < lower.phi || phi > upper.phi { return nil }
         }
-        return (alpha, beta, gamma, phi)
+        return (alpha, beta, 0, phi)
     }
 
     static func decode(_ x: [Double], _ c: ETSComponents) -> (alpha: Double, beta: Double, gamma: Double, phi: Double)? {
         x.withUnsafeBufferPointer { decode($0, c) }
     }
 
-    /// R's `initparam`: α near the lower bound (scaled down by m), β a tenth of the way to α,
-    /// γ 5% of the way to 1 − α, φ at 99% of its range.
-    static func initialParameters(_ c: ETSComponents, m: Int) -> [Double] {
-        var x: [Double] = []
+    /// R's `initparam` for α, β?, γ?, φ? (in that order), with the box statsforecast searches:
+    /// α₀ near the lower bound (scaled down by m), β₀ a tenth of the way to its upper bound
+    /// min(0.9999, α₀, `betaUpper`), γ₀ 5% of the way to min(0.9999, 1 − α₀), φ₀ at 99% of
+    /// [0.8, 0.98]. (R lowers those upper bounds only to place β₀ and γ₀; statsforecast also
+    /// searches inside them.)
+    static func startingValues(_ c: ETSComponents, m: Int, betaUpper: Double = .infinity)
+        -> (x: [Double], lower: [Double], upper: [Double]) {
         let alpha = lower.alpha + 0.2 * (upper.alpha - lower.alpha) / Double(m)
-        x.append(alpha)
+        var x = [alpha], lo = [lower.alpha], hi = [upper.alpha]
         if c.hasTrend {
-            let upperBeta = min(upper.beta, alpha)
-            var beta = lower.beta + 0.1 * (upperBeta - lower.beta)
+            let top = min(upper.beta, alpha, betaUpper)
+            var beta = lower.beta + 0.1 * (top - lower.beta)
             if beta < 0 || beta > alpha { beta = alpha - 1e-3 }
-            x.append(beta)
+            x.append(beta); lo.append(lower.beta); hi.append(top)
         }
         if c.isSeasonal {
-            let upperGamma = min(upper.gamma, 1 - alpha)
-            var gamma = lower.gamma + 0.05 * (upperGamma - lower.gamma)
+            let top = min(upper.gamma, 1 - alpha)
+            var gamma = lower.gamma + 0.05 * (top - lower.gamma)
             if gamma < 0 || gamma > 1 - alpha { gamma = 1 - alpha - 1e-3 }
-            x.append(gamma)
+            x.append(gamma); lo.append(lower.gamma); hi.append(top)
         }
-        if c.isDamped { x.append(lower.phi + 0.99 * (upper.phi - lower.phi)) }
-        return x
+        if c.isDamped {
+            x.append(lower.phi + 0.99 * (upper.phi - lower.phi))
+            lo.append(lower.phi); hi.append(upper.phi)
+        }
+        return (x, lo, hi)
     }
 
     /// R's `initstate`: seasonal states from a classical decomposition of the whole series

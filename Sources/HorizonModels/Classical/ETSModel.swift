@@ -140,11 +140,13 @@ public struct ETSFit: Sendable {
     public var slope: Double
     public var season: [Double]
     public var n: Int
-    /// Innovation variance: Σe²/(n − k), e relative for multiplicative errors (as R's `ets`).
+    /// Innovation variance, e relative for multiplicative errors: Σe²/(n − k − 1) for AutoETS's
+    /// fits (statsforecast's), Σe²/(n − k) for the M4 benchmarks' MSE fits (R's `ses`/`holt`).
     public var sigma2: Double
     /// −2 log L up to a constant: n·log Σe² (+ 2Σ log|μ| for multiplicative errors).
     public var likelihood: Double
-    /// Estimated parameters and initial states counted by the information criteria.
+    /// What the information criteria count: parameters and free initial states, plus σ² for
+    /// AutoETS's fits (statsforecast's np + 1).
     public var parameterCount: Int
     public var converged: Bool
 

@@ -4,7 +4,7 @@
 ///   (classical multiplicative decomposition, `SeasonalAdjustment`, shared with Naive2);
 /// - SES, Holt and Damped are R's `ses`, `holt` and `holt(damped = TRUE)`, i.e. ETS(A,N,N),
 ///   ETS(A,A,N) and ETS(A,Ad,N) with parameters *and* initial states chosen by minimising the
-///   in-sample MSE with R's Nelder–Mead (`ETSEstimation(criterion: .mse)`);
+///   in-sample MSE with R's Nelder–Mead (`ETSEstimation()`);
 /// - Theta is `Theta.classic`: the θ=0 line (least squares on t) and SES on the θ=2 line
 ///   2y − L₀, averaged with equal weights, negative forecasts set to zero;
 /// - Comb is the mean of SES, Holt and Damped;
@@ -30,12 +30,12 @@ public struct M4Smoothing: GaussianMethod {
         return (zip(point, future).map { $0 * $1 }, zip(sd, future).map { $0 * $1 })
     }
 
-    static let estimation = ETSEstimation(criterion: .mse)
+    static let estimation = ETSEstimation()
 
     /// Forecasts of the (already adjusted) series.
     static func adjustedForecast(_ x: [Double], _ method: Method, horizon: Int) -> (point: [Double], sd: [Double])? {
         func ets(_ c: ETSComponents) -> (point: [Double], sd: [Double])? {
-            guard let fit = estimation.fit(x, c, season: 1), let variance = fit.analyticVariance(horizon: horizon) else { return nil }
+            guard let fit = estimation.fit(x, c), let variance = fit.analyticVariance(horizon: horizon) else { return nil }
             return (fit.forecast(horizon: horizon), variance.map { $0.squareRoot() })
         }
         switch method {
@@ -57,7 +57,7 @@ public struct M4Smoothing: GaussianMethod {
         let (a, b) = RMath.lineFit(x)
         let lineIn = (0..<n).map { a + b * Double($0 + 1) }
         let thetaLine = (0..<n).map { 2 * x[$0] - lineIn[$0] }
-        guard let fit = estimation.fit(thetaLine, ETSComponents(.additive, .none, .none), season: 1) else { return nil }
+        guard let fit = estimation.fit(thetaLine, ETSComponents(.additive, .none, .none)) else { return nil }
         let ses = fit.forecast(horizon: horizon)
         let point = (0..<horizon).map { max(0, 0.5 * ses[$0] + 0.5 * (a + b * Double(n + $0 + 1))) }
         // In-sample one-step fitted values of SES on the θ=2 line, for Theta's own residuals.
