@@ -6,7 +6,7 @@ import Foundation
 /// Every benchmark by name, with a one-line description for the usage text.
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("engine", "tensor engine: matmul GFLOP/s vs raw sgemm; LSTM, causal-conv and attention steps", EngineBenchmark.run),
-    ("ets", "automatic ETS on M4 Hourly: seconds, sMAPE, MASE, OWA [--vs-statsforecast PYTHON] [--series N] [--ets \"key=value …\"]", ETSBenchmark.run),
+    ("ets", "automatic ETS on M4 Hourly: seconds, sMAPE, MASE, OWA, MSIS, mean wQL [--vs-statsforecast PYTHON] [--series N] [--ets \"key=value …\"]", ETSBenchmark.run),
     ("forest", "forest and qrf vs snaive on the retail demo and the M5 subset: sizes, fit/predict seconds, wQL", ForestBenchmark.run),
 ]
 
