@@ -23,8 +23,8 @@ import Foundation
 /// that carries it 48 steps ahead) and forecast markedly worse; see the README's ETS notes.
 ///
 /// `seasonalStates = .decomposition` keeps the seasonal states at the decomposition instead
-/// (they still count in AICc): about a third of the work, but the search then converges and
-/// inherits that weakness.
+/// (they still count in AICc): on M4 Hourly 44% of the CPU time, but the search then converges
+/// and inherits that weakness (OWA 0.857 against 0.802).
 public struct ETSLikelihoodEstimation: Sendable {
     public enum SeasonalStates: String, Sendable { case optimized, decomposition }
 
