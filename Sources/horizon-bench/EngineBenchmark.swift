@@ -15,6 +15,12 @@ enum EngineBenchmark {
     static func run(_ arguments: [String]) throws {
         let csv = arguments.contains("--csv")
         let quick = arguments.contains("--quick")
+        // `--shape B,T,H` times only the training steps at that one shape (for profiling).
+        let only = arguments.firstIndex(of: "--shape").flatMap { i -> (Int, Int, Int)? in
+            guard i + 1 < arguments.count else { return nil }
+            let v = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
+            return v.count == 3 ? (v[0], v[1], v[2]) : nil
+        }
         var rng = SeededGenerator(seed: 1)
         var rows: [Row] = []
 
@@ -28,7 +34,7 @@ enum EngineBenchmark {
         ]
         var matmulTable = TextTable(title: "matmul (forward; GFLOP/s, higher is better)",
                                     headers: ["product", "m×k·k×n", "engine", "raw sgemm", "engine/raw"])
-        for (label, m, k, n) in products where !quick || m < 10_000 {
+        for (label, m, k, n) in products where only == nil && (!quick || m < 10_000) {
             let a = randomTensor([m, k], &rng), b = randomTensor([k, n], &rng)
             let flops = 2.0 * Double(m * k * n)
             let engine = Timing.median { _ = Autograd.withoutGradients { a.matmul(b) } }
@@ -43,7 +49,7 @@ enum EngineBenchmark {
         // plus bias and ReLU), as achieved GFLOP/s against raw sgemm on the same 6 products.
         var stepTable = TextTable(title: "matmul-bound step: 2 dense layers, forward + backward (GFLOP/s)",
                                   headers: ["rows", "layers", "step", "raw sgemm, same products", "step/raw"])
-        for rowsCount in quick ? [1536] : [1536, 43_008] {
+        for rowsCount in only != nil ? [] : quick ? [1536] : [1536, 43_008] {
             let (input, hidden, output) = (160, 256, 256)
             let store = ParameterStore()
             let l1 = Linear(store, "l1", input: input, output: hidden, generator: &rng)
@@ -69,7 +75,7 @@ enum EngineBenchmark {
         }
 
         // Training steps: forward, sum of outputs as the loss, backward.
-        for (batch, steps, width) in blockShapes(quick: quick) {
+        for (batch, steps, width) in only.map({ [$0] }) ?? blockShapes(quick: quick) {
             let features = 16
             let shape = "B=\(batch) T=\(steps) H=\(width)"
             do {

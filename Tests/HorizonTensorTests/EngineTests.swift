@@ -67,14 +67,19 @@ import Testing
         #expect(w.gradient == nil)
     }
 
-    @Test func buffersAreRecycledBetweenSteps() {
-        var first: UnsafeMutablePointer<Float>?
-        do {
-            let t = Tensor(zeros: [1234, 7])
-            first = t.pointer
-        }
-        let again = Tensor(zeros: [1234, 7])
-        #expect(again.pointer == first)
+    /// A pool of its own, so other tests trimming the shared pool cannot interfere.
+    @Test func buffersAreRecycledBySizeAndTrimmed() {
+        let pool = BufferPool()
+        let first = pool.take(1234 * 7)
+        pool.give(first, 1234 * 7)
+        let other = pool.take(100)
+        #expect(other != first)                   // another size gets another buffer
+        #expect(pool.take(1234 * 7) == first)     // the same size gets the same one back
+        pool.give(first, 1234 * 7)
+        pool.give(other, 100)
+        #expect(pool.pooledFloats == 1234 * 7 + 100)
+        pool.trim()
+        #expect(pool.pooledFloats == 0)
     }
 
     @Test func optimizersByHand() {

@@ -129,6 +129,7 @@ struct NeuralTrainer {
         }
         if curve.stopReason.isEmpty { curve.stopReason = "ran all \(c.epochs) epochs" }
         network.parameters.restore(bestSnapshot)
+        Tensor.releaseCachedBuffers()
         return curve
     }
 

@@ -19,7 +19,7 @@ final class BufferPool: @unchecked Sendable {
     private var pooled = 0
     private var mutex = pthread_mutex_t()
 
-    private init() { pthread_mutex_init(&mutex, nil) }
+    init() { pthread_mutex_init(&mutex, nil) }
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         pthread_mutex_lock(&mutex)
@@ -31,6 +31,24 @@ final class BufferPool: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// Floats held in free buffers.
+    var pooledFloats: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return pooled
+    }
+
+    /// Returns every pooled buffer to the system: after a training run, so a session that
+    /// trained a large network does not keep its working set while the user reads tables.
+    func trim() {
+        pthread_mutex_lock(&mutex)
+        let buffers = free
+        free = [:]
+        pooled = 0
+        pthread_mutex_unlock(&mutex)
+        for list in buffers.values { for p in list { UnsafeMutableRawPointer(p).deallocate() } }
     }
 
     func give(_ pointer: UnsafeMutablePointer<Float>, _ count: Int) {

@@ -177,6 +177,11 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
+extension Tensor {
+    /// Hands the buffers kept for reuse back to the system (call when a run of steps is over).
+    public static func releaseCachedBuffers() { BufferPool.shared.trim() }
+}
+
 /// Whether ops record the graph.
 ///
 /// Task-local (and so per thread outside tasks): inference on one thread must not switch

@@ -3,15 +3,12 @@ extension Tensor {
     /// The sum of every element, as a scalar.
     public func sum() -> Tensor {
         let input = self
-        var s: Float = 0
-        let p = pointer
-        for i in 0..<count { s += p[i] }
         let out = Storage(uninitialized: 1)
-        out.pointer[0] = s
+        out.pointer[0] = Self.total(pointer, count)
         return Tensor(shape: [], storage: out, inputs: [input]) { node in
-            let g = node.gradStorage!.pointer[0]
+            let g = VectorMath.V(repeating: node.gradStorage!.pointer[0])
             let gi = input.gradPointer()
-            for i in 0..<input.count { gi[i] += g }
+            VectorMath.map(input.count, gi, gi) { $0 + g }
         }
     }
 
@@ -28,14 +25,7 @@ extension Tensor {
         let x = pointer, y = out.pointer
         if inner == 1 {
             // Rows of `size` contiguous values (a sum over the last axis).
-            for o in 0..<outer {
-                let row = x + o * size
-                var v = VectorMath.V(repeating: 0), j = 0
-                while j + VectorMath.width <= size { v += VectorMath.load(row + j); j += VectorMath.width }
-                var total = v.sum()
-                while j < size { total += row[j]; j += 1 }
-                y[o] = total
-            }
+            for o in 0..<outer { y[o] = Self.total(x + o * size, size) }
         } else {
             for o in 0..<outer {
                 for s in 0..<size {
@@ -68,5 +58,15 @@ extension Tensor {
     public func mean(axis: Int, keepingDimension: Bool = false) -> Tensor {
         let a = axis < 0 ? axis + rank : axis
         return sum(axis: a, keepingDimension: keepingDimension) * (1 / Float(Swift.max(shape[a], 1)))
+    }
+
+    /// Σ p[0..<n], sixteen lanes at a time (a scalar loop cannot be vectorised: float
+    /// addition is not reassociated without permission).
+    @inline(__always) static func total(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        var v = VectorMath.V(repeating: 0), j = 0
+        while j + VectorMath.width <= n { v += VectorMath.load(p + j); j += VectorMath.width }
+        var total = v.sum()
+        while j < n { total += p[j]; j += 1 }
+        return total
     }
 }
