@@ -15,7 +15,9 @@ enum EngineBenchmark {
     static func run(_ arguments: [String]) throws {
         let csv = arguments.contains("--csv")
         let quick = arguments.contains("--quick")
-        // `--shape B,T,H` times only the training steps at that one shape (for profiling).
+        // `--shape B,T,H` times only the training steps at that one shape, and `--block NAME`
+        // only that block (lstm, conv, attention): for profiling.
+        let block = arguments.firstIndex(of: "--block").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
         let only = arguments.firstIndex(of: "--shape").flatMap { i -> (Int, Int, Int)? in
             guard i + 1 < arguments.count else { return nil }
             let v = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
@@ -78,7 +80,7 @@ enum EngineBenchmark {
         for (batch, steps, width) in only.map({ [$0] }) ?? blockShapes(quick: quick) {
             let features = 16
             let shape = "B=\(batch) T=\(steps) H=\(width)"
-            do {
+            if block == nil || block == "lstm" {
                 let store = ParameterStore()
                 let layer = LSTMLayer(store, "lstm", input: features, hidden: width, generator: &rng)
                 let x = randomTensor([batch, steps, features], &rng)
@@ -86,7 +88,7 @@ enum EngineBenchmark {
                     layer(x).mean().backward(); store.zeroGradients()
                 }, extra: "in=\(features)"))
             }
-            do {
+            if block == nil || block == "conv" {
                 let store = ParameterStore()
                 let kernels = [7, 3, 3], dilations = [1, 3, 9]
                 var layers: [CausalConv1D] = []
@@ -102,7 +104,7 @@ enum EngineBenchmark {
                     h.mean().backward(); store.zeroGradients()
                 }, extra: "in=\(features) k=7,3,3 d=1,3,9"))
             }
-            do {
+            if block == nil || block == "attention" {
                 let store = ParameterStore()
                 let heads = 4
                 let attention = MultiHeadAttention(store, "attn", width: width, heads: heads, generator: &rng)
