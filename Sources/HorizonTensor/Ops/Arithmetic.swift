@@ -100,16 +100,19 @@ extension Tensor {
         VectorMath.map(count, pointer, out.pointer, f)
         return Tensor(shape: shape, storage: out, inputs: [input]) { node in
             let g = node.gradStorage!.pointer, x = input.pointer, y = node.pointer
-            let gi = input.gradPointer()
+            // A fresh gradient is written, not added to zeros.
+            let (gi, beta) = input.gradTarget()
             var i = 0
             let n = input.count
             while i + VectorMath.width <= n {
                 let d = df(VectorMath.load(x + i), VectorMath.load(y + i))
-                VectorMath.store(VectorMath.load(gi + i) + VectorMath.load(g + i) * d, gi + i)
+                let previous = beta == 0 ? VectorMath.V(repeating: 0) : VectorMath.load(gi + i)
+                VectorMath.store(previous + VectorMath.load(g + i) * d, gi + i)
                 i += VectorMath.width
             }
             while i < n {
-                gi[i] += g[i] * df(V(repeating: x[i]), V(repeating: y[i]))[0]
+                let local = g[i] * df(V(repeating: x[i]), V(repeating: y[i]))[0]
+                gi[i] = beta == 0 ? local : gi[i] + local
                 i += 1
             }
         }
