@@ -142,3 +142,24 @@ final class XZSource: ByteSource {
         return buffer.count - stream.avail_out
     }
 }
+
+/// Bytes already in memory, read through the same reader and loaders as a file: the fuzz
+/// targets and tests feed arbitrary input down the exact path a CSV on disk takes.
+public final class MemorySource: ByteSource {
+    private let bytes: [UInt8]
+    public private(set) var bytesConsumed = 0
+    public var fileSize: Int? { bytes.count }
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - bytesConsumed)
+        if n > 0 {
+            bytes.withUnsafeBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress! + bytesConsumed, byteCount: n)
+            }
+        }
+        bytesConsumed += n
+        return n
+    }
+}

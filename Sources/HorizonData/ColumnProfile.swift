@@ -11,7 +11,9 @@ struct ColumnProfile {
     var nonMissing: Int { cells - missing }
     var isNumeric: Bool { nonMissing > 0 && numeric == nonMissing }
     var isIntegral: Bool { isNumeric && integral == numeric }
-    var isTimestamp: Bool { nonMissing > 0 && timestamps == nonMissing }
+    /// Nine in ten sampled cells read as dates: a time column with a few bad cells is still the
+    /// time column, so those cells get errors naming their row instead of a vague "no time column".
+    var isTimestamp: Bool { nonMissing > 0 && timestamps * 10 >= nonMissing * 9 }
     var isText: Bool { nonMissing > 0 && !isNumeric && !isTimestamp }
     var isEmpty: Bool { nonMissing == 0 }
 

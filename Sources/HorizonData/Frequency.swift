@@ -111,6 +111,15 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
         return d % s == 0 ? Int(d / s) : nil
     }
 
+    /// Whole steps from `origin` to a later `time`, rounded down (calendar months for M/Q/Y).
+    public func stepsBetween(_ origin: Int64, _ time: Int64) -> Int {
+        if let months = monthsPerStep {
+            let a = Timestamp.civil(origin), b = Timestamp.civil(time)
+            return ((b.year - a.year) * 12 + (b.month - a.month)) / months
+        }
+        return Int((time - origin) / secondsPerStep)
+    }
+
     /// Infers the frequency from the typical gap between consecutive timestamps.
     /// - Parameter gaps: positive differences between consecutive distinct times (seconds).
     public static func infer(gaps: [Int64]) -> Frequency? {

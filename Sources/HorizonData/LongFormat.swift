@@ -130,7 +130,7 @@ enum LongFormat {
             } else { categoricalColumns.append(c) }
         }
 
-        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps)
+        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         var series: [Series] = []
         series.reserveCapacity(items.count)
         for (k, item) in items.enumerated() {

@@ -8,7 +8,18 @@ public enum PanelLoader {
     static let sampleSize = 2000
 
     public static func load(path: String, options: LoadOptions = LoadOptions(), showProgress: Bool = true) throws -> LoadedData {
-        let reader = try CSVReader(path: path)
+        try load(reader: CSVReader(path: path), options: options, showProgress: showProgress)
+    }
+
+    /// Loads from any byte source (`path` names it in messages and, for the competition
+    /// layout, gives the frequency by its file name); the path's own file is not opened.
+    public static func load(source: ByteSource, path: String, options: LoadOptions = LoadOptions(),
+                            showProgress: Bool = true) throws -> LoadedData {
+        try load(reader: CSVReader(path: path, source: source), options: options, showProgress: showProgress)
+    }
+
+    static func load(reader: CSVReader, options: LoadOptions, showProgress: Bool) throws -> LoadedData {
+        let path = reader.path
         var record = CSVRecord()
         guard try reader.next(into: &record) else { throw HorizonError("'\(path)' is empty: no header, no data") }
         let header = uniqueHeader(record.strings)
@@ -39,8 +50,22 @@ public enum PanelLoader {
             let test = try load(path: testPath, options: testOptions, showProgress: showProgress)
             data = try appendTest(test.panel, to: data, testPath: testPath, continuesPositions: format == .rows)
         }
+        try dropUnobserved(&data, path: path)
         data.report.insert("format: \(format.rawValue) (\(detected))", at: 0)
         return data
+    }
+
+    /// Series whose target is missing everywhere give a model nothing to learn from or forecast
+    /// from: they are dropped, and the report names them.
+    static func dropUnobserved(_ data: inout LoadedData, path: String) throws {
+        let empty = data.panel.series.indices.filter { data.panel.series[$0].observedCount == 0 }
+        guard !empty.isEmpty else { return }
+        guard empty.count < data.panel.count else { throw HorizonError("'\(path)' has no observed target values in any series") }
+        let names = empty.prefix(5).map { data.panel.series[$0].id }.joined(separator: ", ") + (empty.count > 5 ? ", …" : "")
+        let dropped = Set(empty)
+        data.panel = data.panel.replacingSeries(data.panel.series.indices.filter { !dropped.contains($0) }.map { data.panel.series[$0] })
+        if let lengths = data.testLengths { data.testLengths = lengths.indices.filter { !dropped.contains($0) }.map { lengths[$0] } }
+        data.report.append("dropped \(empty.count) series with no observed values: \(names)")
     }
 
     /// Appends a test file's continuation of each series, placed by time after the training

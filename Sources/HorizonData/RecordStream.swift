@@ -57,14 +57,26 @@ final class RecordStream {
         guard let v = record.double(column), v.isFinite, v == v.rounded() else {
             throw cellError(record, column, "cannot read '\(record.string(column))' as an integer time step")
         }
+        guard abs(v) <= Self.largestStep else {
+            throw cellError(record, column, "time step '\(record.string(column))' is beyond ±2^53")
+        }
         return Int64(v)
     }
 
-    /// The cell as a number, NaN when missing; a located error when it is text.
+    /// Integer time steps are read as doubles, exact up to 2^53; differences of two such steps
+    /// still fit in an Int64.
+    static let largestStep = 9_007_199_254_740_992.0
+
+    /// The cell as a number, NaN when missing; a located error when it is text or infinite
+    /// (`inf`, `1e999`): no model can learn from an infinite demand or price, and a missing
+    /// value is spelled empty or NA.
     func number(_ record: CSVRecord, _ column: Int) throws -> Double {
         if column >= record.count { return .nan }
         guard let v = record.double(column) else {
             throw cellError(record, column, "cannot read '\(record.string(column))' as a number")
+        }
+        if v.isInfinite {
+            throw cellError(record, column, "'\(record.string(column))' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")
         }
         return v
     }

@@ -5,11 +5,14 @@ import HorizonCore
 struct TimeGrid {
     let frequency: Frequency
     let hasTimestamps: Bool
+    /// Whether the frequency was inferred (not given), so an off-grid time suggests `freq=`.
+    var inferred = false
 
     /// Positions on the grid for the given times (in any order), starting at the earliest.
     /// - Returns: the start time, the grid length, and each observation's position.
     func positions(times: [Int64], lines: [Int32], path: String, item: String) throws -> (start: Int64, length: Int, at: [Int]) {
-        guard let start = times.min() else { return (0, 0, []) }
+        guard let start = times.min(), let end = times.max() else { return (0, 0, []) }
+        try checkSpan(start: start, end: end, times: times, lines: lines, path: path, item: item)
         var at = [Int](repeating: 0, count: times.count)
         var owner: [Int: Int] = [:]
         var length = 0
@@ -17,7 +20,8 @@ struct TimeGrid {
             let p: Int?
             if hasTimestamps { p = frequency.steps(from: start, to: t) } else { p = Int(t - start) }
             guard let p else {
-                throw HorizonError("\(path), row \(lines[k]): time \(Timestamp.format(t)) of item '\(item)' is not on the \(frequency) grid that starts at \(Timestamp.format(start))")
+                throw HorizonError("\(path), row \(lines[k]): time \(Timestamp.format(t)) of item '\(item)' is not on the \(frequency) grid that starts at \(Timestamp.format(start))"
+                                   + (inferred ? "; say the frequency with freq=H|D|W|M|Q|Y" : ""))
             }
             if let other = owner[p] {
                 let (a, b) = (min(lines[other], lines[k]), max(lines[other], lines[k]))
@@ -29,6 +33,30 @@ struct TimeGrid {
         }
         return (start, length, at)
     }
+
+    /// A series is stored as one value per step from its first time to its last, so one wrong
+    /// time (year 9999, step 10^12) would ask for memory out of all proportion to the rows. A
+    /// span beyond `maxSteps(rows)` is refused, naming the two rows that make it.
+    func checkSpan(start: Int64, end: Int64, times: [Int64], lines: [Int32], path: String, item: String) throws {
+        let limit = Self.maxSteps(rows: times.count)
+        let span: Int
+        if hasTimestamps {
+            // Steps in whole units of the frequency, rounded down: enough to compare with the limit.
+            span = frequency.stepsBetween(start, end)
+        } else {
+            span = Int(end - start)
+        }
+        guard span >= limit else { return }
+        let first = lines[times.firstIndex(of: start)!], last = lines[times.firstIndex(of: end)!]
+        let label = { (t: Int64) in hasTimestamps ? Timestamp.format(t) : String(t) }
+        throw HorizonError("\(path), rows \(min(first, last)) and \(max(first, last)): item '\(item)' would span \(span) steps (\(frequency)) "
+                           + "from \(label(start)) to \(label(end)) with only \(times.count) rows; is one of those times wrong"
+                           + (hasTimestamps ? ", or the frequency finer than the data (say freq=H|D|W|M|Q|Y)?" : "?"))
+    }
+
+    /// The longest grid a series with `rows` observations may have: 1000 steps per row, and
+    /// at least 100,000 (sparse data such as intermittent demand has long gaps, not absurd ones).
+    static func maxSteps(rows: Int) -> Int { max(100_000, 1000 * rows) }
 
     /// Frequency from the gaps between consecutive distinct times of (up to 200) series.
     static func inferFrequency(_ timesPerSeries: [[Int64]]) -> Frequency? {

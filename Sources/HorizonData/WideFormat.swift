@@ -28,7 +28,7 @@ enum WideFormat {
         }
         let inferred = TimeGrid.inferFrequency([times])
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
-        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps)
+        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         let (start, length, at) = try grid.positions(times: times, lines: lines, path: path, item: "(all)")
         var series: [Series] = []
         for (c, i) in seriesColumns.enumerated() {

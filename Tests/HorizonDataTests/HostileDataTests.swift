@@ -1,0 +1,192 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonData
+
+/// Whatever analysts' systems export: each hostile file either loads with a documented
+/// handling (README, "Hostile data") or fails with an error that names the file, the row and,
+/// for a cell, the column.
+@Suite struct HostileDataTests {
+    func load(_ text: String, name: String = "data.csv", _ options: LoadOptions = LoadOptions()) throws -> LoadedData {
+        try PanelLoader.load(path: try temporaryFile(text, name: name), options: options, showProgress: false)
+    }
+
+    func loadError(_ text: String, name: String = "data.csv", _ options: LoadOptions = LoadOptions()) throws -> (path: String, message: String?) {
+        let path = try temporaryFile(text, name: name)
+        let error = #expect(throws: HorizonError.self) { try PanelLoader.load(path: path, options: options, showProgress: false) }
+        return (path, error?.message)
+    }
+
+    @Test func emptyFileIsRefusedByName() throws {
+        let (path, message) = try loadError("")
+        #expect(message == "'\(path)' is empty: no header, no data")
+        let (blank, blankMessage) = try loadError("\n\n\r\n")
+        #expect(blankMessage == "'\(blank)' is empty: no header, no data")
+    }
+
+    @Test func headerOnlyIsRefusedByName() throws {
+        let (path, message) = try loadError("item,week,sales\r\n")
+        #expect(message == "'\(path)' has a header but no data rows")
+    }
+
+    @Test func byteOrderMarkIsNotPartOfTheFirstColumnName() throws {
+        let data = try load("\u{FEFF}item,week,sales\nA,2020-01-06,1\nA,2020-01-13,2\n")
+        #expect(data.report.contains("item: item"))
+        #expect(data.panel["A"]?.values == [1, 2])
+    }
+
+    @Test func crlfLineEndsLeaveNoCarriageReturnInValuesOrNames() throws {
+        let data = try load("item,week,sales\r\nA,2020-01-06,1\r\nA,2020-01-13,\r\nB,2020-01-06,3\r\n")
+        #expect(data.panel.targetName == "sales")
+        #expect(data.panel.ids == ["A", "B"])
+        #expect(data.panel["A"]!.values[1].isNaN)
+    }
+
+    @Test func quotedFieldsWithCommasAndNewlinesKeepTheirTextAndRowNumbers() throws {
+        let text = "store,week,sales,note\n\"Shop, North\",2020-01-06,1,\"two\nlines\"\n\"Shop, North\",2020-01-13,x,\n"
+        let (path, message) = try loadError(text)
+        // The quoted newline makes the bad record start on physical line 4.
+        #expect(message == "\(path), row 4, column 3 ('sales'): cannot read 'x' as a number")
+        let data = try load(text.replacingOccurrences(of: ",x,", with: ",2,"))
+        #expect(data.panel.ids == ["Shop, North"])
+        #expect(data.panel["Shop, North"]?.values == [1, 2])
+    }
+
+    @Test func tooManyAndTooFewColumnsAreLocated() throws {
+        let (path, message) = try loadError("item,week,sales\nA,2020-01-06,1\nA,2020-01-13,2,9\n")
+        #expect(message == "\(path), row 3: expected 3 columns as in the header, found 4")
+        let (short, shortMessage) = try loadError("date,north,south\n2021-01-01,1,5\n2021-01-02,2\n")
+        #expect(shortMessage == "\(short), row 3: expected 3 columns as in the header, found 2")
+    }
+
+    @Test func competitionRowsMayBeShortButNotLong() throws {
+        let data = try load("V1,V2,V3,V4\nH1,1,2,3\nH2,4\n", LoadOptions(format: .rows))
+        #expect(data.panel["H2"]?.values == [4])
+        let (path, message) = try loadError("V1,V2,V3\nH1,1,2\nH2,4,5,6\n", LoadOptions(format: .rows))
+        #expect(message == "\(path), row 3: expected 3 columns as in the header, found 4")
+    }
+
+    @Test func nonNumericTargetIsLocatedInEveryLayout() throws {
+        let (long, longMessage) = try loadError("item,week,sales\nA,2020-01-06,1\nA,2020-01-13,n/a!\n")
+        #expect(longMessage == "\(long), row 3, column 3 ('sales'): cannot read 'n/a!' as a number")
+        // Undeclared, a text column in a wide file reads as an item column of long data.
+        let (wide, wideMessage) = try loadError("date,north,south\n2021-01-01,1,5\n2021-01-02,2,five\n", LoadOptions(format: .wide))
+        #expect(wideMessage == "\(wide), row 3, column 3 ('south'): cannot read 'five' as a number")
+        let (rows, rowsMessage) = try loadError("V1,V2,V3\nH1,1,2\nH2,4,1.2.3\n", LoadOptions(format: .rows))
+        #expect(rowsMessage == "\(rows), row 3, column 3 ('V3'): cannot read '1.2.3' as a number")
+    }
+
+    @Test func missingValueTokensAndNaNAreMissing() throws {
+        let data = try load("item,week,sales\nA,2020-01-06,NaN\nA,2020-01-13,NA\nA,2020-01-20,null\nA,2020-01-27,\nA,2020-02-03,5\n")
+        let a = data.panel["A"]!
+        #expect(a.values.count == 5)
+        #expect(a.values.prefix(4).allSatisfy { $0.isNaN } && a.values[4] == 5)
+        #expect(a.observedCount == 1)
+    }
+
+    @Test(arguments: ["inf", "-Infinity", "1e999"])
+    func infiniteValuesAreLocated(_ cell: String) throws {
+        let (path, message) = try loadError("item,week,sales,price\nA,2020-01-06,1,2\nA,2020-01-13,\(cell),2\n")
+        #expect(message == "\(path), row 3, column 3 ('sales'): '\(cell)' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")
+        let (covariate, covariateMessage) = try loadError("item,week,sales,price\nA,2020-01-06,1,2\nA,2020-01-13,1,\(cell)\n")
+        #expect(covariateMessage == "\(covariate), row 3, column 4 ('price'): '\(cell)' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")
+    }
+
+    @Test func negativeValuesAreKept() throws {
+        let data = try load("item,week,sales\nA,2020-01-06,-3\nA,2020-01-13,-0.5\nA,2020-01-20,2\n")
+        #expect(data.panel["A"]?.values == [-3, -0.5, 2])
+    }
+
+    @Test func unsortedTimestampsAreSorted() throws {
+        let data = try load("item,week,sales\nA,2020-01-20,3\nA,2020-01-06,1\nB,2020-01-13,5\nA,2020-01-13,2\nB,2020-01-06,4\n")
+        #expect(data.panel["A"]?.values == [1, 2, 3])
+        #expect(data.panel["A"]?.start == Timestamp.parse("2020-01-06")?.seconds)
+        #expect(data.panel["B"]?.values == [4, 5])
+    }
+
+    @Test func duplicateTimestampsNameBothRowsInLongAndWide() throws {
+        let (long, longMessage) = try loadError("item,week,sales\nA,2020-01-20,3\nB,2020-01-20,3\nA,2020-01-20,4\n")
+        #expect(longMessage == "\(long), rows 2 and 4: item 'A' has two rows for the same time")
+        let wideText = "date,north\n2021-01-01,1\n2021-01-02,2\n2021-01-01,3\n"
+        let (wide, wideMessage) = try loadError(wideText, LoadOptions(format: .wide))
+        #expect(wideMessage == "\(wide), rows 2 and 4: item '(all)' has two rows for the same time")
+        // Undeclared, a repeated time reads as long data, which then needs an item column.
+        let (detected, detectedMessage) = try loadError(wideText)
+        #expect(detectedMessage == "the time column 'date' of '\(detected)' repeats, so this is long data with several series, but no item column was found: name it with item=COL (or item=COL1,COL2)")
+        let (rows, rowsMessage) = try loadError("V1,V2,V3\nQ1,1,2\nQ1,3,4\n", LoadOptions(format: .rows))
+        #expect(rowsMessage == "\(rows), rows 2 and 3: series 'Q1' appears twice")
+    }
+
+    @Test func irregularTimestampsOffTheInferredGridAreLocated() throws {
+        // Gaps of 1, 2 and 4 days: the typical gap is 2 days, and the 3rd of January is off that grid.
+        let text = "date,sales\n2021-01-01,1\n2021-01-03,2\n2021-01-04,3\n2021-01-08,4\n"
+        let (path, message) = try loadError(text)
+        #expect(message == "\(path), row 4: time 2021-01-04 of item '(all)' is not on the every 172800 s grid that starts at 2021-01-01; say the frequency with freq=H|D|W|M|Q|Y")
+        // Saying the frequency places them with gaps as missing values.
+        let data = try load(text, LoadOptions(frequency: .daily))
+        #expect(data.panel.series[0].values.count == 8)
+        #expect(data.panel.series[0].observedCount == 4)
+    }
+
+    @Test func mixedFrequenciesTakeTheTypicalGapAndLeaveGaps() throws {
+        // A daily series and a weekly one in one file: the panel is daily and the weekly series
+        // has six missing days between its observations.
+        var rows = ["item,date,sales"]
+        for d in 0..<28 { rows.append("daily,\(Timestamp.format(Timestamp.seconds(year: 2021, month: 3, day: 1) + Int64(d) * 86_400)),\(d)") }
+        for w in 0..<4 { rows.append("weekly,\(Timestamp.format(Timestamp.seconds(year: 2021, month: 3, day: 1) + Int64(w) * 7 * 86_400)),\(w)") }
+        let data = try load(rows.joined(separator: "\n"))
+        #expect(data.panel.frequency == .daily)
+        let weekly = data.panel["weekly"]!
+        #expect(weekly.count == 22 && weekly.observedCount == 4)
+    }
+
+    @Test func aTimeOfDayInDailyDataIsLocated() throws {
+        let (path, message) = try loadError("date,sales\n2021-01-01,1\n2021-01-02,2\n2021-01-03 12:00,3\n2021-01-04,4\n")
+        #expect(message == "\(path), row 4: time 2021-01-03 12:00 of item '(all)' is not on the daily grid that starts at 2021-01-01; say the frequency with freq=H|D|W|M|Q|Y")
+    }
+
+    @Test func onePointAndAllZeroSeriesLoad() throws {
+        let data = try load("item,week,sales\nA,2020-01-06,0\nA,2020-01-13,0\nA,2020-01-20,0\nB,2020-01-06,7\n")
+        #expect(data.panel["A"]?.values == [0, 0, 0])
+        #expect(data.panel["B"]?.values == [7])
+    }
+
+    @Test func anEmptyItemIdIsLocated() throws {
+        let (path, message) = try loadError("item,week,sales\nA,2020-01-06,1\n,2020-01-13,2\n")
+        #expect(message == "\(path), row 3, column 1 ('item'): the item id is empty")
+    }
+
+    @Test func anUnreadableTimeIsLocated() throws {
+        // Nine good dates in ten make the column the time column; the bad one is named.
+        let good = (1...9).map { "A,2020-01-0\($0),\($0)" }.joined(separator: "\n")
+        let (path, message) = try loadError("item,day,sales\n\(good)\nA,2020-02-30,2\n")
+        #expect(message == "\(path), row 11, column 2 ('day'): cannot read '2020-02-30' as a date or time")
+    }
+
+    @Test func binaryGarbageIsRefusedNotCrashed() throws {
+        var bytes: [UInt8] = Array("item,week,sales\n".utf8)
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<5000 { bytes.append(UInt8(truncatingIfNeeded: generator.next())) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("garbage.csv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: HorizonError.self) { try PanelLoader.load(path: path, showProgress: false) }
+    }
+
+    @Test func truncatedCompressedFilesAreRefusedByName() throws {
+        let path = try temporaryFile("item,week,sales\n" + (0..<2000).map { "A\($0 % 7),2020-01-06,\($0)" }.joined(separator: "\n"))
+        for (tool, suffix) in [("gzip", "gz"), ("xz", "xz")] {
+            let compress = Process()
+            compress.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            compress.arguments = [tool, "-k", "-f", path]
+            try compress.run()
+            compress.waitUntilExit()
+            let compressed = path + "." + suffix
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: compressed))
+            let error = #expect(throws: HorizonError.self) { try PanelLoader.load(path: compressed, showProgress: false) }
+            #expect(error?.message.contains(compressed) == true, "\(tool): \(error?.message ?? "")")
+        }
+    }
+}
