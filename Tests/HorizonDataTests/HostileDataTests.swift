@@ -145,10 +145,29 @@ import Testing
         #expect(message == "\(path), row 4: time 2021-01-03 12:00 of item '(all)' is not on the daily grid that starts at 2021-01-01; say the frequency with freq=H|D|W|M|Q|Y")
     }
 
+    /// One wrong time would make a series millions of steps long: refused, naming both rows.
+    @Test func aFarOffTimeIsLocatedInsteadOfFillingMemory() throws {
+        let days = (1...5).map { "A,2020-01-0\($0),\($0)" }.joined(separator: "\n")
+        let (path, message) = try loadError("item,day,sales\n\(days)\nA,9999-12-31,3\n")
+        #expect(message == "\(path), rows 2 and 7: item 'A' would span 2914634 steps (daily) from 2020-01-01 to 9999-12-31 with only 6 rows; is one of those times wrong, or the frequency finer than the data (say freq=H|D|W|M|Q|Y)?")
+        let (steps, stepsMessage) = try loadError("t,v\n1,1\n2,2\n1e12,3\n")
+        #expect(stepsMessage == "\(steps), rows 2 and 4: item '(all)' would span 999999999999 steps (integer steps) from 1 to 1000000000000 with only 3 rows; is one of those times wrong?")
+        let (huge, hugeMessage) = try loadError("t,v\n1,1\n2,2\n1e300,3\n")
+        #expect(hugeMessage == "\(huge), row 4, column 1 ('t'): time step '1e300' is beyond ±2^53")
+    }
+
     @Test func onePointAndAllZeroSeriesLoad() throws {
         let data = try load("item,week,sales\nA,2020-01-06,0\nA,2020-01-13,0\nA,2020-01-20,0\nB,2020-01-06,7\n")
         #expect(data.panel["A"]?.values == [0, 0, 0])
         #expect(data.panel["B"]?.values == [7])
+    }
+
+    @Test func seriesNeverObservedAreDroppedAndNamed() throws {
+        let data = try load("item,week,sales\nA,2020-01-06,1\nB,2020-01-06,NA\nB,2020-01-13,\n")
+        #expect(data.panel.ids == ["A"])
+        #expect(data.report.last == "dropped 1 series with no observed values: B")
+        let (path, message) = try loadError("item,week,sales\nB,2020-01-06,NA\nB,2020-01-13,\n")
+        #expect(message == "'\(path)' has no observed target values in any series")
     }
 
     @Test func anEmptyItemIdIsLocated() throws {
