@@ -3,6 +3,7 @@
 //
 // The engine is a set of libraries by concept; `horizon` is a thin executable over them.
 // C libraries from Debian (readline, zlib, liblzma) come in as system-library targets.
+import Foundation
 import PackageDescription
 
 /// Numeric code is compiled for the host CPU with math-errno off: without these flags
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
         ),
         .target(name: "HorizonNotebook", dependencies: ["HorizonCore", "HorizonLanguage"]),
+        .target(name: "HorizonFuzzing", dependencies: ["HorizonCore", "HorizonData", "HorizonLanguage", "HorizonModels"]),
         .executableTarget(
             name: "horizon",
             dependencies: [
@@ -61,6 +63,17 @@ let package = Package(
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
+        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+/// The libFuzzer targets exist only for `scripts/fuzz.sh`, which sets HORIZON_FUZZ and builds
+/// them with `-sanitize=fuzzer,address` in `.build-fuzz`: their driver calls into the libFuzzer
+/// runtime, which only that flag links, so a plain build could not link them.
+if ProcessInfo.processInfo.environment["HORIZON_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/driver"))
+    for name in ["fuzz-script", "fuzz-long", "fuzz-wide", "fuzz-rows", "fuzz-detect"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzDriver", "HorizonFuzzing"], path: "Fuzz/targets/\(name)"))
+    }
+}

@@ -1,0 +1,16 @@
+import FuzzDriver
+import HorizonFuzzing
+
+// libFuzzer entry: any bytes as a Horizon script, lexed, parsed and run (see `ScriptEntry`).
+// SwiftPM gives an executable its own `main`, so instead of libFuzzer's `main` this one hands
+// libFuzzer the test function through LLVMFuzzerRunDriver (see Fuzz/README.md). A foreign
+// error type or a broken invariant traps, so libFuzzer saves the input as a crash.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    do { _ = try ScriptEntry.run(bytes) } catch { fatalError("\(error)") }
+    return 0
+}
+
+runFuzzer(testOneInput)

@@ -1,0 +1,39 @@
+import Foundation
+import HorizonData
+import Testing
+@testable import HorizonFuzzing
+
+/// The committed fuzz corpora (minimised by `scripts/fuzz.sh`) replayed through the same entry
+/// points the libFuzzer targets call, without sanitizers: every input must be accepted or
+/// refused with a `HorizonError`, never crash, trap or break an invariant. CI runs these instead
+/// of a sanitizer build, which would not fit its time budget (see scripts/fuzz.sh).
+@Suite struct CorpusReplayTests {
+    static let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fuzz").path
+
+    /// Every committed input of a target: its corpus and its regression inputs.
+    static func inputs(_ target: String) -> [String] {
+        ["corpus", "regressions"].flatMap { folder -> [String] in
+            let directory = "\(fuzzRoot)/\(folder)/\(target)"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return names.sorted().map { "\(directory)/\($0)" }
+        }
+    }
+
+    static func replay(_ target: String, _ entry: ([UInt8]) throws -> FuzzOutcome) throws {
+        let files = inputs(target)
+        #expect(files.count >= 5, "the \(target) corpus is missing or nearly empty")
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            do { _ = try entry(bytes) } catch {
+                Issue.record("\((file as NSString).lastPathComponent): \(error)")
+            }
+        }
+    }
+
+    @Test func scriptCorpus() throws { try Self.replay("fuzz-script", ScriptEntry.run) }
+    @Test func longCorpus() throws { try Self.replay("fuzz-long") { try LoaderEntry.load($0, format: .long) } }
+    @Test func wideCorpus() throws { try Self.replay("fuzz-wide") { try LoaderEntry.load($0, format: .wide) } }
+    @Test func rowsCorpus() throws { try Self.replay("fuzz-rows") { try LoaderEntry.load($0, format: .rows) } }
+    @Test func detectCorpus() throws { try Self.replay("fuzz-detect", LoaderEntry.loadFile) }
+}
