@@ -31,22 +31,29 @@ public struct LocalEstimator<Method: PointMethod>: Estimator {
 
     public var refitsOnEveryHistory: Bool { true }
 
+    /// A series shorter than the method needs (a one-point series for `drift`) does not stop
+    /// the others: it gets the naive forecast, and `train` says how many did.
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
-        for s in panel.series where s.observedCount < method.minimumLength {
-            throw HorizonError("model '\(name)' needs at least \(method.minimumLength) observations per series; '\(s.id)' has \(s.observedCount)")
-        }
-        return LocalPredictor(name: name, method: method)
+        var predictor = LocalPredictor(name: name, method: method)
+        predictor.shortSeries = panel.series.reduce(0) { $0 + ($1.observedCount < method.minimumLength ? 1 : 0) }
+        return predictor
     }
 }
 
-public struct LocalPredictor<Method: PointMethod>: Predictor {
+public struct LocalPredictor<Method: PointMethod>: Predictor, SummarizesFit {
     public let name: String
     public let method: Method
     public var errors = EmpiricalErrors()
+    /// Training series shorter than `method.minimumLength`, which get the naive forecast.
+    public var shortSeries = 0
 
     public init(name: String, method: Method) {
         self.name = name
         self.method = method
+    }
+
+    public var fitSummary: [String] {
+        shortSeries == 0 ? [] : ["\(shortSeries) series shorter than \(name)'s \(method.minimumLength) points: naive forecast instead"]
     }
 
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
@@ -55,11 +62,10 @@ public struct LocalPredictor<Method: PointMethod>: Predictor {
         let perSeries = try parallelMap(history.series.count) { i -> (y: [Double], point: [Double], errors: [[Double]]) in
             let s = history.series[i]
             let y = Self.fillForward(s.values)
-            guard y.count >= method.minimumLength else {
-                throw HorizonError("model '\(name)' needs at least \(method.minimumLength) observations; '\(s.id)' has \(y.count)")
-            }
-            return (y, method.forecast(y[...], horizon: horizon, season: season),
-                    backtestErrors(y, original: s.values, horizon: horizon, season: season))
+            guard let last = y.last else { throw HorizonError("model '\(name)': series '\(s.id)' has no observations") }
+            let point = y.count >= method.minimumLength ? method.forecast(y[...], horizon: horizon, season: season)
+                : [Double](repeating: last, count: horizon)
+            return (y, point, backtestErrors(y, original: s.values, horizon: horizon, season: season))
         }
         let points = perSeries.map(\.point), cleaned = perSeries.map(\.y)
         let quantiles = errors.quantiles(points: points, errors: perSeries.map(\.errors), histories: cleaned, levels: levels)

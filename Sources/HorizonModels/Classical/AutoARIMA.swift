@@ -26,18 +26,28 @@ public struct ARIMAOrder: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Quantiles are normal with the variance σ²·Σψ_j² from the psi-weights of the full model
 /// (ARMA polynomials times the differencing), the textbook ARIMA interval.
-public struct AutoARIMA: GaussianMethod {
-    public init() {}
+public enum AutoARIMA {
+    /// Why a series has, or has not, an ARIMA model.
+    public enum Outcome: Sendable {
+        case fitted(ARIMAFit)
+        /// Fewer than `minimumLength` points.
+        case tooShort
+        /// No candidate order reached a finite, positive sum of squares.
+        case failed
+    }
 
-    public func forecast(_ y: [Double], horizon: Int, season: Int) -> (point: [Double], sd: [Double])? {
-        guard let fit = Self.select(y, season: season) else { return nil }
-        return fit.forecast(horizon: horizon)
+    public static let minimumLength = 8
+
+    /// The chosen model for `y`, or why there is none.
+    public static func outcome(_ y: [Double], season: Int) -> Outcome {
+        guard y.count >= minimumLength else { return .tooShort }
+        return select(y, season: season).map(Outcome.fitted) ?? .failed
     }
 
     /// The chosen model for `y`, or nil when the series is too short for any.
     public static func select(_ y: [Double], season: Int) -> ARIMAFit? {
         let n = y.count
-        guard n >= 8 else { return nil }
+        guard n >= minimumLength else { return nil }
         let scale = max(y.reduce(0) { $0 + abs($1) } / Double(n), 1e-12)
         let x = y.map { $0 / scale }
         let m = season > 1 && n >= 3 * season ? season : 1
@@ -146,6 +156,8 @@ public struct ARIMAFit: Sendable {
     /// Innovation variance (on the scaled series).
     public var sigma2: Double
     public var aicc: Double
+    /// False when Nelder–Mead stopped at its evaluation limit (the fit is still used, as R does).
+    public var converged: Bool
     /// The scaled series, its differenced version and the residuals, for forecasting.
     var x: [Double]
     var w: [Double]
@@ -220,7 +232,7 @@ public struct ARIMAFit: Sendable {
         let kk = Double(k + 1), nn = Double(nUsed)
         let aic = nn * log(sigma2) + 2 * kk
         let aicc = nn - kk - 1 > 0 ? aic + 2 * kk * (kk + 1) / (nn - kk - 1) : .infinity
-        return ARIMAFit(order: o, m: m, ar: ar, ma: ma, mean: mu, sigma2: sigma2, aicc: aicc,
+        return ARIMAFit(order: o, m: m, ar: ar, ma: ma, mean: mu, sigma2: sigma2, aicc: aicc, converged: result.converged,
                         x: x, w: w, residuals: residuals, scale: scale)
     }
 

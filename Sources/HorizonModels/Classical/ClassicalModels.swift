@@ -18,7 +18,7 @@ public enum ClassicalModels {
         },
         ets,
         ModelSpec(name: "arima", summary: "automatic seasonal ARIMA: differencing by tests, orders by a stepwise AICc search (CSS)") { _ in
-            GaussianLocalEstimator(name: "arima", method: AutoARIMA())
+            ARIMAEstimator()
         },
     ]
 }

@@ -15,7 +15,9 @@ import HorizonTensor
 ///   for half the patience; training stops after `patience` epochs without improvement, and
 ///   the best epoch's weights are kept.
 /// - Ctrl-C stops after the current batch and keeps the best weights so far; a loss that turns
-///   NaN or infinite stops training the same way, with the reason recorded.
+///   NaN or infinite stops training the same way, with the reason recorded. With no finished
+///   epoch there are no weights worth keeping: Ctrl-C then cancels the command (`Interrupted`)
+///   and divergence is an error, so the session never gains a model of random weights.
 /// - Every draw (initialisation, sampling, dropout) comes from one generator seeded by the
 ///   configuration, so the same seed gives the same model.
 struct NeuralTrainer {
@@ -57,6 +59,7 @@ struct NeuralTrainer {
         let parameters = network.parameters.parameters
         var optimizer = Adam(parameters, learningRate: c.learningRate)
         var best = Double.infinity, bestSnapshot = network.parameters.snapshot(), sinceBest = 0
+        var interrupted = false, diverged: (epoch: Int, loss: Float)?
         let progress = ProgressBar(label, total: c.epochs * c.batchesPerEpoch)
         defer { progress.finish() }
 
@@ -67,6 +70,7 @@ struct NeuralTrainer {
                 if Interrupt.isRequested {
                     Interrupt.reset()
                     curve.stopReason = "stopped by Ctrl-C in epoch \(epoch)"
+                    interrupted = true
                     break epochs
                 }
                 // The batch in shards: windows drawn in order from the one generator, each shard's
@@ -94,7 +98,8 @@ struct NeuralTrainer {
                 }
                 let lossValue = losses.reduce(0, +)
                 guard lossValue.isFinite else {
-                    curve.stopReason = "stopped in epoch \(epoch): the loss became \(lossValue) (try a lower lr=)"
+                    curve.stopReason = "diverged in epoch \(epoch): the loss became \(lossValue) (try a lower lr=)"
+                    diverged = (epoch, lossValue)
                     network.parameters.zeroGradients()
                     break epochs
                 }
@@ -128,6 +133,12 @@ struct NeuralTrainer {
                 + (validation.map { " val wQL \(NumberFormat.fixed($0, 4))" } ?? "")
         }
         if curve.stopReason.isEmpty { curve.stopReason = "ran all \(c.epochs) epochs" }
+        guard curve.bestEpoch > 0 else {
+            if interrupted { throw Interrupted() }
+            let what = diverged.map { "diverged in epoch \($0.epoch) (the loss became \($0.loss)) before any epoch gave weights worth keeping" }
+                ?? "reached no finite score in any epoch"
+            throw HorizonError("\(label) \(what), so no model was added (look for extreme values in the data, or try a lower lr=)")
+        }
         network.parameters.restore(bestSnapshot)
         Tensor.releaseCachedBuffers()
         return curve
