@@ -93,8 +93,15 @@ public enum ParameterFile {
             guard rank <= 8 else { throw ParameterFileError.corrupt("tensor '\(name)' has rank \(rank)") }
             var shape: [Int] = []
             for _ in 0..<rank { shape.append(Int(try reader.u32())) }
-            let n = shape.reduce(1, *)
-            guard n >= 0, n <= (reader.end - reader.offset) / 4 else { throw ParameterFileError.corrupt("tensor '\(name)' runs past the end") }
+            // The product is checked step by step: dimensions read from a damaged file can overflow.
+            var n = 1
+            for d in shape {
+                let (product, overflow) = n.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= (reader.end - reader.offset) / 4 else {
+                    throw ParameterFileError.corrupt("tensor '\(name)' runs past the end")
+                }
+                n = product
+            }
             var values = [Float](repeating: 0, count: n)
             for i in 0..<n { values[i] = Float(bitPattern: try reader.u32()) }
             tensors[name] = Tensor(shape: shape, data: values)
