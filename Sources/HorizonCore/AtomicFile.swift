@@ -1,30 +1,65 @@
 import Foundation
 
 /// Writes files so that a reader (or a crash) never sees half of one: the content goes to a
-/// temporary file beside the target, is flushed, and replaces the target in one rename.
+/// temporary file beside the target, is flushed to disk, and replaces the target in one
+/// rename. A write that fails (a full disk, a killed process) leaves the previous file as it was.
 public enum AtomicFile {
+    /// Why a write failed, in the system's words ("No space left on device").
+    public struct WriteError: Error, LocalizedError, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+        public var errorDescription: String? { reason }
+
+        static func system(_ code: Int32 = errno) -> WriteError { WriteError(reason: String(cString: strerror(code))) }
+    }
+
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
 
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary.path, url.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        try produce(path) { temporary in
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw WriteError.system() }
+            defer { close(fd) }
+            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw WriteError.system()
+                    }
+                    offset += n
+                }
             }
+            guard fsync(fd) == 0 else { throw WriteError.system() }
+        }
+    }
+
+    /// Lets `make` write the file at a temporary path beside `path` (same directory, same
+    /// extension, so tools that go by the extension still work), then renames it into place.
+    /// If `make` throws or writes nothing, the temporary file is removed and `path` is untouched.
+    /// For writers that are not ours, such as gnuplot drawing a chart.
+    public static func produce(_ path: String, _ make: (String) throws -> Void) throws {
+        let temporary = temporaryPath(for: path)
+        do {
+            try make(temporary)
+            guard FileManager.default.fileExists(atPath: temporary) else {
+                throw WriteError(reason: "nothing was written (does the folder exist?)")
+            }
+            guard rename(temporary, path) == 0 else { throw WriteError.system() }
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary)
             throw error
         }
+    }
+
+    /// `DIR/.NAME.tmp-PID.EXT`: hidden, unique to the process, and with the target's extension.
+    static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let name = url.deletingPathExtension().lastPathComponent, ext = url.pathExtension
+        let file = ".\(name).tmp-\(getpid())" + (ext.isEmpty ? "" : ".\(ext)")
+        return url.deletingLastPathComponent().appendingPathComponent(file).path
     }
 }

@@ -25,22 +25,25 @@ extension Interpreter {
     }
 
     /// Draws a chart to `path` (by its extension) or to the terminal, and reports it; for a
-    /// notebook, a chart without `to` is also drawn as SVG.
+    /// notebook, a chart without `to` is also drawn as SVG. A file is drawn beside `path` and
+    /// renamed into place, so a failed drawing leaves an earlier chart intact.
     func show(to path: Located<String>?, _ draw: (PlotTarget) throws -> String) throws {
-        let target: PlotTarget
-        if let path {
-            do { target = try PlotTarget.file(path.value) } catch let e as HorizonError { throw e.located(at: path.location) }
-        } else {
+        guard let path else {
             let size = terminalSize()
-            target = .terminal(style: session.plotStyle ?? (colorTerminal ? "ansi" : "dumb"), width: size.width, height: size.height)
-        }
-        let text = try draw(target)
-        if let path {
-            output.emit(.image(path: path.value))
-        } else {
+            let text = try draw(.terminal(style: session.plotStyle ?? (colorTerminal ? "ansi" : "dumb"), width: size.width, height: size.height))
             let svg = drawsSVGCharts ? try draw(.svgDocument) : nil
             output.emit(.chart(text))
             if let svg { output.emit(.svg(svg)) }
+            return
         }
+        do {
+            _ = try PlotTarget.file(path.value)
+            try AtomicFile.produce(path.value) { temporary in _ = try draw(PlotTarget.file(temporary)) }
+        } catch let e as HorizonError {
+            throw e.located(at: path.location)
+        } catch {
+            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
+        }
+        output.emit(.image(path: path.value))
     }
 }

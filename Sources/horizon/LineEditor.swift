@@ -7,10 +7,12 @@ import HorizonLanguage
 /// (poll() returns EINTR and we reset readline) instead of killing the process, and so the
 /// completion function can see the whole line.
 final class LineEditor {
-    private let historyPath: String?
+    private let history: HistoryFile?
+    /// Whether saving the history has failed once (it is said once, not after every command).
+    private var historyFailed = false
 
     init(historyPath: String?, completer: Completer) {
-        self.historyPath = historyPath
+        history = historyPath.map { HistoryFile(path: $0) }
         LineEditorState.completer = completer
         horizon_rl_set_name("horizon")
         // Our SIGINT handler, not readline's, must see Ctrl-C: it sets the flag that poll() wakes on.
@@ -19,11 +21,11 @@ final class LineEditor {
         horizon_rl_set_completion(horizonAttemptedCompletion)
         horizon_rl_set_word_breaks(" \t\n=")
         horizon_history_set_length(2000)
-        if let historyPath {
-            try? FileManager.default.createDirectory(atPath: (historyPath as NSString).deletingLastPathComponent,
-                                                     withIntermediateDirectories: true)
-            // A missing or unreadable history file is not an error: the session starts fresh.
-            _ = read_history(historyPath)
+        if let history {
+            // A missing, unreadable or damaged history file is not fatal: the session starts fresh.
+            let loaded = history.load()
+            if let warning = loaded.warning { Terminal.printError("warning: \(warning)") }
+            for entry in loaded.entries { add_history(entry) }
         }
     }
 
@@ -66,13 +68,16 @@ final class LineEditor {
         return LineEditorState.line
     }
 
-    /// Adds an entry to the history and appends it to the history file at once, so a crash
+    /// Adds an entry to the history and to the history file at once (atomically), so a crash
     /// loses nothing typed before it.
     func remember(_ entry: String) {
         add_history(entry)
-        if let historyPath {
-            if FileManager.default.fileExists(atPath: historyPath) { append_history(1, historyPath) } else { write_history(historyPath) }
-            history_truncate_file(historyPath, 2000)
+        guard let history else { return }
+        do {
+            try history.append(entry)
+        } catch {
+            if !historyFailed { Terminal.printError("warning: cannot save the history to \(history.path): \(error)") }
+            historyFailed = true
         }
     }
 }

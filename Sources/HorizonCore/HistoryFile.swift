@@ -1,0 +1,56 @@
+import Foundation
+
+/// The REPL's command history on disk: one entry per line, the newest last, at most `limit`.
+///
+/// Every new entry rewrites the file atomically (read, append, keep the newest, write to a
+/// temporary file, rename), so a crash or a full disk leaves the previous history whole, and
+/// two sessions at once each add their lines instead of overwriting the other's. A file that is
+/// not text is moved aside, not trusted, and the session starts with an empty history.
+public struct HistoryFile {
+    public let path: String
+    public let limit: Int
+
+    public init(path: String, limit: Int = 2000) {
+        self.path = path
+        self.limit = limit
+    }
+
+    /// What `load` found.
+    public struct Loaded {
+        public var entries: [String]
+        /// A warning for the user when the file could not be used, nil when all is well.
+        public var warning: String?
+    }
+
+    /// The entries, oldest first. A missing file is an empty history; a damaged one is renamed
+    /// to `PATH.corrupt` (so nothing is lost) and reported.
+    public func load() -> Loaded {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return Loaded(entries: []) }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            return Loaded(entries: [], warning: "cannot read the history file \(path): \(isDirectory.boolValue ? "it is a folder" : "permission denied or unreadable"); starting with an empty history")
+        }
+        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
+            let aside = path + ".corrupt"
+            try? FileManager.default.removeItem(atPath: aside)
+            let renamed = rename(path, aside) == 0
+            return Loaded(entries: [], warning: "the history file \(path) is damaged (not text); "
+                          + (renamed ? "moved it to \(aside) and " : "") + "starting with an empty history")
+        }
+        return Loaded(entries: Self.entries(text))
+    }
+
+    /// Adds `entry` to the file's current entries and writes them back atomically.
+    public func append(_ entry: String) throws {
+        var entries = load().entries
+        entries.append(entry)
+        let kept = entries.suffix(limit)
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(kept.joined(separator: "\n") + "\n", to: path)
+    }
+
+    static func entries(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// A full disk, a killed process and damaged files leave earlier work intact.
+@Suite(.serialized) struct NothingLostTests {
+    /// Runs horizon under bash with a 1 KiB file-size limit, the way a full disk fails a write
+    /// (EFBIG, with SIGXFSZ ignored so the write returns the error instead of killing).
+    func horizonOnAFullDisk(_ script: String, in dir: String) throws -> Run {
+        let wrapper = dir + "/full-disk.sh"
+        try "#!/bin/bash\ntrap '' XFSZ\nulimit -f 1\nexec \"\(horizonBinary)\" \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+        try script.write(toFile: dir + "/full.hz", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrapper)
+        process.arguments = []
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(script.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    func hidden(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
+    }
+
+    @Test func aFullDiskLeavesEarlierExportsAndModelsIntact() throws {
+        let dir = try temporaryDirectory()
+        let setup = """
+            load \(repositoryRoot)/datasets/retail-demo.csv
+            set horizon 4
+            train snaive
+            train mlp epochs=1 batches=2 hidden=4 context=8
+            export forecasts snaive to forecasts.csv
+            decide cu=4 co=1 model=snaive to orders.csv
+            save model mlp to model.hzm
+            """
+        let first = try horizon([], input: setup, in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try ["forecasts.csv", "orders.csv", "model.hzm"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+
+        let run = try horizonOnAFullDisk(setup.replacingOccurrences(of: "set horizon 4", with: "set horizon 6"), in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("<stdin>:5:28: error: cannot write 'forecasts.csv': File too large"), "\(run.stderr)")
+        #expect(run.stderr.contains("<stdin>:6:34: error: cannot write 'orders.csv': File too large"), "\(run.stderr)")
+        #expect(run.stderr.contains("<stdin>:7:19: error: cannot write 'model.hzm': File too large"), "\(run.stderr)")
+        let after = try ["forecasts.csv", "orders.csv", "model.hzm"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        #expect(after == before)
+        let leftovers = try hidden(dir)
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+    }
+
+    /// `kill -9` in the middle of training loses that training and nothing else: the history
+    /// holds every line typed, the files written before are whole, and the model still loads.
+    @Test func killDuringTrainLosesOnlyThatTraining() throws {
+        let dir = try temporaryDirectory()
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": dir + "/state"], directory: dir)
+        let lines = ["load \(repositoryRoot)/datasets/retail-demo.csv", "set horizon 4", "train snaive",
+                     "export forecasts snaive to forecasts.csv", "train mlp epochs=1 batches=2 hidden=4 context=8", "save model mlp to model.hzm"]
+        for (k, line) in lines.enumerated() {
+            #expect(terminal.waitFor("[\(k + 1)]> "))
+            terminal.send(line + "\r")
+        }
+        #expect(terminal.waitFor("[\(lines.count + 1)]> "))
+        #expect(terminal.transcript.contains("saved mlp"))
+        let before = try ["forecasts.csv", "model.hzm"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        let start = terminal.mark
+        terminal.send("train mlp epochs=500 batches=200 hidden=16 as long\r")
+        #expect(terminal.waitFor("long", after: start))
+        #expect(terminal.waitFor("/100000", after: start), "no progress bar: \(terminal.transcript[start...])")
+        kill(terminal.process.processIdentifier, SIGKILL)
+        #expect(terminal.waitForExit())
+
+        let history = try String(contentsOfFile: dir + "/state/horizon/history", encoding: .utf8)
+        #expect(history == (lines + ["train mlp epochs=500 batches=200 hidden=16 as long"]).joined(separator: "\n") + "\n")
+        let after = try ["forecasts.csv", "model.hzm"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        #expect(after == before)
+        let reload = try horizon([], input: "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\nload model model.hzm\nforecast mlp\n", in: dir)
+        #expect(reload.status == 0, "\(reload.stderr)")
+        #expect(reload.stdout.contains("loaded mlp (mlp,"))
+    }
+
+    @Test func aDamagedHistoryIsMovedAsideAndTheREPLStarts() throws {
+        let dir = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/horizon", withIntermediateDirectories: true)
+        try Data([0x00, 0x01, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: dir + "/horizon/history"))
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": dir], directory: dir)
+        #expect(terminal.waitFor("[1]> "))
+        #expect(terminal.transcript.contains("warning: the history file \(dir)/horizon/history is damaged (not text); moved it to \(dir)/horizon/history.corrupt"))
+        terminal.send("set seed 3\r")
+        #expect(terminal.waitFor("[2]> "))
+        terminal.send("quit\r")
+        #expect(terminal.waitForExit())
+        #expect(try String(contentsOfFile: dir + "/horizon/history", encoding: .utf8) == "set seed 3\nquit\n")
+    }
+
+    @Test func aDamagedModelFileIsAnErrorAndTheSessionGoesOn() throws {
+        let dir = try temporaryDirectory()
+        let first = try horizon([], input: "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\ntrain mlp epochs=1 batches=2 hidden=4 context=8\nsave model mlp to model.hzm\n", in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/model.hzm"))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: dir + "/damaged.hzm"))
+        try bytes.prefix(100).write(to: URL(fileURLWithPath: dir + "/truncated.hzm"))
+        let run = try horizon([], input: "load model damaged.hzm\nload model truncated.hzm\nset seed 5\nhistory\n", in: dir)
+        #expect(run.stderr.contains("<stdin>:1:12: error: cannot load 'damaged.hzm': corrupt model file: checksum mismatch (the file was truncated or altered)"), "\(run.stderr)")
+        #expect(run.stderr.contains("<stdin>:2:12: error: cannot load 'truncated.hzm': corrupt model file: checksum mismatch (the file was truncated or altered)"), "\(run.stderr)")
+        #expect(run.stdout.contains("seed 5"))
+    }
+}
