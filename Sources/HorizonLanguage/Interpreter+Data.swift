@@ -23,7 +23,9 @@ extension Interpreter {
                 }
                 load.frequency = f
             case "season":
-                guard let m = Int(v), m >= 1 else { throw HorizonError("season must be a whole number ≥ 1, got '\(v)'", at: o.value.location) }
+                guard let m = Int(v), (1...Session.maxSteps).contains(m) else {
+                    throw HorizonError("season must be a whole number from 1 to \(Session.maxSteps), got '\(v)'", at: o.value.location)
+                }
                 load.season = m
             case "test": load.testPath = v
             default: break

@@ -116,8 +116,8 @@ public final class Interpreter {
             emit("seed \(seed)")
             return
         }
-        guard let n = Int(value.value), n >= 1 else {
-            throw HorizonError("'\(setting.value)' takes a whole number ≥ 1, got '\(value.value)'", at: value.location)
+        guard let n = Int(value.value), (1...Session.maxSteps).contains(n) else {
+            throw HorizonError("'\(setting.value)' takes a whole number from 1 to \(Session.maxSteps), got '\(value.value)'", at: value.location)
         }
         switch setting.value {
         case "horizon":

@@ -64,6 +64,12 @@ public final class Session {
         if startingSettings == nil { startingSettings = settings }
     }
 
+    /// The largest horizon, context and season a session takes: every series is forecast or
+    /// windowed over this many steps, so a slip of the keyboard (`set horizon 100000000`) would
+    /// otherwise ask for more memory than any machine has. Hourly data with a yearly season
+    /// (8766) still fits.
+    public static let maxSteps = 10_000
+
     public var panel: Panel? { data?.panel }
 
     /// The horizon: as set, else the M4 horizon of the data's frequency.
