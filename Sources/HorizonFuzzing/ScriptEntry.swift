@@ -9,9 +9,10 @@ import HorizonModels
 /// small in-memory panel.
 ///
 /// The interpreter runs a side-effect-free subset. Commands that touch files (`load`, `run`,
-/// `save model`, `load model`, `export`, `decide … to`) and charts (which start gnuplot) are
-/// parsed but not run: a fuzzer that wrote files wherever an input said, or read `/dev/zero`,
-/// would damage the machine or hang on purpose, and the loaders have fuzz targets of their own.
+/// `save model`, `save session`, `load model`, `export`, `decide … to`) and charts (which start
+/// gnuplot) are parsed but not run: a fuzzer that wrote files wherever an input said, or read
+/// `/dev/zero`, would damage the machine or hang on purpose, and the loaders have fuzz targets
+/// of their own. The run log stays off (the interpreter's default), so `runs` only says so.
 /// The neural models and any statement with a whole number beyond 1000 (`set horizon 10^9`,
 /// `backtest windows=5000`) are skipped too: they are legitimately slow, not wrong, and would
 /// drown the fuzzer in time-outs.
@@ -49,7 +50,7 @@ public enum ScriptEntry {
     /// Whether the statement is in the side-effect-free, bounded subset (see the type's comment).
     public static func isSafe(_ statement: Statement) -> Bool {
         switch statement.command {
-        case .load, .loadModel, .saveModel, .run, .exportForecasts, .plot, .plotChart:
+        case .load, .loadModel, .saveModel, .saveSession, .run, .exportForecasts, .plot, .plotChart:
             return false
         case .decide(_, let output):
             if output != nil { return false }

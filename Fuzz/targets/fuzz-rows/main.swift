@@ -2,9 +2,10 @@ import FuzzDriver
 import HorizonFuzzing
 
 // libFuzzer entry: any bytes as a CSV read in the competition (rows) layout.
-// SwiftPM gives an executable its own `main`, so instead of libFuzzer's `main` this one hands
-// libFuzzer the test function through LLVMFuzzerRunDriver (see Fuzz/README.md). A foreign
-// error type or a broken invariant traps, so libFuzzer saves the input as a crash.
+// SwiftPM links an executable's `main` to this file's top-level code, so that code starts
+// libFuzzer through LLVMFuzzerRunDriver; the runtime's own `main` is linked too and needs
+// LLVMFuzzerTestOneInput to exist (see Fuzz/README.md). A foreign error type or a broken
+// invariant traps, so libFuzzer saves the input as a crash.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
