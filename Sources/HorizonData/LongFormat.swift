@@ -133,7 +133,11 @@ enum LongFormat {
         let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         var series: [Series] = []
         series.reserveCapacity(items.count)
-        for (k, item) in items.enumerated() {
+        for k in items.indices {
+            // Each item's rows are released as its series is built, so the rows as read and the
+            // panel are never both held in full (the peak memory of a big file).
+            let item = items[k]
+            items[k] = Item(numeric: 0, text: 0)
             let (start, length, at) = try grid.positions(times: item.times, lines: item.lines, path: path, item: itemIDs[k])
             func place(_ values: [Double]) -> [Double] {
                 var out = [Double](repeating: .nan, count: length)

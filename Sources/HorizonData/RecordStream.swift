@@ -32,6 +32,8 @@ final class RecordStream {
         }
         rowsRead += 1
         if rowsRead & 0xFFFF == 0 {
+            // Ctrl-C: erase the bar first, so the "interrupted" message starts a clean line.
+            if Interrupt.isRequested { progress?.finish() }
             try Interrupt.check()
             if let f = reader.fractionRead { progress?.update(to: Int(f * 1000)) }
         }
