@@ -14,6 +14,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: wrapper)
         process.arguments = []
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        process.environment = testEnvironment([:])
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -57,10 +58,12 @@ import Testing
     }
 
     /// `kill -9` in the middle of training loses that training and nothing else: the history
-    /// holds every line typed, the files written before are whole, and the model still loads.
+    /// holds every line typed, the files written before are whole, the model still loads, and
+    /// the run log still lists the runs logged before.
     @Test func killDuringTrainLosesOnlyThatTraining() throws {
         let dir = try temporaryDirectory()
-        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": dir + "/state"], directory: dir)
+        let log = dir + "/runs.sqlite"
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": dir + "/state", "HORIZON_RUNS": log], directory: dir)
         let lines = ["load \(repositoryRoot)/datasets/retail-demo.csv", "set horizon 4", "train snaive",
                      "export forecasts snaive to forecasts.csv", "train mlp epochs=1 batches=2 hidden=4 context=8", "save model mlp to model.hzm"]
         for (k, line) in lines.enumerated() {
@@ -81,9 +84,12 @@ import Testing
         #expect(history == (lines + ["train mlp epochs=500 batches=200 hidden=16 as long"]).joined(separator: "\n") + "\n")
         let after = try ["forecasts.csv", "model.hzm"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
         #expect(after == before)
-        let reload = try horizon([], input: "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\nload model model.hzm\nforecast mlp\n", in: dir)
+        let reload = try horizon([], input: "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\nload model model.hzm\nforecast mlp\nruns\n",
+                                 in: dir, environment: ["HORIZON_RUNS": log])
         #expect(reload.status == 0, "\(reload.stderr)")
         #expect(reload.stdout.contains("loaded mlp (mlp,"))
+        let runs = reload.stdout.split(separator: "\n").filter { $0.contains(" train ") }
+        #expect(runs.count == 2 && runs.contains { $0.contains("snaive") } && runs.contains { $0.contains("mlp") }, "\(reload.stdout)")
     }
 
     @Test func aDamagedHistoryIsMovedAsideAndTheREPLStarts() throws {

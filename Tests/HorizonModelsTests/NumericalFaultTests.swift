@@ -17,15 +17,19 @@ import Testing
                                                      "patience": "40"].merging(options) { $1 }))
     }
 
-    /// Values beyond Float's range make the very first loss non-finite: nothing is worth
-    /// keeping, so `train` fails with the reason instead of adding a model of random weights.
-    @Test func divergenceBeforeAnyEpochIsAnError() throws {
+    /// Values beyond Float's range leave nothing worth keeping: weighted by volume the very
+    /// first loss is non-finite; weighted per series (1/scale, the default) every window's weight
+    /// is zero and no epoch gets a finite validation score. Either way `train` fails with the
+    /// reason instead of adding a model of random weights.
+    @Test func nothingWorthKeepingIsAnError() throws {
         let panel = Panel(series: [Series(id: "huge", values: [Double](repeating: 1e39, count: 40))],
                           frequency: .steps, season: 4, hasTimestamps: false)
-        let error = #expect(throws: HorizonError.self) { try estimator().fit(panel, settings: settings) }
-        let message = error?.message ?? ""
-        #expect(message.hasPrefix("mlp diverged in epoch 1 (the loss became "), "\(message)")
-        #expect(message.hasSuffix("before any epoch gave weights worth keeping, so no model was added (look for extreme values in the data, or try a lower lr=)"))
+        let advice = "so no model was added (look for extreme values in the data, or try a lower lr=)"
+        let volume = #expect(throws: HorizonError.self) { try estimator(["weight": "volume", "epochs": "3"]).fit(panel, settings: settings) }
+        #expect(volume?.message.hasPrefix("mlp diverged in epoch 1 (the loss became ") == true, "\(volume?.message ?? "")")
+        #expect(volume?.message.hasSuffix("before any epoch gave weights worth keeping, \(advice)") == true)
+        let series = #expect(throws: HorizonError.self) { try estimator(["epochs": "3"]).fit(panel, settings: settings) }
+        #expect(series?.message == "mlp reached no finite score in any epoch, \(advice)")
     }
 
     /// One extreme value early in one series: the epochs that never draw it train normally;
