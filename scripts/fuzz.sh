@@ -5,6 +5,10 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS     TARGET: fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect
 #   scripts/fuzz.sh all SECONDS        each target in turn, one core at a time
+#   scripts/fuzz.sh check SECONDS      a brief pass over each target from the committed corpus and
+#                                      regression inputs, leaving them untouched; fails on the first
+#                                      crash (CI replays the corpora as unit tests instead: the
+#                                      sanitizer build alone took about 10 minutes on this machine)
 #
 # The sanitizer build lives in .build-fuzz (its first build takes a few minutes). Crashes,
 # hangs (-timeout) and memory blow-ups (-rss_limit_mb) are saved under Fuzz/artifacts/TARGET/;
@@ -14,8 +18,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect)
 if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
-  echo "usage: scripts/fuzz.sh TARGET|all SECONDS (targets: ${targets[*]})" >&2
+  echo "usage: scripts/fuzz.sh TARGET|all|check SECONDS (targets: ${targets[*]})" >&2
   exit 2
+fi
+build() {  # TARGET — lld: gold fails on the sanitizer runtime's symbols; HORIZON_FUZZ adds the targets
+  HORIZON_FUZZ=1 swift build --scratch-path .build-fuzz -c release --product "$1" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v "Cannot export local symbol" || true
+  [ -x ".build-fuzz/release/$1" ] || { echo "the build of $1 failed" >&2; exit 1; }
+}
+if [ "$1" = check ]; then
+  scripts/setup.sh
+  for t in "${targets[@]}"; do
+    build "$t"
+    work=$(mktemp -d .build-fuzz/check-XXXXXX)
+    mkdir -p "Fuzz/regressions/$t"
+    echo "fuzzing $t for $2 s from the committed corpus"
+    if ! ".build-fuzz/release/$t" "$work" "Fuzz/corpus/$t" "Fuzz/regressions/$t" -dict="Fuzz/dictionaries/$t.dict" \
+        -max_total_time="$2" -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$work/" >"$work.log" 2>&1; then
+      tail -40 "$work.log"
+      echo "$t found a crash, hang or blow-up: $(ls "$work"/crash-* "$work"/timeout-* "$work"/oom-* 2>/dev/null | head -1)" >&2
+      exit 1
+    fi
+    grep -E "^#[0-9]+[[:space:]]+DONE" "$work.log" | tail -1 || true
+    rm -rf "$work" "$work.log"
+  done
+  exit 0
 fi
 if [ "$1" = all ]; then
   status=0
@@ -26,11 +53,8 @@ target=$1 seconds=$2
 [[ " ${targets[*]} " == *" $target "* ]] || { echo "unknown target '$target' (targets: ${targets[*]})" >&2; exit 2; }
 
 scripts/setup.sh
-# lld: gold fails on the sanitizer runtime's symbols. HORIZON_FUZZ adds the targets to Package.swift.
-HORIZON_FUZZ=1 swift build --scratch-path .build-fuzz -c release --product "$target" \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v "Cannot export local symbol" || true
+build "$target"
 binary=.build-fuzz/release/$target
-[ -x "$binary" ] || { echo "the build of $target failed" >&2; exit 1; }
 
 corpus=Fuzz/corpus/$target
 work=.build-fuzz/work/$target
