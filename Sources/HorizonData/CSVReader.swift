@@ -125,6 +125,10 @@ public final class CSVReader {
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
+    /// No real record is this long; a file without line ends (or with a quote that never
+    /// closes) would otherwise be read whole into one record.
+    static let maxRecordBytes = 64 << 20
+
     /// Reads one physical record. Returns false only at the end of input with nothing read.
     private func readRecord(_ record: inout CSVRecord) throws -> Bool {
         var state = State.fieldStart
@@ -134,6 +138,10 @@ public final class CSVReader {
         let startLine = line
         while true {
             if position >= chunkCount {
+                if record.bytes.count > Self.maxRecordBytes {
+                    throw HorizonError("\(path): line \(startLine): a record longer than \(Self.maxRecordBytes >> 20) MiB"
+                                       + (state == .quoted ? " (a quote that never closes?)" : " (is this a CSV file?)"))
+                }
                 guard try refill() else {
                     if state == .quoted {
                         throw HorizonError("\(path): line \(startLine): a quoted field is never closed")

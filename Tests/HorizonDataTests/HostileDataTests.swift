@@ -193,6 +193,12 @@ import Testing
         #expect(throws: HorizonError.self) { try PanelLoader.load(path: path, showProgress: false) }
     }
 
+    /// A file with no line ends (here an endless one) is not read whole into one record.
+    @Test func aRecordBeyond64MiBIsRefused() throws {
+        let error = #expect(throws: HorizonError.self) { try PanelLoader.load(path: "/dev/zero", showProgress: false) }
+        #expect(error?.message == "/dev/zero: line 1: a record longer than 64 MiB (is this a CSV file?)")
+    }
+
     @Test func truncatedCompressedFilesAreRefusedByName() throws {
         let path = try temporaryFile("item,week,sales\n" + (0..<2000).map { "A\($0 % 7),2020-01-06,\($0)" }.joined(separator: "\n"))
         for (tool, suffix) in [("gzip", "gz"), ("xz", "xz")] {
