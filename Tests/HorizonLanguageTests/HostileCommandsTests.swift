@@ -33,6 +33,23 @@ import Testing
         #expect(error?.message == "the holdout (1000000000 points) leaves no series anything to train on: lower it with 'holdout N'")
     }
 
+    /// Files read whole must be ordinary and of a script's size: `/dev/zero` would never end.
+    @Test func runAndLoadModelRefuseDevicesAndHugeFiles() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        let run = #expect(throws: HorizonError.self) { try interpreter.execute("run /dev/zero", source: "<repl>") }
+        #expect(run?.description == "<repl>:1:5: error: cannot run '/dev/zero': not a regular file")
+        let model = #expect(throws: HorizonError.self) { try interpreter.execute("load model /dev/zero", source: "<repl>") }
+        #expect(model?.description == "<repl>:1:12: error: cannot load '/dev/zero': cannot read model file '/dev/zero': not a regular file")
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-big-\(UUID().uuidString).hz").path
+        FileManager.default.createFile(atPath: big, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try handle.truncate(atOffset: 17 << 20)  // sparse: 17 MiB of nothing
+        try handle.close()
+        defer { try? FileManager.default.removeItem(atPath: big) }
+        let huge = #expect(throws: HorizonError.self) { try interpreter.execute("run \(big)", source: "<repl>") }
+        #expect(huge?.message == "cannot run '\(big)': 17 MiB is more than the 16 MiB this reads whole")
+    }
+
     /// Control characters, invalid UTF-8 repaired to U+FFFD, and a very long line parse or fail
     /// with a located error.
     @Test func garbageLinesAreLocatedErrors() throws {

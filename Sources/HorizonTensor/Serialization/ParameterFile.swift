@@ -61,6 +61,9 @@ public enum ParameterFile {
 
     /// Reads a file: its metadata and its tensors by name, after checking magic, version and checksum.
     public static func load(_ path: String) throws -> (metadata: [String: String], tensors: [String: Tensor], order: [String]) {
+        if let problem = RegularFile.problem(path, maxBytes: 4 << 30) {
+            throw ParameterFileError.unreadable("cannot read model file '\(path)': \(problem)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ParameterFileError.unreadable("cannot read model file '\(path)'")
         }
