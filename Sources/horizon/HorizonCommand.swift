@@ -53,6 +53,10 @@ struct HorizonCommand: ParsableCommand {
     }
 
     private func readScript(_ path: String) throws -> String {
+        if let problem = RegularFile.problem(path, maxBytes: 16 << 20) {
+            Terminal.printError("error: cannot read script '\(path)': \(problem)")
+            throw ExitCode(2)
+        }
         do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
             Terminal.printError("error: cannot read script '\(path)': no such file or not UTF-8 text")
             throw ExitCode(2)

@@ -106,6 +106,12 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/horizon/history", encoding: .utf8) == "set seed 3\nquit\n")
     }
 
+    @Test func aScriptThatIsNotAFileIsRefused() throws {
+        let run = try horizon(["/dev/zero"])
+        #expect(run.status == 2)
+        #expect(run.stderr == "error: cannot read script '/dev/zero': not a regular file\n")
+    }
+
     @Test func aDamagedModelFileIsAnErrorAndTheSessionGoesOn() throws {
         let dir = try temporaryDirectory()
         let first = try horizon([], input: "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\ntrain mlp epochs=1 batches=2 hidden=4 context=8\nsave model mlp to model.hzm\n", in: dir)
