@@ -8,6 +8,9 @@ public struct CSVRecord {
     public internal(set) var line = 0
     var bytes: [UInt8] = []
     var ends: [Int] = []
+    /// Whether a comma in a number is its decimal mark: in semicolon-separated files, as
+    /// spreadsheets write them where the comma is the decimal mark (`1,5`).
+    var decimalComma = false
 
     public var count: Int { ends.count }
 
@@ -31,7 +34,15 @@ public struct CSVRecord {
 
     /// Field `i` as a number: NaN for a missing-value token, nil when it is not a number.
     public func double(_ i: Int) -> Double? {
-        bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[range(i)])) }
+        let r = range(i)
+        if decimalComma, let comma = bytes[r].firstIndex(of: UInt8(ascii: ",")) {
+            // One comma and no point: a decimal comma. Anything else (1.234,5) is not read.
+            guard !bytes[r].contains(UInt8(ascii: ".")), bytes[(comma + 1)..<r.upperBound].firstIndex(of: UInt8(ascii: ",")) == nil else { return nil }
+            var field = Array(bytes[r])
+            field[comma - r.lowerBound] = UInt8(ascii: ".")
+            return field.withUnsafeBufferPointer { NumberParser.parse($0) }
+        }
+        return bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[r])) }
     }
 
     /// Field `i` as a timestamp (see `Timestamp.parse`).
@@ -45,7 +56,7 @@ public struct CSVRecord {
 
 /// A streaming RFC 4180 reader: quoted fields with delimiters, quotes and newlines inside,
 /// CRLF or LF line ends, a UTF-8 byte-order mark, and comma, semicolon or tab delimiters
-/// (sniffed from the header line).
+/// (sniffed from the header line); numbers in semicolon-separated files may use a decimal comma.
 ///
 /// Written by hand rather than taken from a CSV package because the loaders need byte-level
 /// access (numbers parsed without making strings), exact line numbers for error messages,
@@ -115,6 +126,7 @@ public final class CSVReader {
         record.ends.removeAll(keepingCapacity: true)
         while true {
             record.line = line
+            record.decimalComma = delimiter == UInt8(ascii: ";")
             let result = try readRecord(&record)
             if !result { return false }
             // A blank line is a single empty field: skip it.

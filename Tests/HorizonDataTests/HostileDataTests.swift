@@ -52,6 +52,18 @@ import Testing
         #expect(data.panel["Shop, North"]?.values == [1, 2])
     }
 
+    /// Spreadsheets where the comma is the decimal mark write semicolon-separated files.
+    @Test func semicolonFilesMayUseADecimalComma() throws {
+        let data = try load("item;week;sales;price\nA;2020-01-06;1,5;2,99\nA;2020-01-13;2;-0,5e1\n")
+        #expect(data.panel["A"]?.values == [1.5, 2])
+        #expect(data.panel["A"]?.dynamic["price"] == [2.99, -5])
+        let (path, message) = try loadError("item;week;sales\nA;2020-01-06;1.234,5\n")
+        #expect(message == "\(path), row 2, column 3 ('sales'): cannot read '1.234,5' as a number")
+        // In a comma-separated file a quoted "1,5" is text, as before.
+        let (comma, commaMessage) = try loadError("item,week,sales\nA,2020-01-06,\"1,5\"\n", LoadOptions(targetColumn: "sales"))
+        #expect(commaMessage == "\(comma), row 2, column 3 ('sales'): cannot read '1,5' as a number")
+    }
+
     @Test func tooManyAndTooFewColumnsAreLocated() throws {
         let (path, message) = try loadError("item,week,sales\nA,2020-01-06,1\nA,2020-01-13,2,9\n")
         #expect(message == "\(path), row 3: expected 3 columns as in the header, found 4")
