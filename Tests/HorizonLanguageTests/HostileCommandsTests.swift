@@ -41,7 +41,7 @@ import Testing
         let model = #expect(throws: HorizonError.self) { try interpreter.execute("load model /dev/zero", source: "<repl>") }
         #expect(model?.description == "<repl>:1:12: error: cannot load '/dev/zero': cannot read model file '/dev/zero': not a regular file")
         let big = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-big-\(UUID().uuidString).hz").path
-        FileManager.default.createFile(atPath: big, contents: nil)
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
         try handle.truncate(atOffset: 17 << 20)  // sparse: 17 MiB of nothing
         try handle.close()
