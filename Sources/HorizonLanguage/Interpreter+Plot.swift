@@ -38,7 +38,11 @@ extension Interpreter {
         }
         do {
             _ = try PlotTarget.file(path.value)
-            try AtomicFile.produce(path.value) { temporary in _ = try draw(PlotTarget.file(temporary)) }
+            try AtomicFile.produce(path.value) { temporary in
+                let target = try PlotTarget.file(temporary)
+                _ = try draw(target)
+                try target.checkComplete()
+            }
         } catch let e as HorizonError {
             throw e.located(at: path.location)
         } catch {

@@ -23,6 +23,28 @@ public enum PlotTarget: Equatable, Sendable {
         }
     }
 
+    /// Checks that the file gnuplot wrote for this target is whole: gnuplot exits with success
+    /// even when its writes fail (a full disk), leaving a truncated chart. A PNG ends with its
+    /// IEND chunk, an SVG with its closing tag.
+    public func checkComplete() throws {
+        let path: String
+        let trailer: [UInt8]
+        switch self {
+        case .png(let p): (path, trailer) = (p, [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        case .svg(let p): (path, trailer) = (p, Array("</svg>".utf8))
+        case .terminal, .svgDocument: return
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw HorizonError("gnuplot wrote no chart") }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 64 ? size - 64 : 0)
+        let tail = [UInt8]((try? handle.readToEnd()) ?? Data())
+        guard tail.count >= trailer.count,
+              tail.indices.dropLast(trailer.count - 1).contains(where: { Array(tail[$0..<($0 + trailer.count)]) == trailer }) else {
+            throw HorizonError("gnuplot wrote an incomplete chart (\(size) bytes): is the disk full?")
+        }
+    }
+
     /// The gnuplot `set terminal` / `set output` lines.
     var preamble: String {
         switch self {

@@ -57,6 +57,24 @@ import Testing
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 
+    /// gnuplot exits with success when its writes fail: the chart is checked whole before it
+    /// replaces the earlier one.
+    @Test(.enabled(if: gnuplotInstalled, "needs gnuplot"))
+    func aFullDiskLeavesEarlierChartsIntact() throws {
+        let dir = try temporaryDirectory()
+        let script = "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\ntrain snaive\nplot JACKET-01 to fan.svg\nplot compare to bars.png\n"
+        let first = try horizon([], input: script, in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try ["fan.svg", "bars.png"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        let run = try horizonOnAFullDisk(script.replacingOccurrences(of: "set horizon 4", with: "set horizon 6"), in: dir)
+        #expect(run.stderr.contains("<stdin>:4:19: error: gnuplot wrote an incomplete chart"), "\(run.stderr)")
+        #expect(run.stderr.contains("<stdin>:5:17: error: gnuplot wrote an incomplete chart"), "\(run.stderr)")
+        let after = try ["fan.svg", "bars.png"].map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        #expect(after == before)
+        let leftovers = try hidden(dir)
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+    }
+
     /// `kill -9` in the middle of training loses that training and nothing else: the history
     /// holds every line typed, the files written before are whole, the model still loads, and
     /// the run log still lists the runs logged before.
