@@ -88,6 +88,34 @@ import Testing
         for item in forecast.items { for h in 0..<6 { #expect(item.quantiles[0][h] <= item.quantiles[1][h] && item.quantiles[1][h] <= item.quantiles[2][h]) } }
     }
 
+    /// Multiplicative demand with a strong season (trough 0.4, peak 2.6 of the level): a
+    /// seasonal-naive miss grows with the week's level, and the backtest origins (2 steps apart)
+    /// put troughs and peaks at every step. Errors in units of max(ŷ, ½·level) make the p10–p90
+    /// interval cover about 80% in the trough week and in the peak week alike; in units of the
+    /// item's level alone the peak is covered far less often than the trough.
+    @Test func distributionEngineWidensWithTheSeasonalLevel() throws {
+        let profile = [0.4, 0.7, 1.3, 2.6]
+        var rng = SeededGenerator(seed: 11)
+        let series = (0..<120).map { i -> Series in
+            let base = 50 + 150 * rng.uniform()
+            return Series(id: "s\(i)", values: (0..<100).map { base * profile[$0 % 4] * exp(0.2 * rng.normal()) })
+        }
+        let full = Panel(series: series, frequency: .steps, season: 4, hasTimestamps: false)
+        let holdout = Holdout(splitting: full, counts: Array(repeating: 4, count: 120), steps: 4)
+        let engine = DistributionEngine(inner: LocalEstimator(name: "snaive", method: SeasonalNaive()), segment: .none,
+                                        errors: .scaled, origins: 12, conformal: false)
+        let forecast = try engine.fit(holdout.train, settings: FitSettings(horizon: 4)).predict(holdout.train, horizon: 4, levels: [0.1, 0.9])
+        // The holdout starts at t = 96: step 0 is the trough, step 3 the peak.
+        for (step, name) in [(0, "trough"), (3, "peak")] {
+            let inside = forecast.items.indices.filter { i in
+                let y = holdout.actuals[i][step]
+                return forecast.items[i].quantiles[0][step] <= y && y <= forecast.items[i].quantiles[1][step]
+            }.count
+            let coverage = Double(inside) / Double(forecast.items.count)
+            #expect(abs(coverage - 0.8) < 0.1, "\(name) coverage \(coverage)")
+        }
+    }
+
     /// Conformal levels take the ⌈(n+1)τ⌉-th order statistic: with n = 9 errors 1…9, τ = 0.9
     /// gives the 9th (9), τ = 0.1 the ⌊1⌋-st (1); type 7 gives 8.2 and 1.8.
     @Test func conformalQuantilesUseTheFiniteSampleRank() {
