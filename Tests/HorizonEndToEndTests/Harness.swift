@@ -112,6 +112,9 @@ final class PseudoTerminalSession {
 
     var mark: String.Index { transcript.endIndex }
 
+    /// The transcript's last characters, for a failed expectation's message.
+    var tail: String { String(transcript.suffix(1500)) }
+
     func waitForExit(timeout: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { waitFor("\u{0}", timeout: 0.1) }

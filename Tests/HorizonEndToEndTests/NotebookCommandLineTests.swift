@@ -13,7 +13,7 @@ let walkthroughNotebook: Result<(run: Run, html: String, path: String, script: S
     let original = try String(contentsOfFile: repositoryRoot + "/scripts/evolution.hz", encoding: .utf8)
     let script = try NSRegularExpression(pattern: "epochs=[0-9]+")
         .stringByReplacingMatches(in: original, range: NSRange(original.startIndex..., in: original), withTemplate: "epochs=1")
-    try script.write(toFile: folder + "/evolution.hz", atomically: true, encoding: .utf8)
+    try script.write(toFile: folder + "/evolution.hz", atomically: false, encoding: .utf8)
     let path = folder + "/evolution.html"
     let run = try horizon([folder + "/evolution.hz", "--notebook", path], in: repositoryRoot)
     return (run, try String(contentsOfFile: path, encoding: .utf8), path, script)
@@ -96,7 +96,7 @@ func generatedPanel(in folder: String) throws -> String {
         }
     }
     let path = folder + "/panel.csv"
-    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    try csv.write(toFile: path, atomically: false, encoding: .utf8)
     return path
 }
 
@@ -183,7 +183,7 @@ func generatedPanel(in folder: String) throws -> String {
         var outputs: [(stdout: String, notebook: String)] = []
         for _ in 0..<2 {
             let folder = try temporaryDirectory()
-            try script.write(toFile: folder + "/repro.hz", atomically: true, encoding: .utf8)
+            try script.write(toFile: folder + "/repro.hz", atomically: false, encoding: .utf8)
             let run = try horizon(["repro.hz", "--notebook", "repro.html"], in: folder)
             #expect(run.status == 0, "\(run.stderr)")
             outputs.append((run.stdout, try String(contentsOfFile: folder + "/repro.html", encoding: .utf8)))
@@ -196,7 +196,7 @@ func generatedPanel(in folder: String) throws -> String {
 
     @Test func aFailingScriptStillWritesItsNotebookAndExitsNonZero() throws {
         let folder = try temporaryDirectory()
-        try "# %% Fine\nhelp describe\n\n# %% Broken\nset horizon 4\nevaluate\n\n# %% Never\nhelp\n".write(toFile: folder + "/bad.hz", atomically: true, encoding: .utf8)
+        try "# %% Fine\nhelp describe\n\n# %% Broken\nset horizon 4\nevaluate\n\n# %% Never\nhelp\n".write(toFile: folder + "/bad.hz", atomically: false, encoding: .utf8)
         let run = try horizon(["bad.hz", "--notebook", "out/bad.html"], in: folder)
         #expect(run.status == 1)
         #expect(run.stderr.contains("bad.hz:6:1: error: no data loaded"))

@@ -7,9 +7,9 @@ import Testing
     /// (EFBIG, with SIGXFSZ ignored so the write returns the error instead of killing).
     func horizonOnAFullDisk(_ script: String, in dir: String) throws -> Run {
         let wrapper = dir + "/full-disk.sh"
-        try "#!/bin/bash\ntrap '' XFSZ\nulimit -f 1\nexec \"\(horizonBinary)\" \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try "#!/bin/bash\ntrap '' XFSZ\nulimit -f 1\nexec \"\(horizonBinary)\" \"$@\"\n".write(toFile: wrapper, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
-        try script.write(toFile: dir + "/full.hz", atomically: true, encoding: .utf8)
+        try script.write(toFile: dir + "/full.hz", atomically: false, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrapper)
         process.arguments = []

@@ -15,7 +15,7 @@ import Testing
         var processes: [Process] = []
         for name in ["a", "b"] {
             let script = "load \(data)\nset horizon 4\n" + (1...rounds).map { "train naive as \(name)\($0)\nevaluate \(name)\($0)" }.joined(separator: "\n") + "\n"
-            try script.write(toFile: "\(folder)/\(name).hz", atomically: true, encoding: .utf8)
+            try script.write(toFile: "\(folder)/\(name).hz", atomically: false, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: horizonBinary)
             process.arguments = ["\(name).hz"]
@@ -43,13 +43,14 @@ import Testing
         let data = try generatedPanel(in: folder)
         let log = folder + "/runs.sqlite"
         let script = "load \(data)\nset horizon 4\ntrain snaive\n" + String(repeating: "train naive\ntrain mean window=4\nevaluate\n", count: 400)
-        try script.write(toFile: folder + "/long.hz", atomically: true, encoding: .utf8)
+        try script.write(toFile: folder + "/long.hz", atomically: false, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: horizonBinary)
         process.arguments = ["long.hz"]
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = testEnvironment(["HORIZON_RUNS": log])
-        process.standardOutput = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: folder + "/out.txt", contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/out.txt"))
         try process.run()
         let reader = RunLog(.file(log))
         let deadline = Date().addingTimeInterval(120)
@@ -58,7 +59,7 @@ import Testing
             usleep(20_000)
             seen = (try? reader.existingStore()?.count()) ?? 0
         }
-        #expect(process.isRunning, "the script ended before it could be killed")
+        #expect(process.isRunning, "the script ended before it could be killed: \((try? String(contentsOfFile: folder + "/out.txt", encoding: .utf8))?.split(separator: "\n").filter { !$0.hasPrefix("trained") && !$0.hasPrefix("model") && !$0.contains("  ") }.prefix(8) ?? [])")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)

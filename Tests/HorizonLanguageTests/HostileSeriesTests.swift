@@ -27,7 +27,7 @@ import Testing
         add("negative", (0..<120).map { Double($0 % 9) - 4 })
         add("unobserved", [.nan, .nan, .nan], from: 50)
         let path = dir.appendingPathComponent("hostile.csv").path
-        try rows.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try rows.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 

@@ -17,7 +17,7 @@ func demoFile() throws -> String {
         }
     }
     let path = dir.appendingPathComponent("demo.csv").path
-    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    try csv.write(toFile: path, atomically: false, encoding: .utf8)
     return path
 }
 
@@ -73,7 +73,7 @@ func demoFile() throws -> String {
     @Test func scriptErrorsNameTheScriptLine() throws {
         let dir = (try demoFile() as NSString).deletingLastPathComponent
         let script = dir + "/bad.hz"
-        try "describe\n\nhelp\nplto x\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "describe\n\nhelp\nplto x\n".write(toFile: script, atomically: false, encoding: .utf8)
         let interpreter = Interpreter(output: OutputBuffer())
         let error = #expect(throws: HorizonError.self) { try interpreter.execute("run \(script)", source: "<repl>") }
         #expect(error?.location == SourceLocation(source: script, line: 4, column: 1))

@@ -87,7 +87,7 @@ func lastText(_ output: OutputBuffer) -> String? {
         try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain snaive\nevaluate", source: "s")
         let other = (try demoFile() as NSString).deletingLastPathComponent + "/other.csv"
         try "item,week,sales\nX,2020-01-06,1\nX,2020-01-13,3\nX,2020-01-20,2\nX,2020-01-27,5\nX,2020-02-03,4\nX,2020-02-10,6\nX,2020-02-17,5\n"
-            .write(toFile: other, atomically: true, encoding: .utf8)
+            .write(toFile: other, atomically: false, encoding: .utf8)
         try interpreter.execute("load \(other)\nset horizon 2\ntrain naive\nevaluate\nruns best metric=wql", source: "s")
         #expect(lastTable(output)?.rows.map { $0[3] } == ["naive"])
         try interpreter.execute("runs best metric=wql data=all", source: "s")
@@ -124,7 +124,7 @@ func lastText(_ output: OutputBuffer) -> String? {
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         let blocker = (try demoFile() as NSString).deletingLastPathComponent + "/blocker"
-        try "a file, not a folder".write(toFile: blocker, atomically: true, encoding: .utf8)
+        try "a file, not a folder".write(toFile: blocker, atomically: false, encoding: .utf8)
         interpreter.runLog = RunLog(.file(blocker + "/runs.sqlite"))
         try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain snaive\ntrain naive\nevaluate", source: "s")
         #expect(interpreter.session.models.count == 2)

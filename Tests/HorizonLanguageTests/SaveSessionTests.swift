@@ -16,7 +16,7 @@ func tableTexts(_ blocks: [OutputBlock]) -> [String] {
     @Test func aSavedSessionReplaysToTheSameTables() throws {
         let folder = (try demoFile() as NSString).deletingLastPathComponent
         let data = folder + "/demo.csv"
-        try "set horizon 4\nholdout 4\n".write(toFile: folder + "/settings.hz", atomically: true, encoding: .utf8)
+        try "set horizon 4\nholdout 4\n".write(toFile: folder + "/settings.hz", atomically: false, encoding: .utf8)
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         try interpreter.execute("load \(data)\nrun \(folder)/settings.hz\nset seed 11\nquantiles p5 p50 p95", source: "<repl>")

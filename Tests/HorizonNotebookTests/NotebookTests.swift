@@ -27,7 +27,7 @@ func trickyData(in folder: String) throws -> String {
         }
     }
     let path = folder + "/tricky.csv"
-    try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    try csv.write(toFile: path, atomically: false, encoding: .utf8)
     return path
 }
 
@@ -215,8 +215,8 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         let output = folder + "/out/report.md"
         let charts = folder + "/out/report_files"
         try FileManager.default.createDirectory(atPath: charts, withIntermediateDirectories: true)
-        try "old".write(toFile: charts + "/cell9-1.svg", atomically: true, encoding: .utf8)
-        try "mine".write(toFile: charts + "/notes.txt", atomically: true, encoding: .utf8)
+        try "old".write(toFile: charts + "/cell9-1.svg", atomically: false, encoding: .utf8)
+        try "mine".write(toFile: charts + "/notes.txt", atomically: false, encoding: .utf8)
         let result = run("load \(data)\nset horizon 4\ntrain snaive\n\n# %% Charts\nplot plain\nplot \"A<b>&c\" to \(folder)/out/fan.svg\nevaluate\n")
         let written = try NotebookFile.write(result, to: output)
         #expect(written == [output, charts + "/cell2-1.svg"])

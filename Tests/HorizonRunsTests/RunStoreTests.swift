@@ -106,7 +106,7 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
 
     @Test func aLogThatCannotBeOpenedSaysSoOnceAndNeverThrows() throws {
         let file = try scratchDatabase() + ".txt"
-        try "not a folder".write(toFile: file, atomically: true, encoding: .utf8)
+        try "not a folder".write(toFile: file, atomically: false, encoding: .utf8)
         let log = RunLog(.file(file + "/runs.sqlite"))  // a path under a plain file
         let first = log.record([sampleRun()])
         #expect(first?.contains("could not be opened") == true)

@@ -110,8 +110,16 @@ struct NeuralTrainer {
                 lossCount += 1
                 progress.advance()
             }
-            let validation = validationSeries.isEmpty ? nil
-                : try validate(network, series: validationSeries, ends: validationEnds, builder: builder)
+            let validation: Double?
+            do {
+                validation = validationSeries.isEmpty ? nil
+                    : try validate(network, series: validationSeries, ends: validationEnds, builder: builder)
+            } catch is Interrupted {
+                // Ctrl-C while this epoch is scored: keep the best scored epoch, as during a batch.
+                curve.stopReason = "stopped by Ctrl-C in epoch \(epoch)"
+                interrupted = true
+                break epochs
+            }
             let training = lossSum / Double(max(lossCount, 1))
             curve.epochs.append(TrainingEpoch(epoch: epoch, trainingLoss: training, validationWQL: validation,
                                               learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started)))
