@@ -28,13 +28,9 @@ public struct ARIMAOrder: Hashable, Sendable, CustomStringConvertible {
 /// (ARMA polynomials times the differencing), the textbook ARIMA interval.
 public enum AutoARIMA {
     /// Why a series has, or has not, an ARIMA model.
-    public enum Outcome: Sendable {
-        case fitted(ARIMAFit)
-        /// Fewer than `minimumLength` points.
-        case tooShort
-        /// No candidate order reached a finite, positive sum of squares.
-        case failed
-    }
+    /// `tooShort`: fewer than `minimumLength` points; `failed`: no candidate order reached a
+    /// finite, positive sum of squares.
+    public typealias Outcome = SelectionOutcome<ARIMAFit>
 
     public static let minimumLength = 8
 
@@ -146,7 +142,7 @@ public enum AutoARIMA {
 }
 
 /// One ARIMA model fitted by conditional sum of squares.
-public struct ARIMAFit: Sendable {
+public struct ARIMAFit: ReportsConvergence {
     public var order: ARIMAOrder
     public var m: Int
     /// Expanded AR and MA coefficients of the differenced series: w_t − μ = Σ a_i(w_{t−i} − μ) + e_t + Σ b_j e_{t−j}.

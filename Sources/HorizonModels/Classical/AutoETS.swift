@@ -49,13 +49,8 @@ public struct AutoETS: Sendable {
         return out
     }
 
-    public enum Outcome: Sendable {
-        case fitted(ETSFit)
-        /// Too short for every candidate.
-        case tooShort
-        /// No candidate reached a finite likelihood.
-        case failed
-    }
+    /// The selected fit, or why there is none (no candidate reached a finite likelihood: `failed`).
+    public typealias Outcome = SelectionOutcome<ETSFit>
 
     /// The fit with the smallest AICc (the first of equals). As in statsforecast, a candidate
     /// whose search stopped at the iteration cap still competes (its `converged` is false).
@@ -96,46 +91,28 @@ public struct ETSEstimator: Estimator {
 
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         let season = panel.season
-        let fits = try parallelMap(panel.series.count) { i -> ETSPredictor.Stored in
-            let s = panel.series[i]
-            let y = LocalPredictor<Naive>.fillForward(s.values)
-            return ETSPredictor.Stored(count: y.count, last: y.last ?? .nan, outcome: auto.select(y, season: season))
-        }
-        var stored: [String: ETSPredictor.Stored] = [:]
-        for (s, f) in zip(panel.series, fits) { stored[s.id] = f }
-        return ETSPredictor(auto: auto, paths: paths, seed: settings.seed, fits: stored)
+        return ETSPredictor(auto: auto, paths: paths, seed: settings.seed,
+                            fits: try SelectedFits(panel) { auto.select($0, season: season) })
     }
 }
 
 public struct ETSPredictor: Predictor, SummarizesFit {
-    struct Stored: Sendable {
-        var count: Int
-        var last: Double
-        var outcome: AutoETS.Outcome
-    }
-
     let auto: AutoETS
     let paths: Int
     let seed: UInt64
-    let fits: [String: Stored]
+    let fits: SelectedFits<ETSFit>
 
     /// The model chosen for each series fitted at `train`.
     public var selected: [String: ETSFit] {
-        fits.compactMapValues { if case .fitted(let f) = $0.outcome { return f } else { return nil } }
+        fits.byID.compactMapValues { if case .fitted(let f) = $0.outcome { return f } else { return nil } }
     }
 
     public var fitSummary: [String] {
         var counts: [String: Int] = [:]
-        var short = 0, failed = 0, unconverged = 0
-        for stored in fits.values {
-            switch stored.outcome {
-            case .fitted(let f):
-                counts[f.components.description, default: 0] += 1
-                if !f.converged { unconverged += 1 }
-            case .tooShort: short += 1
-            case .failed: failed += 1
-            }
+        for stored in fits.byID.values {
+            if case .fitted(let f) = stored.outcome { counts[f.components.description, default: 0] += 1 }
         }
+        let (short, failed, unconverged) = fits.tally
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         var lines = ["selected by AICc: " + ranked.map { "\($0.key) \($0.value)" }.joined(separator: ", ")]
         if short > 0 { lines.append("\(short) series too short for any ETS model: naive forecast instead") }
@@ -147,16 +124,10 @@ public struct ETSPredictor: Predictor, SummarizesFit {
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
         let season = history.season
         let z = levels.map(NormalDistribution.quantile)
-        let items = try parallelMap(history.series.count) { i -> ItemForecast in
-            let s = history.series[i]
-            let y = LocalPredictor<Naive>.fillForward(s.values)
-            guard !y.isEmpty else { throw HorizonError("model 'ets': series '\(s.id)' has no observations") }
+        return try forecastEachSeries(history, model: "ets") { s, y in
             let firstTime = history.time(of: s, at: s.count)
             let nonNegative = y.allSatisfy { $0 >= 0 }
-            let outcome: AutoETS.Outcome
-            if let stored = fits[s.id], stored.count == y.count, stored.last == y.last { outcome = stored.outcome } else {
-                outcome = auto.select(y, season: season)
-            }
+            let outcome = fits.outcome(s.id, history: y) { auto.select($0, season: season) }
             guard case .fitted(let fit) = outcome else {
                 let (point, sd) = NaiveFallback.forecast(y, horizon: horizon)
                 return .gaussian(id: s.id, firstTime: firstTime, point: point, sd: sd, levels: levels, z: z, nonNegative: nonNegative)
@@ -181,7 +152,6 @@ public struct ETSPredictor: Predictor, SummarizesFit {
             return ItemForecast(id: s.id, firstTime: firstTime, point: nonNegative ? point.map { max(0, $0) } : point,
                                 levels: levels, quantiles: quantiles)
         }
-        return PanelForecast(model: "ets", items: items)
     }
 }
 

@@ -125,7 +125,7 @@ enum ETSRecursion {
 }
 
 /// A fitted ETS model: parameters, initial and final states, and its fit statistics.
-public struct ETSFit: Sendable {
+public struct ETSFit: ReportsConvergence {
     public var components: ETSComponents
     public var alpha: Double
     public var beta: Double

@@ -29,15 +29,11 @@ public struct GaussianLocalEstimator<Method: GaussianMethod>: Estimator, Predict
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
         let season = history.season
         let z = levels.map(NormalDistribution.quantile)
-        let items = try parallelMap(history.series.count) { i -> ItemForecast in
-            let s = history.series[i]
-            let y = LocalPredictor<Naive>.fillForward(s.values)
-            guard !y.isEmpty else { throw HorizonError("model '\(name)': series '\(s.id)' has no observations") }
+        return try forecastEachSeries(history, model: name) { s, y in
             let (point, sd) = method.forecast(y, horizon: horizon, season: season) ?? NaiveFallback.forecast(y, horizon: horizon)
             return ItemForecast.gaussian(id: s.id, firstTime: history.time(of: s, at: s.count), point: point, sd: sd,
                                          levels: levels, z: z, nonNegative: y.allSatisfy { $0 >= 0 })
         }
-        return PanelForecast(model: name, items: items)
     }
 }
 
