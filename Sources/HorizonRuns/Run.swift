@@ -89,6 +89,21 @@ public struct Run: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
 
     public var sessionSeed: UInt64 { UInt64(bitPattern: seed) }
 
+    /// What makes two runs the same experiment: the same command kind, model and options on
+    /// the same data, holdout, seed, horizon, context and levels. Runs deterministically,
+    /// such runs have the same scores, so a ranking lists each configuration once.
+    struct Configuration: Hashable {
+        var kind: Kind
+        var modelName: String, modelKind: String, options: String
+        var dataFingerprint: String?
+        var holdout: Int?, seed: Int64, horizon: Int, context: Int?, levels: String
+    }
+
+    var configuration: Configuration {
+        Configuration(kind: kind, modelName: modelName, modelKind: modelKind, options: options, dataFingerprint: dataFingerprint,
+                      holdout: holdout, seed: seed, horizon: horizon, context: context, levels: levels)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

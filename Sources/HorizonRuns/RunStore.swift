@@ -97,13 +97,21 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Scored runs ranked by `metric`, best (lowest) first; only those on data with
-    /// `fingerprint` when one is given. Ties go to the older run.
+    /// Scored runs ranked by `metric`, best (lowest) first, each configuration once (its best
+    /// run; see `Run.Configuration`); only those on data with `fingerprint` when one is given.
+    /// Ties go to the older run.
     public func best(by metric: RunMetric, fingerprint: String?, limit: Int) throws -> [Run] {
         try pool.read { db in
             var request = Run.filter(Column(metric.column) != nil)
             if let fingerprint { request = request.filter(Column("data_fingerprint") == fingerprint) }
-            return try request.order(Column(metric.column).asc, Column("id").asc).limit(limit).fetchAll(db)
+            // A script that evaluates the same models several times (the walkthrough does) logs
+            // the same scores each time: each configuration is ranked once, by its best run.
+            var seen = Set<Run.Configuration>(), best: [Run] = []
+            let cursor = try request.order(Column(metric.column).asc, Column("id").asc).fetchCursor(db)
+            while best.count < limit, let run = try cursor.next() {
+                if seen.insert(run.configuration).inserted { best.append(run) }
+            }
+            return best
         }
     }
 

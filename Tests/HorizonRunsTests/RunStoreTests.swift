@@ -55,6 +55,19 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         #expect(try store.recent(limit: 10, model: "t").count == 1)
     }
 
+    /// The walkthrough evaluates qrf three times: `runs best` lists it once, at its best score,
+    /// while a different seed or kind of the same model is a configuration of its own.
+    @Test func bestListsEachConfigurationOnce() throws {
+        let store = try RunStore(path: try scratchDatabase())
+        var reseeded = sampleRun(model: "qrf", wql: 0.2)
+        reseeded.seed = 8
+        try store.record([sampleRun(model: "qrf", wql: 0.2), sampleRun(model: "snaive", wql: 0.3), sampleRun(model: "qrf", wql: 0.2),
+                          sampleRun(.backtest, model: "qrf", wql: 0.25), reseeded, sampleRun(model: "qrf", wql: 0.2)])
+        let best = try store.best(by: .wql, fingerprint: "abc", limit: 10)
+        #expect(best.map(\.id) == [1, 5, 4, 2])
+        #expect(try store.best(by: .wql, fingerprint: "abc", limit: 2).map(\.id) == [1, 5])
+    }
+
     /// A command's runs are written in one transaction: when one of them cannot be inserted,
     /// none is, and the file stays sound.
     @Test func aFailedWriteLeavesTheDatabaseAsItWas() throws {
