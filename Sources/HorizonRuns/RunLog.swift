@@ -4,8 +4,10 @@ import HorizonCore
 /// A session's handle on the experiment log: where it lives, opened on first use.
 ///
 /// Logging is a side effect of `train`, `evaluate` and `backtest` and must never make them
-/// fail, so `record` reports problems as a message (the first one only) instead of throwing;
-/// a log that cannot be opened is not tried again in this session.
+/// fail, so `record` reports problems as a message (the first one only) instead of throwing.
+/// A log that cannot be opened is tried again at the next command (an open costs
+/// milliseconds), so a passing problem — a folder created late, a lock held by another
+/// session past the busy timeout — loses only that command's runs, not the session's.
 public final class RunLog {
     public enum Location: Equatable, Sendable {
         case off
@@ -14,7 +16,6 @@ public final class RunLog {
 
     public let location: Location
     private var store: RunStore?
-    private var openFailed = false
     private var warned = false
 
     public init(_ location: Location) {
@@ -37,17 +38,16 @@ public final class RunLog {
     /// Appends `runs` in one transaction. Returns a message for the user the first time the
     /// log cannot be opened or written, and nil otherwise (including when the log is off).
     public func record(_ runs: [Run]) -> String? {
-        guard case .file(let path) = location, !openFailed, !runs.isEmpty else { return nil }
+        guard case .file(let path) = location, !runs.isEmpty else { return nil }
         do {
             if store == nil { store = try RunStore(path: path) }
             try store!.record(runs)
             return nil
         } catch {
-            if store == nil { openFailed = true }
             if warned { return nil }
             warned = true
             return "note: the run log '\(path)' could not be \(store == nil ? "opened" : "written") (\(Self.describe(error))); "
-                + (store == nil ? "runs of this session are not logged" : "this run is not logged")
+                + (store == nil ? "runs are not logged until it can be (each command tries again)" : "this run is not logged")
         }
     }
 

@@ -127,6 +127,18 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         #expect(RunLog(.off).record([sampleRun()]) == nil)
     }
 
+    /// Opening is tried again at each command: once the blocking file is gone, runs are logged.
+    @Test func aLogThatCouldNotBeOpenedIsTriedAgain() throws {
+        let folder = (try scratchDatabase() as NSString).deletingLastPathComponent
+        let blocker = folder + "/later"
+        try "not a folder yet".write(toFile: blocker, atomically: false, encoding: .utf8)
+        let log = RunLog(.file(blocker + "/runs.sqlite"))
+        #expect(log.record([sampleRun()])?.contains("could not be opened") == true)
+        try FileManager.default.removeItem(atPath: blocker)
+        #expect(log.record([sampleRun(model: "second")]) == nil)
+        #expect(try RunStore(path: blocker + "/runs.sqlite").recent(limit: 10).map(\.modelName) == ["second"])
+    }
+
     @Test func readingNeverCreatesALog() throws {
         let path = try scratchDatabase()
         #expect(try RunLog(.file(path)).existingStore() == nil)
