@@ -33,7 +33,11 @@ public enum LoaderEntry {
     /// Writes `bytes` to a file and loads it by path with everything detected, so the
     /// compression sniffing (gzip, xz magic bytes) and the file reader are fuzzed too.
     public static func loadFile(_ bytes: [UInt8]) throws -> FuzzOutcome {
-        let path = scratchDirectory + "/input.csv"
+        // A folder of this process's own, removed after each input so no run leaves files behind.
+        let folder = NSTemporaryDirectory() + "/horizon-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/input.csv"
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             throw FuzzInvariantViolation(description: "cannot write the scratch file \(path)")
         }
@@ -46,13 +50,6 @@ public enum LoaderEntry {
         try check(data.panel)
         return .accepted
     }
-
-    /// A directory of this process's own for `loadFile`.
-    static let scratchDirectory: String = {
-        let path = NSTemporaryDirectory() + "/horizon-fuzz-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
 
     /// What every loaded panel promises its models: covariates aligned with the target,
     /// categorical codes inside their vocabulary, unique ids, no infinite values.

@@ -60,7 +60,7 @@ public enum ScriptEntry {
             break
         }
         return !statement.text.split(whereSeparator: { " =,".contains($0) }).contains { word in
-            Int(word).map { abs($0) > 1000 } ?? (word.allSatisfy(\.isNumber) && word.count > 4)
+            Int(word).map { $0 > 1000 || $0 < -1000 } ?? (word.allSatisfy(\.isNumber) && word.count > 4)
         }
     }
 

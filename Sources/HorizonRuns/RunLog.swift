@@ -5,9 +5,10 @@ import HorizonCore
 ///
 /// Logging is a side effect of `train`, `evaluate` and `backtest` and must never make them
 /// fail, so `record` reports problems as a message (the first one only) instead of throwing.
-/// A log that cannot be opened is tried again at the next command (an open costs
-/// milliseconds), so a passing problem — a folder created late, a lock held by another
-/// session past the busy timeout — loses only that command's runs, not the session's.
+/// A log that cannot be opened is tried again at the next commands, up to `openAttempts`
+/// times in all, so a passing problem (a folder created late, a lock held by another session)
+/// loses only those commands' runs; the bound keeps a lasting one (a lock held past the
+/// 30-second busy timeout at every try) from stalling every later command.
 public final class RunLog {
     public enum Location: Equatable, Sendable {
         case off
@@ -16,7 +17,11 @@ public final class RunLog {
 
     public let location: Location
     private var store: RunStore?
+    private var failedOpens = 0
     private var warned = false
+
+    /// How many times a session tries to open the log before it gives up.
+    static let openAttempts = 4
 
     public init(_ location: Location) {
         self.location = location
@@ -38,16 +43,17 @@ public final class RunLog {
     /// Appends `runs` in one transaction. Returns a message for the user the first time the
     /// log cannot be opened or written, and nil otherwise (including when the log is off).
     public func record(_ runs: [Run]) -> String? {
-        guard case .file(let path) = location, !runs.isEmpty else { return nil }
+        guard case .file(let path) = location, !runs.isEmpty, failedOpens < Self.openAttempts else { return nil }
         do {
             if store == nil { store = try RunStore(path: path) }
             try store!.record(runs)
             return nil
         } catch {
+            if store == nil { failedOpens += 1 }
             if warned { return nil }
             warned = true
             return "note: the run log '\(path)' could not be \(store == nil ? "opened" : "written") (\(Self.describe(error))); "
-                + (store == nil ? "runs are not logged until it can be (each command tries again)" : "this run is not logged")
+                + (store == nil ? "runs are not logged until it can be (the next \(Self.openAttempts - 1) commands try again)" : "this run is not logged")
         }
     }
 

@@ -5,8 +5,8 @@ import Testing
 
 /// The committed fuzz corpora (minimised by `scripts/fuzz.sh`) replayed through the same entry
 /// points the libFuzzer targets call, without sanitizers: every input must be accepted or
-/// refused with a `HorizonError`, never crash, trap or break an invariant. CI runs these instead
-/// of a sanitizer build, which would not fit its time budget (see scripts/fuzz.sh).
+/// refused with a `HorizonError`, never crash, trap or break an invariant. They run with every
+/// `swift test`, in seconds; CI also fuzzes each target briefly with sanitizers (`.ci/run`).
 @Suite struct CorpusReplayTests {
     static let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fuzz").path

@@ -50,6 +50,22 @@ import Testing
         #expect(huge?.message == "cannot run '\(big)': 17 MiB is more than the 16 MiB this reads whole")
     }
 
+    /// A script reached through a symbolic link is the file it links to (the check follows
+    /// links); a link to a device is still refused.
+    @Test func runFollowsSymbolicLinks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-link-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "set horizon 5\n".write(toFile: folder + "/real.hz", atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/linked.hz", withDestinationPath: folder + "/real.hz")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/zero.hz", withDestinationPath: "/dev/zero")
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("run \(folder)/linked.hz", source: "<repl>")
+        #expect(interpreter.session.horizon == 5)
+        let device = #expect(throws: HorizonError.self) { try interpreter.execute("run \(folder)/zero.hz", source: "<repl>") }
+        #expect(device?.message == "cannot run '\(folder)/zero.hz': not a regular file")
+    }
+
     /// Control characters, invalid UTF-8 repaired to U+FFFD, and a very long line parse or fail
     /// with a located error.
     @Test func garbageLinesAreLocatedErrors() throws {

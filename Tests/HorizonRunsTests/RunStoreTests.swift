@@ -124,6 +124,11 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         let first = log.record([sampleRun()])
         #expect(first?.contains("could not be opened") == true)
         #expect(log.record([sampleRun()]) == nil)
+        // After `openAttempts` failed opens the session stops trying: freeing the path now changes nothing.
+        for _ in 2..<RunLog.openAttempts { _ = log.record([sampleRun()]) }
+        try FileManager.default.removeItem(atPath: file)
+        #expect(log.record([sampleRun()]) == nil)
+        #expect(!FileManager.default.fileExists(atPath: file + "/runs.sqlite"))
         #expect(RunLog(.off).record([sampleRun()]) == nil)
     }
 
