@@ -13,13 +13,15 @@ public enum AtomicFile {
         static func system(_ code: Int32 = errno) -> WriteError { WriteError(reason: String(cString: strerror(code))) }
     }
 
-    public static func write(_ text: String, to path: String) throws {
-        try write(Data(text.utf8), to: path)
+    /// `permissions` are the new file's mode (before the umask): 0o644 for what is shared,
+    /// 0o600 for what is private, such as the command history.
+    public static func write(_ text: String, to path: String, permissions: mode_t = 0o644) throws {
+        try write(Data(text.utf8), to: path, permissions: permissions)
     }
 
-    public static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String, permissions: mode_t = 0o644) throws {
         try produce(path) { temporary in
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
             guard fd >= 0 else { throw WriteError.system() }
             defer { close(fd) }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in

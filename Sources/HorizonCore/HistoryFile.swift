@@ -3,9 +3,11 @@ import Foundation
 /// The REPL's command history on disk: one entry per line, the newest last, at most `limit`.
 ///
 /// Every new entry rewrites the file atomically (read, append, keep the newest, write to a
-/// temporary file, rename), so a crash or a full disk leaves the previous history whole, and
-/// two sessions at once each add their lines instead of overwriting the other's. A file that is
-/// not text is moved aside, not trusted, and the session starts with an empty history.
+/// temporary file, rename), so a crash or a full disk leaves the previous history whole; the
+/// read-modify-write holds an exclusive lock on `PATH.lock`, so two sessions at once each add
+/// their lines instead of overwriting the other's. The file is private (mode 0600, as
+/// readline writes it). A file that is not text is moved aside, not trusted, and the session
+/// starts with an empty history; one that cannot be read is left alone and not written over.
 public struct HistoryFile {
     public let path: String
     public let limit: Int
@@ -31,8 +33,9 @@ public struct HistoryFile {
             return Loaded(entries: [], warning: "cannot read the history file \(path): \(isDirectory.boolValue ? "it is a folder" : "permission denied or unreadable"); starting with an empty history")
         }
         guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
-            let aside = path + ".corrupt"
-            try? FileManager.default.removeItem(atPath: aside)
+            // A new name beside any earlier damaged copy, which is kept too.
+            let aside = ([path + ".corrupt"] + (2...99).map { "\(path).corrupt\($0)" })
+                .first { !FileManager.default.fileExists(atPath: $0) } ?? path + ".corrupt"
             let renamed = rename(path, aside) == 0
             return Loaded(entries: [], warning: "the history file \(path) is damaged (not text); "
                           + (renamed ? "moved it to \(aside) and " : "") + "starting with an empty history")
@@ -40,14 +43,25 @@ public struct HistoryFile {
         return Loaded(entries: Self.entries(text))
     }
 
-    /// Adds `entry` to the file's current entries and writes them back atomically.
+    /// Adds `entry` to the file's current entries and writes them back atomically, under the
+    /// lock. A file that exists but cannot be read is an error, not overwritten.
     public func append(_ entry: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw AtomicFile.WriteError.system() }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw AtomicFile.WriteError.system() }
+        }
+        defer { flock(lock, LOCK_UN) }
+        if FileManager.default.fileExists(atPath: path), !FileManager.default.isReadableFile(atPath: path) {
+            throw AtomicFile.WriteError(reason: "the history file cannot be read, so it is left as it is")
+        }
         var entries = load().entries
         entries.append(entry)
         let kept = entries.suffix(limit)
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(kept.joined(separator: "\n") + "\n", to: path)
+        try AtomicFile.write(kept.joined(separator: "\n") + "\n", to: path, permissions: 0o600)
     }
 
     static func entries(_ text: String) -> [String] {

@@ -68,6 +68,37 @@ func scratchDirectory() throws -> String {
         #expect(first.load().entries == ["describe", "models", "evaluate"])
     }
 
+    /// Sessions appending at the same moment (threads here, each with its own descriptor, as
+    /// processes would have) lose no line: the read-modify-write holds the lock.
+    @Test func concurrentAppendsLoseNothing() throws {
+        let path = try scratchDirectory() + "/history"
+        DispatchQueue.concurrentPerform(iterations: 8) { writer in
+            let history = HistoryFile(path: path)
+            for k in 0..<25 { try? history.append("w\(writer) \(k)") }
+        }
+        let entries = HistoryFile(path: path).load().entries
+        #expect(entries.count == 200)
+        #expect(Set(entries).count == 200)
+    }
+
+    /// The history is private, as readline leaves it.
+    @Test func theHistoryFileIsPrivate() throws {
+        let path = try scratchDirectory() + "/history"
+        try HistoryFile(path: path).append("describe")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    /// A second damaged file is moved aside beside the first, which is kept.
+    @Test func earlierDamagedCopiesAreKept() throws {
+        let path = try scratchDirectory() + "/history"
+        for _ in 0..<2 {
+            try Data([0x00, 0x01]).write(to: URL(fileURLWithPath: path))
+            _ = HistoryFile(path: path).load()
+        }
+        #expect(FileManager.default.fileExists(atPath: path + ".corrupt") && FileManager.default.fileExists(atPath: path + ".corrupt2"))
+    }
+
     @Test func aDamagedFileIsMovedAsideAndReported() throws {
         let dir = try scratchDirectory()
         let path = dir + "/history"
