@@ -18,7 +18,9 @@ public enum PanelLoader {
         try load(reader: CSVReader(path: path, source: source), options: options, showProgress: showProgress)
     }
 
-    static func load(reader: CSVReader, options: LoadOptions, showProgress: Bool) throws -> LoadedData {
+    /// `dropsUnobserved`: whether series with no observed target are dropped (a training
+    /// file's are: nothing to learn or forecast from; a test file's are not: see below).
+    static func load(reader: CSVReader, options: LoadOptions, showProgress: Bool, dropsUnobserved: Bool = true) throws -> LoadedData {
         let path = reader.path
         var record = CSVRecord()
         guard try reader.next(into: &record) else { throw HorizonError("'\(path)' is empty: no header, no data") }
@@ -47,25 +49,34 @@ public enum PanelLoader {
             testOptions.format = format
             testOptions.testPath = nil
             testOptions.frequency = data.panel.frequency
-            let test = try load(path: testPath, options: testOptions, showProgress: showProgress)
-            data = try appendTest(test.panel, to: data, testPath: testPath, continuesPositions: format == .rows)
+            // The test file is read as it is: a series it holds only missing values for is still
+            // a series of the training data, and the holdout simply scores nothing there.
+            let test = try load(reader: CSVReader(path: testPath), options: testOptions, showProgress: showProgress,
+                                dropsUnobserved: false)
+            let dropped = try dropUnobserved(&data, path: path)
+            let kept = test.panel.replacingSeries(test.panel.series.filter { !dropped.contains($0.id) })
+            data = try appendTest(kept, to: data, testPath: testPath, continuesPositions: format == .rows)
+        } else if dropsUnobserved {
+            _ = try dropUnobserved(&data, path: path)
         }
-        try dropUnobserved(&data, path: path)
         data.report.insert("format: \(format.rawValue) (\(detected))", at: 0)
         return data
     }
 
-    /// Series whose target is missing everywhere give a model nothing to learn from or forecast
-    /// from: they are dropped, and the report names them.
-    static func dropUnobserved(_ data: inout LoadedData, path: String) throws {
+    /// Series whose target is missing everywhere in the training data give a model nothing to
+    /// learn from or forecast from: they are dropped, and the report names them. With a test
+    /// file this runs before its values are appended, so a series observed only in the test
+    /// part is dropped too (and the test file's rows for it are ignored). Returns their ids.
+    static func dropUnobserved(_ data: inout LoadedData, path: String) throws -> Set<String> {
         let empty = data.panel.series.indices.filter { data.panel.series[$0].observedCount == 0 }
-        guard !empty.isEmpty else { return }
+        guard !empty.isEmpty else { return [] }
         guard empty.count < data.panel.count else { throw HorizonError("'\(path)' has no observed target values in any series") }
         let names = empty.prefix(5).map { data.panel.series[$0].id }.joined(separator: ", ") + (empty.count > 5 ? ", …" : "")
-        let dropped = Set(empty)
+        let dropped = Set(empty), ids = Set(empty.map { data.panel.series[$0].id })
         data.panel = data.panel.replacingSeries(data.panel.series.indices.filter { !dropped.contains($0) }.map { data.panel.series[$0] })
         if let lengths = data.testLengths { data.testLengths = lengths.indices.filter { !dropped.contains($0) }.map { lengths[$0] } }
         data.report.append("dropped \(empty.count) series with no observed values: \(names)")
+        return ids
     }
 
     /// Appends a test file's continuation of each series, placed by time after the training

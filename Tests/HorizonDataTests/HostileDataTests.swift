@@ -182,6 +182,21 @@ import Testing
         #expect(message == "'\(path)' has no observed target values in any series")
     }
 
+    /// With a test file, unobserved is judged on the training part: a series whose held-out
+    /// values are all missing stays (nothing to score there), and one never observed in
+    /// training is dropped with its test rows.
+    @Test func unobservedIsJudgedOnTheTrainingPart() throws {
+        let train = try temporaryFile("V1,V2,V3,V4\nH1,1,2,3\nH2,,,\nH3,4,5,6\n", name: "Hourly-train.csv")
+        let test = try temporaryFile("V1,V2,V3\nH1,NA,\nH2,7,8\nH3,9,10\n", name: "Hourly-test.csv")
+        let data = try PanelLoader.load(path: train, options: LoadOptions(format: .rows, testPath: test), showProgress: false)
+        #expect(data.panel.ids == ["H1", "H3"])
+        // H1's held-out cells are missing or padding: it keeps its training values, nothing to score.
+        #expect(data.panel["H1"]!.values.prefix(3) == [1, 2, 3] && data.panel["H1"]!.values.dropFirst(3).allSatisfy(\.isNaN))
+        #expect(data.panel["H3"]!.values == [4, 5, 6, 9, 10])
+        #expect(data.testLengths?.last == 2)
+        #expect(data.report.contains("dropped 1 series with no observed values: H2"))
+    }
+
     @Test func anEmptyItemIdIsLocated() throws {
         let (path, message) = try loadError("item,week,sales\nA,2020-01-06,1\n,2020-01-13,2\n")
         #expect(message == "\(path), row 3, column 1 ('item'): the item id is empty")
