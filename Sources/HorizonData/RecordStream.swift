@@ -17,6 +17,10 @@ final class RecordStream {
         self.progress = showProgress ? ProgressBar("loading \(reader.path)", total: 1000) : nil
     }
 
+    /// However loading ends — the last record, a located error, Ctrl-C — the bar is erased
+    /// when the stream goes, before the caller prints anything, so a message starts a clean line.
+    deinit { progress?.finish() }
+
     var path: String { reader.path }
 
     /// The next record, checked to have no more fields than the header
@@ -32,8 +36,6 @@ final class RecordStream {
         }
         rowsRead += 1
         if rowsRead & 0xFFFF == 0 {
-            // Ctrl-C: erase the bar first, so the "interrupted" message starts a clean line.
-            if Interrupt.isRequested { progress?.finish() }
             try Interrupt.check()
             if let f = reader.fractionRead { progress?.update(to: Int(f * 1000)) }
         }
