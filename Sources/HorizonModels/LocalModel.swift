@@ -35,7 +35,10 @@ public struct LocalEstimator<Method: PointMethod>: Estimator {
     /// the others: it gets the naive forecast, and `train` says how many did.
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         var predictor = LocalPredictor(name: name, method: method)
-        predictor.shortSeries = panel.series.reduce(0) { $0 + ($1.observedCount < method.minimumLength ? 1 : 0) }
+        // Counted as `predict` decides: on the history with gaps filled forward.
+        predictor.shortSeries = panel.series.reduce(0) {
+            $0 + (LocalPredictor<Method>.fillForward($1.values).count < method.minimumLength ? 1 : 0)
+        }
         return predictor
     }
 }

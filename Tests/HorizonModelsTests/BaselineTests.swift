@@ -21,6 +21,14 @@ func panel(_ series: [[Double]], season: Int = 1) -> Panel {
         #expect(SeasonalNaive().forecast([1, 2], horizon: 2, season: 4) == [2, 2])
     }
 
+    /// `train` counts a series as too short the way `predict` decides, on the history with
+    /// gaps filled forward: [·, 5, ·] has two points for drift, [·, 5] one.
+    @Test func shortSeriesAreCountedAsPredictDecides() throws {
+        let estimator = LocalEstimator(name: "drift", method: Drift())
+        let fitted = try estimator.fit(panel([[.nan, 5, .nan], [.nan, 5], [1, 2, 3]]), settings: FitSettings(horizon: 2))
+        #expect((fitted as? SummarizesFit)?.fitSummary == ["1 series shorter than drift's 2 points: naive forecast instead"])
+    }
+
     @Test func meanBacktestMatchesPlainForecasts() {
         let y: [Double] = [3, 1, 4, 1, 5, 9, 2, 6]
         for window in [nil, 3] as [Int?] {
