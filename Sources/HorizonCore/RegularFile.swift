@@ -17,3 +17,21 @@ public enum RegularFile {
         return nil
     }
 }
+
+extension RegularFile {
+    /// Scripts are read whole: 16 MiB is far beyond any script and far below what would hurt.
+    public static let scriptLimit = 16 << 20
+
+    /// Why a file's text cannot be had, in words ("not a regular file", "not UTF-8 text").
+    public struct Unreadable: Error {
+        public var reason: String
+    }
+
+    /// The text of `path`, a regular file of at most `maxBytes` in UTF-8.
+    public static func text(_ path: String, maxBytes: Int = scriptLimit) throws(Unreadable) -> String {
+        if let problem = problem(path, maxBytes: maxBytes) { throw Unreadable(reason: problem) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Unreadable(reason: "cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else { throw Unreadable(reason: "not UTF-8 text") }
+        return text
+    }
+}

@@ -153,12 +153,9 @@ public final class Interpreter {
 
     private func runScript(_ path: Located<String>) throws {
         guard runDepth < 16 else { throw HorizonError("scripts run each other more than 16 deep (a script that runs itself?)", at: path.location) }
-        if let problem = RegularFile.problem(path.value, maxBytes: 16 << 20) {
-            throw HorizonError("cannot run '\(path.value)': \(problem)", at: path.location)
-        }
         let text: String
-        do { text = try String(contentsOfFile: path.value, encoding: .utf8) } catch {
-            throw HorizonError("cannot read script '\(path.value)': no such file or not UTF-8 text", at: path.location)
+        do { text = try RegularFile.text(path.value) } catch {
+            throw HorizonError("cannot run '\(path.value)': \(error.reason)", at: path.location)
         }
         runDepth += 1
         defer { runDepth -= 1 }

@@ -53,12 +53,8 @@ struct HorizonCommand: ParsableCommand {
     }
 
     private func readScript(_ path: String) throws -> String {
-        if let problem = RegularFile.problem(path, maxBytes: 16 << 20) {
-            Terminal.printError("error: cannot read script '\(path)': \(problem)")
-            throw ExitCode(2)
-        }
-        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-            Terminal.printError("error: cannot read script '\(path)': no such file or not UTF-8 text")
+        do { return try RegularFile.text(path) } catch {
+            Terminal.printError("error: cannot read script '\(path)': \(error.reason)")
             throw ExitCode(2)
         }
     }
