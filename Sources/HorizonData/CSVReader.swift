@@ -35,14 +35,8 @@ public struct CSVRecord {
     /// Field `i` as a number: NaN for a missing-value token, nil when it is not a number.
     public func double(_ i: Int) -> Double? {
         let r = range(i)
-        if decimalComma, let comma = bytes[r].firstIndex(of: UInt8(ascii: ",")) {
-            // One comma and no point: a decimal comma. Anything else (1.234,5) is not read.
-            guard !bytes[r].contains(UInt8(ascii: ".")), bytes[(comma + 1)..<r.upperBound].firstIndex(of: UInt8(ascii: ",")) == nil else { return nil }
-            var field = Array(bytes[r])
-            field[comma - r.lowerBound] = UInt8(ascii: ".")
-            return field.withUnsafeBufferPointer { NumberParser.parse($0) }
-        }
-        return bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[r])) }
+        let mark = decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        return bytes.withUnsafeBufferPointer { NumberParser.parse(UnsafeBufferPointer(rebasing: $0[r]), decimalMark: mark) }
     }
 
     /// Field `i` as a timestamp (see `Timestamp.parse`).

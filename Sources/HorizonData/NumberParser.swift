@@ -8,8 +8,11 @@ import Foundation
 enum NumberParser {
     private static let powersOf10: [Double] = (0...22).map { Double("1e\($0)")! }
 
-    /// NaN for a missing-value token, nil when the bytes are not a number.
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    /// NaN for a missing-value token, nil when the bytes are not a number. `decimalMark` is a
+    /// second character read as the decimal point — `,` in semicolon-separated files, written
+    /// where the comma is the decimal mark; a field holds one point at most, so 1.234,5 (a
+    /// thousands separator) is refused, not misread.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, decimalMark: UInt8 = UInt8(ascii: ".")) -> Double? {
         var lo = 0, hi = b.count
         while lo < hi, b[lo] == 0x20 { lo += 1 }
         while hi > lo, b[hi - 1] == 0x20 { hi -= 1 }
@@ -22,14 +25,14 @@ enum NumberParser {
         var sawDigit = false
         while i < hi, b[i] >= 0x30, b[i] <= 0x39 {
             if digits < 19 { mantissa = mantissa * 10 + UInt64(b[i] - 0x30); if mantissa > 0 { digits += 1 } }
-            else { return slow(b, lo, hi) }
+            else { return slow(b, lo, hi, decimalMark) }
             sawDigit = true; i += 1
         }
-        if i < hi, b[i] == UInt8(ascii: ".") {
+        if i < hi, b[i] == UInt8(ascii: ".") || b[i] == decimalMark {
             i += 1
             while i < hi, b[i] >= 0x30, b[i] <= 0x39 {
                 if digits < 19 { mantissa = mantissa * 10 + UInt64(b[i] - 0x30); if mantissa > 0 { digits += 1 }; fractionDigits += 1 }
-                else { return slow(b, lo, hi) }
+                else { return slow(b, lo, hi, decimalMark) }
                 sawDigit = true; i += 1
             }
         }
@@ -48,15 +51,17 @@ enum NumberParser {
         }
         if i != hi { return nil }
         let e = exponent - fractionDigits
-        guard mantissa < (1 << 53), abs(e) <= 22 else { return slow(b, lo, hi) }
+        guard mantissa < (1 << 53), abs(e) <= 22 else { return slow(b, lo, hi, decimalMark) }
         var value = Double(mantissa)
         value = e >= 0 ? value * powersOf10[e] : value / powersOf10[-e]
         return negative ? -value : value
     }
 
-    private static func slow(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) -> Double? {
+    private static func slow(_ b: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ decimalMark: UInt8) -> Double? {
+        // strtod reads the C locale's point: the other mark becomes one, but never both in a field.
+        if decimalMark != UInt8(ascii: "."), b[lo..<hi].contains(UInt8(ascii: ".")), b[lo..<hi].contains(decimalMark) { return nil }
         var text = [CChar](repeating: 0, count: hi - lo + 1)
-        for k in lo..<hi { text[k - lo] = CChar(bitPattern: b[k]) }
+        for k in lo..<hi { text[k - lo] = CChar(bitPattern: b[k] == decimalMark ? UInt8(ascii: ".") : b[k]) }
         return text.withUnsafeBufferPointer { p -> Double? in
             var end: UnsafeMutablePointer<CChar>?
             let v = strtod(p.baseAddress!, &end)

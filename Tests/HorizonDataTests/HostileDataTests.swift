@@ -57,8 +57,13 @@ import Testing
         let data = try load("item;week;sales;price\nA;2020-01-06;1,5;2,99\nA;2020-01-13;2;-0,5e1\n")
         #expect(data.panel["A"]?.values == [1.5, 2])
         #expect(data.panel["A"]?.dynamic["price"] == [2.99, -5])
+        // A point still reads in a semicolon file, and so do long mantissas (strtod's path).
+        let mixed = try load("item;week;sales\nA;2020-01-06;1.5\nA;2020-01-13;0,123456789012345678901234\n")
+        #expect(mixed.panel["A"]?.values == [1.5, 0.123456789012345678901234])
         let (path, message) = try loadError("item;week;sales\nA;2020-01-06;1.234,5\n")
         #expect(message == "\(path), row 2, column 3 ('sales'): cannot read '1.234,5' as a number")
+        let (twice, twiceMessage) = try loadError("item;week;sales\nA;2020-01-06;1,234,5\n")
+        #expect(twiceMessage == "\(twice), row 2, column 3 ('sales'): cannot read '1,234,5' as a number")
         // In a comma-separated file a quoted "1,5" is text, as before.
         let (comma, commaMessage) = try loadError("item,week,sales\nA,2020-01-06,\"1,5\"\n", LoadOptions(targetColumn: "sales"))
         #expect(commaMessage == "\(comma), row 2, column 3 ('sales'): cannot read '1,5' as a number")
