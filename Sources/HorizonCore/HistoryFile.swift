@@ -12,6 +12,9 @@ public struct HistoryFile {
     public let path: String
     public let limit: Int
 
+    /// Far above 2000 lines of commands; a bigger file is not a history.
+    static let maxBytes = 64 << 20
+
     public init(path: String, limit: Int = 2000) {
         self.path = path
         self.limit = limit
@@ -29,8 +32,15 @@ public struct HistoryFile {
     public func load() -> Loaded {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return Loaded(entries: []) }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            return Loaded(entries: [], warning: "cannot read the history file \(path): \(isDirectory.boolValue ? "it is a folder" : "permission denied or unreadable"); starting with an empty history")
+        if isDirectory.boolValue {
+            return Loaded(entries: [], warning: "cannot read the history file \(path): it is a folder; starting with an empty history")
+        }
+        // A FIFO or a device would block or never end: only a regular file of a history's size is read.
+        if let problem = RegularFile.problem(path, maxBytes: Self.maxBytes) {
+            return Loaded(entries: [], warning: "cannot read the history file \(path): \(problem); starting with an empty history")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return Loaded(entries: [], warning: "cannot read the history file \(path): permission denied or unreadable; starting with an empty history")
         }
         guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
             // A new name beside any earlier damaged copy, which is kept too.
@@ -55,7 +65,8 @@ public struct HistoryFile {
             guard errno == EINTR else { throw AtomicFile.WriteError.system() }
         }
         defer { flock(lock, LOCK_UN) }
-        if FileManager.default.fileExists(atPath: path), !FileManager.default.isReadableFile(atPath: path) {
+        if FileManager.default.fileExists(atPath: path),
+           !FileManager.default.isReadableFile(atPath: path) || RegularFile.problem(path, maxBytes: Self.maxBytes) != nil {
             throw AtomicFile.WriteError(reason: "the history file cannot be read, so it is left as it is")
         }
         var entries = load().entries

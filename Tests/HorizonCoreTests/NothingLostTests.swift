@@ -111,6 +111,16 @@ func scratchDirectory() throws -> String {
         #expect(HistoryFile(path: path).load().entries == ["describe"])
     }
 
+    /// A FIFO at the history path would block the REPL's start: it is reported, not read.
+    @Test func aFIFOInPlaceOfTheFileIsReportedNotRead() throws {
+        let path = try scratchDirectory() + "/history"
+        #expect(mkfifo(path, 0o600) == 0)
+        let loaded = HistoryFile(path: path).load()
+        #expect(loaded.entries.isEmpty)
+        #expect(loaded.warning == "cannot read the history file \(path): not a regular file; starting with an empty history")
+        #expect(throws: AtomicFile.WriteError.self) { try HistoryFile(path: path).append("x") }
+    }
+
     @Test func aFolderInPlaceOfTheFileIsReported() throws {
         let dir = try scratchDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/history", withIntermediateDirectories: true)
