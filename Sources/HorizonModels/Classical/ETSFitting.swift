@@ -51,22 +51,8 @@ public struct ETSEstimation: Sendable {
             }
         }
         guard result.value.isFinite, let p = Self.decode(result.x, c) else { return nil }
-        // The final pass at the optimum: states, residuals and statistics.
-        let l0 = result.x[levelIndex], b0 = c.hasTrend ? result.x[levelIndex + 1] : 0
-        var level = l0, slope = b0
-        let pass = y.withUnsafeBufferPointer { yb in
-            ring.withUnsafeMutableBufferPointer { rb in
-                ETSRecursion.run(yb, c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                                 level: &level, slope: &slope, ring: rb, trackMSE: false)
-            }
-        }
-        let lik = Self.likelihood(pass, n: Double(n), c)
-        guard lik.isFinite else { return nil }
-        return ETSFit(components: c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                      initialLevel: l0, initialSlope: b0, initialSeason: [],
-                      level: level, slope: slope, season: [],
-                      n: n, sigma2: pass.sse / Double(n - k), likelihood: lik, parameterCount: k,
-                      converged: result.converged)
+        return ETSFit.atOptimum(y, c, smoothing: p, level: result.x[levelIndex], slope: c.hasTrend ? result.x[levelIndex + 1] : 0,
+                                ring: ring, parameterCount: k, varianceDivisor: n - k, converged: result.converged)
     }
 
     /// n·log Σe² (+ 2Σ log|μ|), floored at −1e10 against perfect fits, as R does.
@@ -163,6 +149,32 @@ public struct ETSEstimation: Sendable {
 
 /// Small numeric routines computed the way R computes them, where the M4 reproductions
 /// depend on the last bits.
+extension ETSFit {
+    /// The fit at the parameters a search chose. Both estimators (R's MSE fits and
+    /// statsforecast's likelihood search) end with this pass of the recursion from the initial
+    /// states (ℓ₀, b₀ and, for seasonal models, `ring`): it gives the final states,
+    /// σ² = SSE / `varianceDivisor` and the likelihood; nil when that is not finite.
+    static func atOptimum(_ y: [Double], _ c: ETSComponents, smoothing p: (alpha: Double, beta: Double, gamma: Double, phi: Double),
+                          level l0: Double, slope b0: Double, ring initialRing: [Double],
+                          parameterCount k: Int, varianceDivisor: Int, converged: Bool) -> ETSFit? {
+        var ring = initialRing
+        var level = l0, slope = b0
+        let pass = y.withUnsafeBufferPointer { yb in
+            ring.withUnsafeMutableBufferPointer { rb in
+                ETSRecursion.run(yb, c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
+                                 level: &level, slope: &slope, ring: rb, trackMSE: false)
+            }
+        }
+        let likelihood = ETSEstimation.likelihood(pass, n: Double(y.count), c)
+        guard likelihood.isFinite else { return nil }
+        return ETSFit(components: c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
+                      initialLevel: l0, initialSlope: b0, initialSeason: c.isSeasonal ? initialRing : [],
+                      level: level, slope: slope, season: c.isSeasonal ? ring : [],
+                      n: y.count, sigma2: pass.sse / Double(varianceDivisor), likelihood: likelihood,
+                      parameterCount: k, converged: converged)
+    }
+}
+
 enum RMath {
     /// R's `mean`: a long-double sum, then one correction pass.
     static func mean(_ x: [Double]) -> Double {

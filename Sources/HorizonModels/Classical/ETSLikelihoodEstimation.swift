@@ -89,21 +89,8 @@ public struct ETSLikelihoodEstimation: Sendable {
             ring.withUnsafeMutableBufferPointer { layout.load(x, into: $0) }
         }
         guard let p else { return nil }
-        let initialSeason = c.isSeasonal ? ring : []
-        var level = p.level, slope = p.slope
-        let pass = y.withUnsafeBufferPointer { yb in
-            ring.withUnsafeMutableBufferPointer { rb in
-                ETSRecursion.run(yb, c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                                 level: &level, slope: &slope, ring: rb, trackMSE: false)
-            }
-        }
-        let likelihood = ETSEstimation.likelihood(pass, n: Double(n), c)
-        guard likelihood.isFinite else { return nil }
-        return ETSFit(components: c, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi,
-                      initialLevel: p.level, initialSlope: p.slope, initialSeason: initialSeason,
-                      level: level, slope: slope, season: c.isSeasonal ? ring : [],
-                      n: n, sigma2: pass.sse / Double(n - k - 1), likelihood: likelihood,
-                      parameterCount: k, converged: result.converged)
+        return ETSFit.atOptimum(y, c, smoothing: (p.alpha, p.beta, p.gamma, p.phi), level: p.level, slope: p.slope,
+                                ring: ring, parameterCount: k, varianceDivisor: n - k - 1, converged: result.converged)
     }
 
     /// Where each quantity sits in the search vector.
