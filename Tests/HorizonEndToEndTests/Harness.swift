@@ -34,10 +34,12 @@ func testEnvironment(_ extra: [String: String]) -> [String: String] {
     ProcessInfo.processInfo.environment.merging(["HORIZON_RUNS": "off"]) { $1 }.merging(extra) { $1 }
 }
 
-/// Runs horizon with `arguments`, feeding `input` on a pipe.
-func horizon(_ arguments: [String], input: String = "", in directory: String? = nil, environment: [String: String] = [:]) throws -> Run {
+/// Runs horizon (or `executable`, a wrapper that execs it) with `arguments`, feeding `input`
+/// on a pipe; stderr is read on its own thread so neither pipe can fill and stall the process.
+func horizon(_ arguments: [String], input: String = "", in directory: String? = nil, environment: [String: String] = [:],
+             executable: String = horizonBinary) throws -> Run {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: horizonBinary)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = testEnvironment(environment)

@@ -9,22 +9,7 @@ import Testing
         let wrapper = dir + "/full-disk.sh"
         try "#!/bin/bash\ntrap '' XFSZ\nulimit -f 1\nexec \"\(horizonBinary)\" \"$@\"\n".write(toFile: wrapper, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
-        try script.write(toFile: dir + "/full.hz", atomically: false, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrapper)
-        process.arguments = []
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        process.environment = testEnvironment([:])
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(script.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return try horizon([], input: script, in: dir, executable: wrapper)
     }
 
     func hidden(_ dir: String) throws -> [String] {
