@@ -42,7 +42,7 @@ let package = Package(
             dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
         ),
         .target(name: "HorizonNotebook", dependencies: ["HorizonCore", "HorizonLanguage"]),
-        .target(name: "HorizonFuzzing", dependencies: ["HorizonCore", "HorizonData", "HorizonLanguage", "HorizonModels"]),
+        .target(name: "HorizonFuzzing", dependencies: ["HorizonCore", "HorizonData", "HorizonLanguage", "HorizonModels", "HorizonPlot"]),
         .executableTarget(
             name: "horizon",
             dependencies: [
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
-        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore"]),
+        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot"]),
     ],
     swiftLanguageModes: [.v5]
 )
@@ -73,7 +73,7 @@ let package = Package(
 /// runtime, which only that flag links, so a plain build could not link them.
 if ProcessInfo.processInfo.environment["HORIZON_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/driver"))
-    for name in ["fuzz-script", "fuzz-long", "fuzz-wide", "fuzz-rows", "fuzz-detect"] {
+    for name in ["fuzz-script", "fuzz-long", "fuzz-wide", "fuzz-rows", "fuzz-detect", "fuzz-chart"] {
         package.targets.append(.executableTarget(name: name, dependencies: ["FuzzDriver", "HorizonFuzzing"], path: "Fuzz/targets/\(name)"))
     }
 }

@@ -3,7 +3,7 @@
 # what it found into the committed corpus, minimised (libFuzzer's -merge keeps the smallest
 # set of inputs with the same coverage).
 #
-#   scripts/fuzz.sh TARGET SECONDS     TARGET: fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect
+#   scripts/fuzz.sh TARGET SECONDS     TARGET: fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect fuzz-chart
 #   scripts/fuzz.sh all SECONDS        each target in turn, one core at a time
 #   scripts/fuzz.sh check SECONDS      a brief pass over each target from the committed corpus and
 #                                      regression inputs, leaving them untouched; fails on the first
@@ -16,7 +16,7 @@
 # the corpus (Tests/HorizonFuzzingTests). Logs with the final statistics go to .build-fuzz/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect)
+targets=(fuzz-script fuzz-long fuzz-wide fuzz-rows fuzz-detect fuzz-chart)
 if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: scripts/fuzz.sh TARGET|all|check SECONDS (targets: ${targets[*]})" >&2
   exit 2

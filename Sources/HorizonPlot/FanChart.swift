@@ -39,13 +39,13 @@ public struct FanChart {
 
     public func script(for target: PlotTarget) -> String {
         var s = target.preamble
-        s += "set title \(Gnuplot.quoted(title)) noenhanced\n"
+        s += "set title \(Gnuplot.literal(title)) noenhanced\n"
         s += "set key top left noenhanced\nset grid\n"
         if panel.hasTimestamps {
             s += "set xdata time\nset timefmt '%s'\n"
             s += panel.frequency == .hourly ? "set format x '%m-%d %Hh'\n" : "set format x '%Y-%m'\n"
         }
-        s += "set ylabel \(Gnuplot.quoted(panel.targetName)) noenhanced\n"
+        s += "set ylabel \(Gnuplot.literal(panel.targetName)) noenhanced\n"
         let first = history.count - shownHistory
         s += "$history << EOD\n"
         for t in first..<history.count where !history.values[t].isNaN { s += "\(x(t)) \(history.values[t])\n" }
@@ -64,7 +64,7 @@ public struct FanChart {
                 s += "EOD\n"
                 let opacity = 0.18 + 0.17 * Double(k) / Double(max(1, pairs.count - 1))
                 let label = "\(NumberFormat.quantileName(pair.0))–\(NumberFormat.quantileName(pair.1))"
-                plots.append("$band\(k) using 1:2:3 with filledcurves fillcolor rgb '#1f77b4' fillstyle transparent solid \(String(format: "%.2f", opacity)) noborder title '\(label)'")
+                plots.append("$band\(k) using 1:2:3 with filledcurves fillcolor rgb '#1f77b4' fillstyle transparent solid \(String(format: "%.2f", opacity)) noborder title \(Gnuplot.literal(label))")
             }
             let median = levels.contains { abs($0 - 0.5) < 1e-9 } ? forecast.quantile(0.5) : forecast.point
             s += "$median << EOD\n\(x(history.count - 1)) \(anchor)\n"

@@ -53,8 +53,16 @@ public enum Gnuplot {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// A gnuplot string literal.
-    public static func quoted(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// A gnuplot string literal that gnuplot never evaluates, for every label, title, legend
+    /// entry and path that comes from data, files or the user.
+    ///
+    /// Why single quotes: inside double quotes gnuplot runs backquoted text as a shell command
+    /// and reads backslash escapes; inside single quotes nothing is substituted. The quote
+    /// itself is not written doubled (gnuplot 5.4 misreads a literal that starts with a doubled
+    /// quote, or holds two in a row): the pieces between quotes are joined by the string
+    /// `"'"`, as in `'it'."'".'s'`, which every place that takes a string accepts. Control
+    /// characters are made visible (`\n`, `\x1b`): a newline would end the command.
+    public static func literal(_ s: String) -> String {
+        Visible.name(s).split(separator: "'", omittingEmptySubsequences: false).map { "'\($0)'" }.joined(separator: ".\"'\".")
     }
 }

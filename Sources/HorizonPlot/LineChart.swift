@@ -44,13 +44,13 @@ public struct LineChart: Sendable {
 
     public func script(for target: PlotTarget) -> String {
         var s = target.preamble
-        s += "set title \(Gnuplot.quoted(title)) noenhanced\n"
+        s += "set title \(Gnuplot.literal(title)) noenhanced\n"
         s += "set key outside right top noenhanced\nset grid\n"
-        s += "set xlabel \(Gnuplot.quoted(xLabel)) noenhanced\nset ylabel \(Gnuplot.quoted(yLabel)) noenhanced\n"
+        s += "set xlabel \(Gnuplot.literal(xLabel)) noenhanced\nset ylabel \(Gnuplot.literal(yLabel)) noenhanced\n"
         if integerX { s += "set xtics 1\nset mxtics 1\n" }
         if unitSquareWithDiagonal { s += "set xrange [0:1]\nset yrange [0:1]\nset size ratio -1\n" }
         if let rightLabel, lines.contains(where: \.rightAxis) {
-            s += "set y2label \(Gnuplot.quoted(rightLabel)) noenhanced\nset y2tics\nset ytics nomirror\n"
+            s += "set y2label \(Gnuplot.literal(rightLabel)) noenhanced\nset y2tics\nset ytics nomirror\n"
         }
         var plots: [String] = []
         for (k, line) in lines.enumerated() {
@@ -60,7 +60,7 @@ public struct LineChart: Sendable {
             var plot = "$line\(k) using 1:2 with linespoints pointtype 7 pointsize 0.7 linewidth 1.5 linecolor \(k % 8 + 1)"
             if line.dashed { plot += " dashtype 2" }
             if line.rightAxis { plot += " axes x1y2" }
-            plots.append(plot + " title \(Gnuplot.quoted(line.title))")
+            plots.append(plot + " title \(Gnuplot.literal(line.title))")
         }
         if unitSquareWithDiagonal { plots.append("x with lines dashtype 3 linecolor rgb '#888888' title 'ideal'") }
         s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"

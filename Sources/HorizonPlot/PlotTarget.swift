@@ -55,9 +55,9 @@ public enum PlotTarget: Equatable, Sendable {
             default: return "set terminal dumb size \(width),\(height) \(style)\nset output\n"
             }
         case .png(let path):
-            return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
+            return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.literal(path))\n"
         case .svg(let path):
-            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.quoted(path))\n"
+            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.literal(path))\n"
         case .svgDocument:
             return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output\n"
         }

@@ -36,4 +36,5 @@ import Testing
     @Test func wideCorpus() throws { try Self.replay("fuzz-wide") { try LoaderEntry.load($0, format: .wide) } }
     @Test func rowsCorpus() throws { try Self.replay("fuzz-rows") { try LoaderEntry.load($0, format: .rows) } }
     @Test func detectCorpus() throws { try Self.replay("fuzz-detect", LoaderEntry.loadFile) }
+    @Test func chartCorpus() throws { try Self.replay("fuzz-chart", ChartEntry.run) }
 }
