@@ -17,7 +17,8 @@ public protocol ByteSource: AnyObject {
 /// Opens `path` for reading, decompressing gzip or xz transparently.
 ///
 /// The compression is recognised by its magic bytes (not only the extension), so a
-/// mislabelled file still loads.
+/// mislabelled file still loads. The bytes sniffed are kept and served first, never re-read,
+/// so a pipe or standard input (`load /dev/stdin`) loses nothing.
 public func openByteSource(path: String) throws -> ByteSource {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -25,18 +26,19 @@ public func openByteSource(path: String) throws -> ByteSource {
     }
     if isDirectory.boolValue { throw HorizonError("'\(path)' is a directory, not a data file") }
     let file = try RawFileSource(path: path)
-    var magic = [UInt8](repeating: 0, count: 6)
-    let n = try magic.withUnsafeMutableBytes { try file.read(into: $0) }
-    try file.rewind()
-    if n >= 2, magic[0] == 0x1F, magic[1] == 0x8B { return try GzipSource(path: path) }
-    if n >= 6, magic == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return try XZSource(file: file, path: path) }
+    let magic = try file.peek(6)
+    if magic.count >= 2, magic[0] == 0x1F, magic[1] == 0x8B { return try GzipSource(file: file, path: path) }
+    if magic == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return try XZSource(file: file, path: path) }
     return file
 }
 
-/// An uncompressed file.
+/// An uncompressed file, a pipe or a device, read in order exactly once.
 final class RawFileSource: ByteSource {
     private let handle: UnsafeMutablePointer<FILE>
+    /// Bytes read ahead by `peek`, served before the rest of the file.
+    private var pending: [UInt8] = []
     private(set) var bytesConsumed = 0
+    /// The size of a regular file; nil for a pipe or device, whose size is not known ahead.
     let fileSize: Int?
 
     init(path: String) throws {
@@ -44,18 +46,36 @@ final class RawFileSource: ByteSource {
             throw HorizonError("cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
         handle = h
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        fileSize = (attributes?[.size] as? NSNumber)?.intValue
+        var info = stat()
+        fileSize = fstat(fileno(h), &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : nil
     }
 
     deinit { fclose(handle) }
 
-    func rewind() throws {
-        fseek(handle, 0, SEEK_SET)
-        bytesConsumed = 0
+    /// Up to `count` bytes from the start, which `read` will still return.
+    func peek(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = fread(&bytes[filled], 1, count - filled, handle)
+            if n == 0 {
+                if ferror(handle) != 0 { throw HorizonError("read error: \(String(cString: strerror(errno)))") }
+                break
+            }
+            filled += n
+        }
+        pending = Array(bytes.prefix(filled))
+        return pending
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if !pending.isEmpty {
+            let n = min(buffer.count, pending.count)
+            pending.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            pending.removeFirst(n)
+            bytesConsumed += n
+            return n
+        }
         let n = fread(buffer.baseAddress, 1, buffer.count, handle)
         if n == 0, ferror(handle) != 0 { throw HorizonError("read error: \(String(cString: strerror(errno)))") }
         bytesConsumed += n
@@ -63,33 +83,67 @@ final class RawFileSource: ByteSource {
     }
 }
 
-/// A gzip file, through zlib's gzread (which also handles concatenated members).
+/// A gzip stream, through zlib's streaming inflate over the file's bytes (so it works on a
+/// pipe too), member after member: `cat a.gz b.gz` is one stream, as gzip reads it.
 final class GzipSource: ByteSource {
-    private let handle: gzFile
+    private let file: RawFileSource
     private let path: String
-    let fileSize: Int?
+    private var stream = z_stream()
+    /// Compressed input; manually allocated so zlib can keep a stable pointer into it.
+    private let input: UnsafeMutableRawBufferPointer
+    private var finished = false
+    private var sawEndOfFile = false
 
-    init(path: String) throws {
-        guard let h = gzopen(path, "rb") else { throw HorizonError("cannot open '\(path)' as gzip") }
-        handle = h
+    init(file: RawFileSource, path: String) throws {
+        self.file = file
         self.path = path
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        fileSize = (attributes?[.size] as? NSNumber)?.intValue
-        gzbuffer(handle, 1 << 17)
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        // 15 + 16: a gzip wrapper, the largest window.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            input.deallocate()
+            throw HorizonError("cannot start the gzip decoder for '\(path)'")
+        }
     }
 
-    deinit { gzclose(handle) }
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
 
-    var bytesConsumed: Int { Int(gzoffset(handle)) }
+    var bytesConsumed: Int { file.bytesConsumed - Int(stream.avail_in) }
+    var fileSize: Int? { file.fileSize }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = gzread(handle, buffer.baseAddress, UInt32(buffer.count))
-        if n < 0 {
-            var code: Int32 = 0
-            let message = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown error"
-            throw HorizonError("'\(path)' is not valid gzip data: \(message)")
+        if finished { return 0 }
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        stream.avail_out = UInt32(buffer.count)
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 {
+                if sawEndOfFile { throw HorizonError("'\(path)' is not valid gzip data: the stream ends early (truncated file?)") }
+                let n = try file.read(into: input)
+                sawEndOfFile = n == 0
+                stream.next_in = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                stream.avail_in = UInt32(n)
+                if n == 0 { continue }
+            }
+            let status = inflate(&stream, Z_NO_FLUSH)
+            if status == Z_STREAM_END {
+                // Another member may follow; only the end of the file ends the stream.
+                if stream.avail_in == 0 {
+                    let n = try file.read(into: input)
+                    stream.next_in = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    stream.avail_in = UInt32(n)
+                    if n == 0 { finished = true; break }
+                }
+                guard inflateReset(&stream) == Z_OK else { throw HorizonError("'\(path)' is not valid gzip data") }
+                continue
+            }
+            if status != Z_OK && !(status == Z_BUF_ERROR && stream.avail_in == 0) {
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                throw HorizonError("'\(path)' is not valid gzip data: \(message)")
+            }
         }
-        return Int(n)
+        return buffer.count - Int(stream.avail_out)
     }
 }
 
