@@ -58,8 +58,7 @@ public struct HistoryFile {
     public func append(_ entry: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw AtomicFile.WriteError.system() }
+        let lock = try AtomicFile.openLock(path + ".lock", permissions: 0o600)
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 {
             guard errno == EINTR else { throw AtomicFile.WriteError.system() }

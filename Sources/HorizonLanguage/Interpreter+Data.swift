@@ -44,6 +44,7 @@ extension Interpreter {
         let seconds = Date().timeIntervalSince(started)
         session.data = data
         session.dataPath = path.value
+        session.sourceFiles = [path.value] + (load.testPath.map { [$0] } ?? [])
         session.models = []
         session.naive2Reference = nil
         let lengths = data.panel.series.map(\.count)

@@ -93,12 +93,10 @@ extension Interpreter {
         var csv = "item,time,steps,order,demand,cost\n"
         for order in outcome.orders {
             guard let series = holdout.train[order.item] else { continue }
-            let id = order.item.contains(",") || order.item.contains("\"") ? "\"" + order.item.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : order.item
+            let id = CSVField.quoted(order.item)
             csv += "\(id),\(panel.timeLabel(panel.time(of: series, at: series.count + order.firstStep))),\(order.steps),\(order.quantity),\(order.demand),\(order.cost)\n"
         }
-        do { try AtomicFile.write(csv, to: path.value) } catch {
-            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
-        }
+        try writeFile(path, csv)
         emit("wrote \(outcome.orders.count) orders of \(outcome.model) to \(path.value)")
     }
 

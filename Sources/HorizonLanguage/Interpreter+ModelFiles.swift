@@ -16,6 +16,7 @@ extension Interpreter {
                                + "an instant; 'save model' writes the neural models (\(NeuralModels.specs.map(\.name).joined(separator: ", ")))",
                                at: name.location)
         }
+        try checkWritable(path)
         do {
             try neural.save(to: path.value, extra: ["session.name": model.name, "session.options": model.optionsText,
                                                     "data.fingerprint": data.panel.fingerprint, "data.series": String(model.seriesCount),

@@ -145,23 +145,31 @@ extension Interpreter {
              + (forecast.items.count > shown.count ? "; \(shown.count) shown, 'export forecasts \(model.name) to FILE.csv' writes all" : ""))
     }
 
+    /// Streams the rows to the file a series at a time (10,000 series × 10,000 steps is 10⁸
+    /// rows: never held whole), and stops at Ctrl-C, leaving any earlier file as it was.
     func exportForecasts(_ name: Located<String>?, to path: Located<String>) throws {
         let data = try requireData(path.location)
         let i = try trainedModel(name, at: path.location)
+        try checkWritable(path)
         let forecast = try futureForecast(i, data: data)
         let levels = forecast.items.first?.levels ?? session.levels
-        var csv = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"
-        for item in forecast.items {
-            guard let series = data.panel[item.id] else { continue }
-            let id = item.id.contains(",") || item.id.contains("\"") ? "\"" + item.id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : item.id
-            for h in 0..<item.horizon {
-                csv += "\(id),\(data.panel.timeLabel(data.panel.time(of: series, at: series.count + h))),\(h + 1),\(item.point[h])"
-                for q in item.quantiles { csv += ",\(q[h])" }
-                csv += "\n"
+        try writeFile(path) { fd in
+            var chunk = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"
+            for item in forecast.items {
+                try Interrupt.check()
+                guard let series = data.panel[item.id] else { continue }
+                let id = CSVField.quoted(item.id)
+                for h in 0..<item.horizon {
+                    chunk += "\(id),\(data.panel.timeLabel(data.panel.time(of: series, at: series.count + h))),\(h + 1),\(item.point[h])"
+                    for q in item.quantiles { chunk += ",\(q[h])" }
+                    chunk += "\n"
+                }
+                if chunk.utf8.count >= 1 << 20 {
+                    try AtomicFile.writeAll(Data(chunk.utf8), to: fd)
+                    chunk = ""
+                }
             }
-        }
-        do { try AtomicFile.write(csv, to: path.value) } catch {
-            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
+            try AtomicFile.writeAll(Data(chunk.utf8), to: fd)
         }
         emit("wrote \(forecast.items.count) series × \(forecast.horizon) steps of \(session.models[i].name) forecasts to \(path.value)")
     }

@@ -36,6 +36,7 @@ extension Interpreter {
             if let svg { output.emit(.svg(svg)) }
             return
         }
+        try checkWritable(path)
         do {
             _ = try PlotTarget.file(path.value)
             try AtomicFile.produce(path.value) { temporary in

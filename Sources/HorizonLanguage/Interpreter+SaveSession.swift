@@ -7,9 +7,7 @@ extension Interpreter {
         let commands = session.history.filter { Self.isReplayed($0.command) }
         let text = Self.sessionScript(commands.map(\.text), starting: session.startingSettings ?? session.settings,
                                       directory: FileManager.default.currentDirectoryPath)
-        do { try AtomicFile.write(text, to: path.value) } catch {
-            throw HorizonError("cannot write '\(path.value)': \(error.localizedDescription)", at: path.location)
-        }
+        try writeFile(path, text)
         emit("saved \(commands.count) command\(commands.count == 1 ? "" : "s") to \(path.value); 'horizon \(path.value)' replays them")
     }
 

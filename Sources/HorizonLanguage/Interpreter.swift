@@ -27,7 +27,12 @@ public final class Interpreter {
     /// that produced them.
     private(set) var currentStatement: Statement?
     private(set) var currentStatementStart = Date()
-    private var runDepth = 0
+    /// The scripts `run` is executing, innermost last: none of them may be written over.
+    private(set) var runningScripts: [String] = []
+    /// Files the front end is working from (the script given on the command line, the
+    /// notebook's script), with what they are: writes to them are refused like writes to
+    /// the loaded data.
+    public var frontEndFiles: [(path: String, role: String)] = []
 
     public enum Outcome { case proceed, quit }
 
@@ -152,13 +157,13 @@ public final class Interpreter {
     // MARK: scripts, history, help
 
     private func runScript(_ path: Located<String>) throws {
-        guard runDepth < 16 else { throw HorizonError("scripts run each other more than 16 deep (a script that runs itself?)", at: path.location) }
+        guard runningScripts.count < 16 else { throw HorizonError("scripts run each other more than 16 deep (a script that runs itself?)", at: path.location) }
         let text: String
         do { text = try RegularFile.text(path.value) } catch {
             throw HorizonError("cannot run '\(path.value)': \(error.reason)", at: path.location)
         }
-        runDepth += 1
-        defer { runDepth -= 1 }
+        runningScripts.append(path.value)
+        defer { runningScripts.removeLast() }
         _ = try execute(text, source: path.value)
     }
 

@@ -26,6 +26,9 @@ public struct TrainedModel {
 public final class Session {
     public var data: LoadedData?
     public var dataPath: String?
+    /// The files the loaded data was read from (the data file, and its test file): a write to
+    /// one of them is refused.
+    public var sourceFiles: [String] = []
     public var horizonSetting: Int?
     public var context: Int?
     public var seed: UInt64 = 42

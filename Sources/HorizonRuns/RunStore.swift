@@ -66,8 +66,10 @@ public final class RunStore: @unchecked Sendable {
     private static func migrate(_ pool: DatabasePool, lockPath: String) throws {
         let migrator = Self.migrator
         if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
-        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw HorizonError("cannot create '\(lockPath)': \(String(cString: strerror(errno)))") }
+        let descriptor: Int32
+        do { descriptor = try AtomicFile.openLock(lockPath, permissions: 0o644) } catch {
+            throw HorizonError("cannot create '\(lockPath)': \(error.localizedDescription)")
+        }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw HorizonError("cannot lock '\(lockPath)': \(String(cString: strerror(errno)))") }

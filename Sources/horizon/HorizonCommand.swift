@@ -41,6 +41,13 @@ struct HorizonCommand: ParsableCommand {
         interpreter.colorTerminal = Terminal.stdoutIsTerminal
         interpreter.terminalSize = Terminal.chartSize
         interpreter.runLog = RunLog(RunLog.location(environment: ProcessInfo.processInfo.environment))
+        if let script {
+            interpreter.frontEndFiles = [(script, notebook == nil ? "the script being run" : "the notebook's script")]
+        }
+        if let script, let notebook, AtomicFile.sameFile(script, notebook) {
+            Terminal.printError("error: the notebook '\(notebook)' would be written over its own script '\(script)'")
+            throw ExitCode(2)
+        }
         if let script, let notebook {
             try runNotebook(script, to: notebook, interpreter)
         } else if let script {

@@ -1,0 +1,9 @@
+/// A CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote, a CR or a LF
+/// (quotes doubled inside), as is otherwise — so an item id from data can never end a field
+/// or a row early in a file Horizon writes.
+public enum CSVField {
+    public static func quoted(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
