@@ -17,6 +17,7 @@ public struct NeuralEstimator: Estimator {
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         let configuration = try NeuralConfiguration.resolve(architecture, options: options, settings: settings, frequency: panel.frequency)
         let layout = try FeatureLayout.learn(from: panel, pastNames: configuration.pastCovariates)
+        try NeuralFootprint.checkTraining(configuration, layout: layout, panel: panel)
         var generator = SeededGenerator(seed: configuration.seed)
         let network = NetworkFactory.make(configuration, layout: layout, generator: &generator)
         let trainer = NeuralTrainer(configuration: configuration, layout: layout, label: architecture.rawValue)
@@ -129,18 +130,44 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
     }
 
     /// Rebuilds the network a file describes and loads its weights; returns the file's metadata too.
+    ///
+    /// The file is untrusted: the configuration and layout are range-checked and the memory
+    /// the network needs is estimated before it is built, the stored tensors must have the
+    /// shapes the configuration implies, and every weight must be finite. Each problem is an
+    /// error naming the file and the field.
     public static func load(from path: String) throws -> (predictor: NeuralPredictor, metadata: [String: String]) {
-        let (metadata, _, _) = try ParameterFile.load(path)
+        let shown = Visible.name(path)
+        let (metadata, tensors, order) = try ParameterFile.load(path)
         guard metadata["format"] == formatTag, let config = metadata["configuration"], let layoutText = metadata["layout"] else {
-            throw HorizonError("'\(path)' is not a Horizon neural model file")
+            throw HorizonError("'\(shown)' is not a Horizon neural model file")
         }
         let decoder = JSONDecoder()
-        let configuration = try decoder.decode(NeuralConfiguration.self, from: Data(config.utf8))
-        let layout = try decoder.decode(FeatureLayout.self, from: Data(layoutText.utf8))
-        let curve = try metadata["training"].map { try decoder.decode(TrainingRun.self, from: Data($0.utf8)) } ?? TrainingRun()
+        let configuration: NeuralConfiguration, layout: FeatureLayout, curve: TrainingRun
+        do {
+            configuration = try decoder.decode(NeuralConfiguration.self, from: Data(config.utf8))
+            layout = try decoder.decode(FeatureLayout.self, from: Data(layoutText.utf8))
+            curve = try metadata["training"].map { try decoder.decode(TrainingRun.self, from: Data($0.utf8)) } ?? TrainingRun()
+        } catch {
+            throw HorizonError("'\(shown)': the model's description cannot be read (\(error))")
+        }
+        do {
+            try configuration.validate()
+            try layout.validate(for: configuration)
+            try NeuralFootprint.checkInference(configuration, layout: layout)
+            for name in order {
+                guard tensors[name]!.scalars.allSatisfy(\.isFinite) else { throw HorizonError("tensor '\(Visible.name(name))' holds NaN or infinite weights") }
+            }
+        } catch let error as HorizonError {
+            throw HorizonError("'\(shown)' is not a usable model file: \(error.message)")
+        }
         var generator = SeededGenerator(seed: configuration.seed)
         let network = NetworkFactory.make(configuration, layout: layout, generator: &generator)
-        _ = try ParameterFile.load(path, into: network.parameters)
+        if let name = order.first(where: { network.parameters[$0] == nil }) {
+            throw HorizonError("'\(shown)' is not a usable model file: it has a parameter '\(Visible.name(name))' this model does not")
+        }
+        do { try network.parameters.assign(tensors) } catch {
+            throw HorizonError("'\(shown)' is not a usable model file: \(error)")
+        }
         return (NeuralPredictor(name: metadata["name"] ?? configuration.architecture.rawValue, configuration: configuration,
                                 layout: layout, network: network, curve: curve), metadata)
     }

@@ -17,12 +17,17 @@ final class BufferPool: @unchecked Sendable {
     private let limit = 256 << 20
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooled = 0
+    /// Floats in buffers handed out and not yet given back, and the most there have been
+    /// since `resetPeak`: what a training step really holds, to check memory estimates against.
+    private var live = 0, peak = 0
     private var mutex = pthread_mutex_t()
 
     init() { pthread_mutex_init(&mutex, nil) }
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         pthread_mutex_lock(&mutex)
+        live += count
+        peak = max(peak, live)
         if let p = free[count]?.popLast() {
             pooled -= count
             pthread_mutex_unlock(&mutex)
@@ -38,6 +43,19 @@ final class BufferPool: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         return pooled
+    }
+
+    /// The most floats held at once since the last `resetPeak`.
+    var peakFloats: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return peak
+    }
+
+    func resetPeak() {
+        pthread_mutex_lock(&mutex)
+        peak = live
+        pthread_mutex_unlock(&mutex)
     }
 
     /// Returns every pooled buffer to the system: after a training run, so a session that
@@ -58,6 +76,7 @@ final class BufferPool: @unchecked Sendable {
         pointer.update(repeating: .nan, count: count)
         #endif
         pthread_mutex_lock(&mutex)
+        live -= count
         if pooled + count <= limit {
             free[count, default: []].append(pointer)
             pooled += count

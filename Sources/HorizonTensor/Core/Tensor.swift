@@ -180,6 +180,11 @@ extension Tensor: CustomStringConvertible {
 extension Tensor {
     /// Hands the buffers kept for reuse back to the system (call when a run of steps is over).
     public static func releaseCachedBuffers() { BufferPool.shared.trim() }
+
+    /// The most bytes of tensor storage alive at once since `resetPeakBytes()`: what a model's
+    /// memory estimate is checked against.
+    public static var peakBytes: Int { BufferPool.shared.peakFloats * MemoryLayout<Float>.stride }
+    public static func resetPeakBytes() { BufferPool.shared.resetPeak() }
 }
 
 /// Whether ops record the graph.

@@ -32,6 +32,9 @@ public enum ParameterFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 public enum ParameterFile {
     public static let version: UInt32 = 1
+    /// The largest file read: far above any network `train` makes (a million parameters is
+    /// 4 MB), far below what would hurt; every tensor is allocated from the file's own bytes.
+    public static let maxBytes = 1 << 30
     static let magic = Array("HZPARAMS".utf8)
 
     /// Writes atomically (temporary file + rename): a crash mid-write leaves any earlier file intact.
@@ -40,6 +43,11 @@ public enum ParameterFile {
     }
 
     public static func encode(_ store: ParameterStore, metadata: [String: String]) -> Data {
+        encode(store.names.map { ($0, store[$0]!) }, metadata: metadata)
+    }
+
+    /// The file's bytes for named tensors in order (what `decode` returns, written back).
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) -> Data {
         var bytes = magic
         append(version, to: &bytes)
         append(UInt32(metadata.count), to: &bytes)
@@ -47,9 +55,8 @@ public enum ParameterFile {
             append(key, to: &bytes)
             append(metadata[key]!, to: &bytes)
         }
-        append(UInt32(store.names.count), to: &bytes)
-        for name in store.names {
-            let t = store[name]!
+        append(UInt32(tensors.count), to: &bytes)
+        for (name, t) in tensors {
             append(name, to: &bytes)
             append(UInt32(t.rank), to: &bytes)
             for d in t.shape { append(UInt32(d), to: &bytes) }
@@ -61,7 +68,7 @@ public enum ParameterFile {
 
     /// Reads a file: its metadata and its tensors by name, after checking magic, version and checksum.
     public static func load(_ path: String) throws -> (metadata: [String: String], tensors: [String: Tensor], order: [String]) {
-        if let problem = RegularFile.problem(path, maxBytes: 4 << 30) {
+        if let problem = RegularFile.problem(path, maxBytes: maxBytes) {
             throw ParameterFileError.unreadable("cannot read model file '\(path)': \(problem)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {

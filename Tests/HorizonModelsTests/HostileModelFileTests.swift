@@ -1,0 +1,108 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonTensor
+import Testing
+@testable import HorizonModels
+
+/// A model file from someone else is checked field by field before anything is allocated:
+/// its checksum only proves it was not damaged by accident (anyone can recompute it).
+@Suite(.serialized) struct HostileModelFileTests {
+    /// A small trained model saved to disk, and its parts for crafting variants.
+    static let saved: (path: String, metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) = {
+        let panel = pricedPanel(series: 4, length: 60)
+        let estimator = NeuralEstimator(.mqcnn, options: ModelOptions(["hidden": "8", "epochs": "1", "batches": "2", "batch": "8", "context": "12"]))
+        let predictor = try! estimator.fit(panel, settings: FitSettings(horizon: 3, levels: [0.1, 0.5, 0.9], seed: 1)) as! NeuralPredictor
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-model-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/good.hzm"
+        try! predictor.save(to: path)
+        let (metadata, tensors, order) = try! ParameterFile.load(path)
+        return (path, metadata, order.map { ($0, tensors[$0]!) })
+    }()
+
+    /// Writes a copy with its configuration (or layout) JSON edited and a valid checksum.
+    static func crafted(_ name: String, configuration: [String: Any] = [:], layout: [String: Any] = [:],
+                        tensors: (([(name: String, tensor: Tensor)]) -> [(name: String, tensor: Tensor)])? = nil) throws -> String {
+        var metadata = saved.metadata
+        for (key, changes) in [("configuration", configuration), ("layout", layout)] where !changes.isEmpty {
+            var object = try JSONSerialization.jsonObject(with: Data(metadata[key]!.utf8)) as! [String: Any]
+            for (field, value) in changes { object[field] = value }
+            metadata[key] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        }
+        let path = (saved.path as NSString).deletingLastPathComponent + "/\(name).hzm"
+        try ParameterFile.encode(tensors?(saved.tensors) ?? saved.tensors, metadata: metadata).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func theUnalteredFileLoads() throws {
+        _ = try NeuralPredictor.load(from: Self.saved.path)
+        _ = try NeuralPredictor.load(from: try Self.crafted("same"))
+    }
+
+    /// Each field that sizes an allocation, set to what aborted or hung the REPL before
+    /// ("failed to allocate", 5–8 GB spins), is refused by name.
+    @Test(arguments: [
+        ("hidden", 2_500_000_000, "field 'hidden' is 2500000000, outside 1…1024"),
+        ("horizon", -3, "field 'horizon' is -3, outside 1…10000"),
+        ("layers", -1, "field 'layers' is -1, outside 1…8"),
+        ("hidden", -64, "field 'hidden' is -64, outside 1…1024"),
+        ("context", 1_000_000_000, "field 'context' is 1000000000, outside 2…10000"),
+        ("forks", 500, "field 'forks' is 500, outside 1…12"),
+        ("batch", 0, "field 'batch' is 0, outside 1…4096"),
+        ("feedback", 100_000, "field 'feedback' is 100000, outside 1…64"),
+    ] as [(String, Int, String)])
+    func outOfRangeConfigurationFieldsAreNamed(_ field: String, _ value: Int, _ message: String) throws {
+        let path = try Self.crafted("bad-\(field)", configuration: [field: value])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message == "'\(path)' is not a usable model file: \(message)")
+    }
+
+    @Test func badLevelsAndRatesAreNamed() throws {
+        for (changes, fragment) in [(["levels": [0.9, 0.1]], "field 'levels'"), (["levels": [Double]()], "field 'levels'"),
+                                    (["dropout": 5.0], "field 'dropout'"), (["learningRate": -1.0], "field 'learningRate'"),
+                                    (["gradientClip": 0.0], "field 'gradientClip'")] as [([String: Any], String)] {
+            let path = try Self.crafted("bad-\(fragment.count)", configuration: changes)
+            let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+            #expect(error?.message.contains(fragment) == true, "\(changes): \(error?.message ?? "")")
+        }
+    }
+
+    @Test func aHugeCalendarOrBrokenLayoutIsNamed() throws {
+        for (changes, fragment) in [(["calendarCount": 1_000_000_000], "field 'layout.calendarCount'"),
+                                    (["season": -5], "field 'layout.season'"), (["frequency": "\u{1B}[2J"], "'\\x1b[2J', not a frequency"),
+                                    (["fallbackScale": -1.0], "field 'layout.fallbackScale'")] as [([String: Any], String)] {
+            let path = try Self.crafted("layout-\(fragment.count)", layout: changes)
+            let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+            #expect(error?.message.contains(fragment) == true, "\(changes): \(error?.message ?? "")")
+        }
+    }
+
+    /// All-NaN weights loaded silently and forecast zeros; now they are refused by tensor.
+    @Test func nonFiniteWeightsAreRefused() throws {
+        let path = try Self.crafted("nan") { tensors in
+            tensors.enumerated().map { k, pair in
+                k == 0 ? (pair.name, Tensor(shape: pair.tensor.shape, data: [Float](repeating: .nan, count: pair.tensor.count))) : pair
+            }
+        }
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message == "'\(path)' is not a usable model file: tensor '\(Self.saved.tensors[0].name)' holds NaN or infinite weights")
+    }
+
+    /// Tensors whose shapes do not fit the configuration are refused, not read past.
+    @Test func mismatchedShapesAreRefused() throws {
+        let path = try Self.crafted("shape") { tensors in
+            tensors.enumerated().map { k, pair in k == 0 ? (pair.name, Tensor(shape: [1], data: [0])) : pair }
+        }
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message.contains("has shape [1], the model expects") == true, "\(error?.message ?? "")")
+    }
+
+    /// A configuration inside every range that still describes a network too big to hold is
+    /// refused by the memory estimate before it is built.
+    @Test func aNetworkTooBigForMemoryIsRefused() throws {
+        let path = try Self.crafted("big", configuration: ["hidden": 1024, "context": 10_000, "forks": 10_000, "horizon": 10_000])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message.contains("would need about") == true, "\(error?.message ?? "")")
+    }
+}
