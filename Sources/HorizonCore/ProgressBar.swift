@@ -21,7 +21,8 @@ public final class ProgressBar {
     public var detail = ""
 
     public init(_ label: String, total: Int) {
-        self.label = label
+        // Labels name models and files: shown, never sent as control characters.
+        self.label = Visible.name(label)
         self.total = max(total, 1)
     }
 

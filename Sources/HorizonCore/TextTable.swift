@@ -43,8 +43,12 @@ public struct TextTable: Equatable, Sendable {
         return body.contains(":") && body.allSatisfy { $0.isNumber || $0 == ":" }
     }
 
-    /// Plain aligned text: header, a rule, the rows, then the notes.
+    /// Plain aligned text: header, a rule, the rows, then the notes. Cells come from data, so
+    /// their control characters are shown as escapes (a newline in an id would break the row,
+    /// an escape sequence would reach the terminal).
     public func rendered() -> String {
+        let headers = self.headers.map(Visible.name), rows = self.rows.map { $0.map(Visible.name) }
+        let title = self.title.map(Visible.name), notes = self.notes.map(Visible.lines)
         var widths = headers.map { $0.count }
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         let alignments = resolvedAlignments

@@ -1,3 +1,4 @@
+import HorizonCore
 import Foundation
 import HorizonData
 import HorizonEvaluation
@@ -114,9 +115,11 @@ public struct Completer {
         }
     }
 
+    /// Candidates with control characters are left out: readline would list them raw on the
+    /// terminal, and nobody can type them.
     private func matching(_ prefix: String, _ candidates: [String]) -> [String] {
         var seen = Set<String>()
-        return candidates.filter { $0.hasPrefix(prefix) && seen.insert($0).inserted }
+        return candidates.filter { $0.hasPrefix(prefix) && !Visible.hasControl($0) && seen.insert($0).inserted }
     }
 
     /// Files and directories (with a trailing slash) starting with `prefix`.
@@ -129,7 +132,7 @@ public struct Completer {
         }
         let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         let shownDirectory = prefix.hasSuffix("/") ? prefix : String(prefix.dropLast(stem.count))
-        return listed.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") || (stem.hasPrefix(".") && $0.hasPrefix(stem)) }
+        return listed.filter { ($0.hasPrefix(stem) && !$0.hasPrefix(".") || (stem.hasPrefix(".") && $0.hasPrefix(stem))) && !Visible.hasControl($0) }
             .sorted()
             .map { name in
                 var isDirectory: ObjCBool = false

@@ -49,8 +49,8 @@ enum HTMLNotebook {
         for step in steps {
             html += "<div class=\"out\" id=\"line-\(step.statement.location.line)\">"
             if steps.count > 1 { html += "<div class=\"label\">\(HTMLText.escape(step.statement.text))</div>" }
-            for block in step.blocks {
-                html += "\n" + self.block(block, chart: &chart, cell: c)
+            for (k, block) in step.blocks.enumerated() {
+                html += "\n" + self.block(block, drawn: step.drawn[k], chart: &chart, cell: c)
             }
             html += "</div>\n"
         }
@@ -68,7 +68,8 @@ enum HTMLNotebook {
         return html + "</section>\n"
     }
 
-    private static func block(_ block: OutputBlock, chart: inout Int, cell: Int) -> String {
+    /// `drawn`: for an image block, the chart as Horizon drew it (never the file as it is now).
+    private static func block(_ block: OutputBlock, drawn: ImageFile?, chart: inout Int, cell: Int) -> String {
         switch block {
         case .text(let text):
             return "<pre class=\"text\">\(HTMLText.escape(text))</pre>"
@@ -77,11 +78,12 @@ enum HTMLNotebook {
         case .chart(let text):
             return "<pre class=\"text\">\(HTMLText.escape(text))</pre>"
         case .svg(let svg):
+            guard SVGCheck.isInert(svg) else { return "<p class=\"notice\">(a chart that could not be shown safely)</p>" }
             chart += 1
             return "<figure class=\"chart\">\(InlineSVG.embed(svg, prefix: "c\(cell + 1)-\(chart)"))</figure>"
         case .image(let path):
             let note = "<figcaption>wrote \(HTMLText.escape(path))</figcaption>"
-            switch ImageFile.read(path) {
+            switch drawn {
             case .svg(let svg)?:
                 chart += 1
                 return "<figure class=\"chart\">\(InlineSVG.embed(svg, prefix: "c\(cell + 1)-\(chart)"))\(note)</figure>"

@@ -14,13 +14,13 @@ enum MarkdownNotebook {
         for (c, cell) in notebook.cells.enumerated() {
             let notRun = run.stop.map { c > $0.cell } ?? false
             out += "\n"
-            if let title = cell.title { out += "## \(title)\n\n" }
-            if !cell.prose.isEmpty { out += cell.prose.joined(separator: "\n") + "\n\n" }
+            if let title = cell.title { out += "## \(prose(title))\n\n" }
+            if !cell.prose.isEmpty { out += cell.prose.map(prose).joined(separator: "\n") + "\n\n" }
             if !cell.code.isEmpty { out += fenced(cell.code.map(\.text).joined(separator: "\n"), info: "sh") }
             let steps = run.steps[c]
             var chartsInCell = 0
             for step in steps {
-                if steps.count > 1 { out += "› `\(step.statement.text.replacingOccurrences(of: "`", with: "'"))`\n\n" }
+                if steps.count > 1 { out += "› `\(Visible.name(step.statement.text).replacingOccurrences(of: "`", with: "'"))`\n\n" }
                 for block in step.blocks {
                     switch block {
                     case .text(let text), .chart(let text):
@@ -67,8 +67,10 @@ enum MarkdownNotebook {
         return out + (table.notes.isEmpty ? "" : "\n")
     }
 
-    /// A fenced block whose fence is longer than any run of backticks inside it.
+    /// A fenced block whose fence is longer than any run of backticks inside it; control
+    /// characters other than line feeds and tabs are shown as escapes.
     private static func fenced(_ text: String, info: String) -> String {
+        let text = Visible.lines(text)
         var longest = 0, run = 0
         for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
         let fence = String(repeating: "`", count: max(3, longest + 1))
@@ -79,13 +81,30 @@ enum MarkdownNotebook {
     /// as entities (Markdown would pass HTML through).
     static func escape(_ text: String) -> String {
         var out = ""
-        for c in text {
+        for c in Visible.name(text) {
             switch c {
             case "\\", "`", "*", "_", "[", "]", "|", "#": out += "\\\(c)"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "\n": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A line of a cell's prose: the script's own Markdown, kept, except raw HTML (`<` and `&`
+    /// outside code spans become entities: a script from someone else must not put markup in
+    /// the page a viewer renders) and control characters (shown as escapes).
+    static func prose(_ line: String) -> String {
+        var out = ""
+        var inCode = false
+        for c in Visible.name(line) {
+            switch c {
+            case "`": inCode.toggle(); out.append(c)
+            case "<" where !inCode: out += "&lt;"
+            case "&" where !inCode: out += "&amp;"
             default: out.append(c)
             }
         }

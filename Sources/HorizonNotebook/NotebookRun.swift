@@ -8,6 +8,9 @@ public struct NotebookRun {
     public struct Step {
         public var statement: Statement
         public var blocks: [OutputBlock]
+        /// For each `.image` block (by its index in `blocks`), the chart as Horizon drew it,
+        /// read back when `plot` reported it; absent when it was not a chart it could inline.
+        var drawn: [Int: ImageFile] = [:]
     }
 
     /// Why the run stopped early: a statement failed (or could not be parsed) or was
@@ -53,6 +56,7 @@ public struct NotebookRun {
         for statement in statements {
             let cell = notebook.cellIndex(containing: statement.location.line) ?? 0
             recorder.blocks = []
+            recorder.drawn = [:]
             var stop: Stop?
             do {
                 if try interpreter.execute(statement) == .quit { stop = Stop(reason: .quit, cell: cell, message: nil) }
@@ -63,7 +67,7 @@ public struct NotebookRun {
             } catch {
                 stop = Stop(reason: .error, cell: cell, message: "\(statement.location): error: \(error)")
             }
-            run.steps[cell].append(Step(statement: statement, blocks: recorder.blocks))
+            run.steps[cell].append(Step(statement: statement, blocks: recorder.blocks, drawn: recorder.drawn))
             if let stop {
                 run.stop = stop
                 break
@@ -79,6 +83,7 @@ public struct NotebookRun {
 final class NotebookRecorder: OutputSink {
     private let terminal: OutputSink
     var blocks: [OutputBlock] = []
+    var drawn: [Int: ImageFile] = [:]
 
     init(forwardingTo terminal: OutputSink) {
         self.terminal = terminal
@@ -88,6 +93,11 @@ final class NotebookRecorder: OutputSink {
         switch block {
         case .svg: blocks.append(block)
         case .chart: terminal.emit(block)
+        case .image(let path):
+            // Read now, right after plot wrote it: a later command may write over the file.
+            if let image = ImageFile.read(path) { drawn[blocks.count] = image }
+            blocks.append(block)
+            terminal.emit(block)
         default:
             blocks.append(block)
             terminal.emit(block)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HorizonCore
 
 /// One logged `train`, `evaluate` or `backtest`: what was run, on which data, with which
 /// settings, how it scored, how long it took, and the script line that produced it.
@@ -88,6 +89,23 @@ public struct Run: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     }
 
     public var sessionSeed: UInt64 { UInt64(bitPattern: seed) }
+
+    /// The run with every piece of text made visible (`Visible.name`): model names, options,
+    /// paths and lines come from data and users, and the log shows them in every later
+    /// session, so no control character is ever stored.
+    public var madeVisible: Run {
+        var run = self
+        run.modelName = Visible.name(modelName)
+        run.modelKind = Visible.name(modelKind)
+        run.options = Visible.name(options)
+        run.dataPath = dataPath.map(Visible.name)
+        run.levels = Visible.name(levels)
+        run.source = Visible.name(source)
+        run.line = Visible.name(line)
+        run.metrics = metrics.map { Metric(Visible.name($0.name), $0.value) }
+        run.details = details.map { Detail(Visible.name($0.name), Visible.name($0.value)) }
+        return run
+    }
 
     /// What makes two runs the same experiment: the same command kind, model and options on
     /// the same data, holdout, seed, horizon, context and levels. Runs deterministically,

@@ -46,7 +46,7 @@ public final class RunLog {
         guard case .file(let path) = location, !runs.isEmpty, failedOpens < Self.openAttempts else { return nil }
         do {
             if store == nil { store = try RunStore(path: path) }
-            try store!.record(runs)
+            try store!.record(runs.map(\.madeVisible))
             return nil
         } catch {
             if store == nil { failedOpens += 1 }

@@ -32,8 +32,9 @@ enum Terminal {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
+    /// Messages name items, columns and paths from data: their control characters are shown, not sent.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((Visible.lines(message) + "\n").utf8))
     }
 
     /// Terminal charts fill the window's width, up to 140 columns.
@@ -49,10 +50,18 @@ enum Terminal {
 /// Read and write ends of the self-pipe the SIGINT handler writes to (-1: none).
 nonisolated(unsafe) var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
 
-/// Prints output blocks on standard output as they come.
+/// Prints output blocks on standard output as they come, with every control character that
+/// came from data shown as an escape (tables do that per cell, in `TextTable.rendered`).
+/// Terminal charts pass as gnuplot drew them: their colours are gnuplot's own sequences, and
+/// every label in them went through `Gnuplot.literal`.
 final class TerminalOutput: OutputSink {
     func emit(_ block: OutputBlock) {
-        var text = block.rendered
+        var text: String
+        switch block {
+        case .chart(let chart): text = chart
+        case .table(let table): text = table.rendered()
+        default: text = Visible.lines(block.rendered)
+        }
         if !text.hasSuffix("\n") { text += "\n" }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
