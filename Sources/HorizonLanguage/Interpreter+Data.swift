@@ -115,7 +115,9 @@ extension Interpreter {
         if let s = panel[item.value] { return s }
         let caseless = panel.series.first { $0.id.lowercased() == item.value.lowercased() }
         if let caseless { return caseless }
-        throw HorizonError("no series '\(item.value)' in the data", at: item.location,
+        // A pasted 20,000-character id is named by its start, not echoed whole.
+        let shown = item.value.count > 80 ? item.value.prefix(60) + "… (\(item.value.count) characters)" : item.value
+        throw HorizonError("no series '\(shown)' in the data", at: item.location,
                            suggestion: Suggestions.didYouMean(item.value, in: panel.ids))
     }
 }
