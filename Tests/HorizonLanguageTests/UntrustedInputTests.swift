@@ -52,6 +52,47 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
         #expect(FileManager.default.fileExists(atPath: dir + "/chart '0`id`$(id).svg"))
     }
 
+    /// The name a model file stores (a colleague's file, `load model` then `plot`) is a
+    /// chart title like any other: drawn, not run.
+    @Test(.enabled(if: gnuplotAvailable, "needs gnuplot"))
+    func aModelNameStoredInAFileRunsNothing() throws {
+        let dir = try Self.scratch()
+        let canary = dir + "/canary"
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain mlp epochs=1 batches=2 hidden=4\nsave model mlp to \(dir)/m.hzm",
+                                source: "s")
+        // The stored name, changed as anyone can (the checksum is recomputed).
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/m.hzm")))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let hostile = Array("m`touch \(canary)`\nsystem('touch \(canary)')".utf8)
+        let start = try #require(text.range(of: "session.name")).upperBound
+        let offset = text.utf8.distance(from: text.utf8.startIndex, to: start)
+        let oldLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        bytes.replaceSubrange(offset..<(offset + 4 + oldLength), with: [UInt8(hostile.count & 0xFF), UInt8(hostile.count >> 8), 0, 0] + hostile)
+        bytes.removeLast(4)
+        var crc = CRC32()
+        crc.update(bytes)
+        bytes += withUnsafeBytes(of: crc.value.littleEndian, Array.init)
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/named.hzm"))
+        try interpreter.execute("load model \(dir)/named.hzm", source: "s")
+        let name = try #require(interpreter.session.models.last?.name)
+        #expect(name.hasPrefix("m`touch"))
+        try interpreter.plot(item: nil, model: Located(name, at: SourceLocation(source: "s", line: 1, column: 1)), to: nil)
+        try interpreter.execute("plot compare\nplot loss", source: "s")
+        #expect(!FileManager.default.fileExists(atPath: canary))
+    }
+
+    /// A 20,000-character id is no typo: no suggestion search over it, and the error names
+    /// its start rather than echoing it whole.
+    @Test func aHugeIdIsNamedByItsStart() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try demoFile())", source: "s")
+        let id = String(repeating: "x", count: 20_000)
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("show \(id)", source: "s", firstLine: 2) }
+        #expect(error?.message == "no series '\(String(repeating: "x", count: 60))… (20000 characters)' in the data")
+        #expect(error?.suggestion == nil)
+    }
+
     /// Writes that would destroy what the session reads are refused with a clear message:
     /// the loaded data (also through a link), its test file and a running script.
     @Test func writesOverTheSessionsOwnFilesAreRefused() throws {

@@ -1,0 +1,85 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonData
+
+/// A pipe is read once, in order: the bytes sniffed for compression are kept, not re-read
+/// (a pipe cannot rewind), for plain and gzip-compressed data alike.
+@Suite struct PipeSourceTests {
+    static let csv = "item,week,sales\n" + (0..<300).map { "A\($0 % 3),\(Date(timeIntervalSince1970: 1_546_819_200 + Double($0 / 3) * 604_800).formatted(.iso8601.year().month().day())),\($0)" }
+        .joined(separator: "\n") + "\n"
+
+    /// Writes `bytes` into a new FIFO from another thread and loads the FIFO's path.
+    static func loadThroughFIFO(_ bytes: Data) throws -> LoadedData {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-fifo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/data.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)!
+            handle.write(bytes)
+            try? handle.close()
+        }
+        writer.start()
+        return try PanelLoader.load(path: fifo, showProgress: false)
+    }
+
+    @Test func plainDataThroughAPipeLosesNoByte() throws {
+        let data = try Self.loadThroughFIFO(Data(Self.csv.utf8))
+        #expect(data.panel.count == 3 && data.rowsRead == 300)
+        #expect(data.panel.targetName == "sales")
+    }
+
+    @Test func gzipThroughAPipeIsDecodedAsAStream() throws {
+        let source = try temporaryFile(Self.csv)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-c", source]
+        let out = Pipe()
+        gzip.standardOutput = out
+        try gzip.run()
+        let compressed = out.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+        let data = try Self.loadThroughFIFO(compressed)
+        #expect(data.panel.count == 3 && data.rowsRead == 300)
+    }
+
+    /// The sniff is served first even when the reader asks for fewer bytes than it kept.
+    @Test func sniffedBytesAreServedBeforeTheRest() throws {
+        let path = try temporaryFile("abcdefghij")
+        let source = try RawFileSource(path: path)
+        #expect(try source.peek(6) == Array("abcdef".utf8))
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            out += buffer.prefix(n)
+        }
+        #expect(String(decoding: out, as: UTF8.self) == "abcdefghij")
+        #expect(source.bytesConsumed == 10)
+    }
+}
+
+extension PipeSourceTests {
+    /// Concatenated gzip members (`cat a.gz b.gz`) decode as one stream, through a pipe too.
+    @Test func concatenatedGzipMembersAreOneStream() throws {
+        let lines = Self.csv.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = lines.prefix(151).joined(separator: "\n") + "\n", second = lines.dropFirst(151).joined(separator: "\n")
+        var bytes = Data()
+        for part in [first, second] {
+            let file = try temporaryFile(part)
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            gzip.arguments = ["gzip", "-c", file]
+            let out = Pipe()
+            gzip.standardOutput = out
+            try gzip.run()
+            bytes += out.fileHandleForReading.readDataToEndOfFile()
+            gzip.waitUntilExit()
+        }
+        let data = try Self.loadThroughFIFO(bytes)
+        #expect(data.panel.count == 3 && data.rowsRead == 300)
+    }
+}
