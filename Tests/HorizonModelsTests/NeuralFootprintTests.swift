@@ -9,26 +9,20 @@ import Testing
 /// the engine's measured peak for every architecture, and against the sizes that made the
 /// process die before (179 GB asked for by `context=10000 forks=10000`).
 @Suite(.serialized) struct NeuralFootprintTests {
-    /// Parameters are counted exactly; the tensor estimate is never below the measured peak of
-    /// a training run and at most a few times above it.
+    /// Parameters are counted exactly, for every architecture and size. (The whole estimate is
+    /// checked against the engine's measured peak by `horizon-bench footprint`: the peak is
+    /// process-wide, and tests run in parallel.)
     @Test(arguments: NeuralConfiguration.Architecture.allCases)
-    func theEstimateBoundsTheMeasuredPeak(_ architecture: NeuralConfiguration.Architecture) throws {
-        let panel = pricedPanel(series: 8, length: 90)
-        for (context, horizon) in [(12, 3), (30, 8)] {
-            let c = try tinyConfiguration(architecture, context: context, horizon: horizon, epochs: 1)
-            let layout = try FeatureLayout.learn(from: panel, pastNames: [])
-            var generator = SeededGenerator(seed: 1)
-            let network = NetworkFactory.make(c, layout: layout, generator: &generator)
-            #expect(Double(network.parameters.scalarCount) == NeuralFootprint.parameters(c, layout: layout), "\(architecture) parameters")
-            Tensor.releaseCachedBuffers()
-            Tensor.resetPeakBytes()
-            let before = Tensor.peakBytes
-            _ = try NeuralTrainer(configuration: c, layout: layout, label: "test").train(network, panel: panel, generator: &generator)
-            let measured = Double(Tensor.peakBytes - before) + 4 * Double(network.parameters.scalarCount)
-            let estimate = NeuralFootprint.trainingTensorBytes(c, layout: layout)
-            #expect(estimate >= measured, "\(architecture) T=\(context) K=\(horizon): estimate \(estimate) below measured \(measured)")
-            #expect(estimate <= 3 * measured, "\(architecture) T=\(context) K=\(horizon): estimate \(estimate) far above measured \(measured)")
-            print("footprint \(architecture) T=\(context) K=\(horizon): estimate \(Int(estimate)) measured \(Int(measured)) ratio \(estimate / measured)")
+    func parametersAreCountedExactly(_ architecture: NeuralConfiguration.Architecture) throws {
+        for panel in [pricedPanel(series: 8, length: 90),
+                      Panel(series: [Series(id: "a", values: (0..<60).map(Double.init))], frequency: .steps, season: 1, hasTimestamps: false)] {
+            for (context, horizon) in [(12, 3), (30, 8)] {
+                let c = try tinyConfiguration(architecture, context: context, horizon: horizon, epochs: 1)
+                let layout = try FeatureLayout.learn(from: panel, pastNames: [])
+                var generator = SeededGenerator(seed: 1)
+                let network = NetworkFactory.make(c, layout: layout, generator: &generator)
+                #expect(Double(network.parameters.scalarCount) == NeuralFootprint.parameters(c, layout: layout), "\(architecture) T=\(context) K=\(horizon)")
+            }
         }
     }
 

@@ -54,21 +54,24 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
     }
 
     /// Window positions 0…7 are series positions 8…15; forks are positions 12…15 (series
-    /// 12…15); the scale comes from positions 8…12, where 12 is missing: (9+10+11+12)/4.
+    /// 12…15); the standardisation comes from positions 8…12, where 12 is missing: values
+    /// 9, 10, 11, 12 → mean 10.5, standard deviation √1.25 (above the floor of 5 % of 10.5).
     @Test func shapesTargetsMasksAndScaleByHand() throws {
         let (batch, layout) = try window(panel, end: 15, limit: 17)
         #expect(layout.pastWidth == 3 && layout.lagWidth == 2 && layout.calendarCount == 1)
         #expect(batch.past.count == 8 * 3 && batch.future.count == 11 * 1 && batch.targets.count == 4 * 3 && batch.lags.count == 4 * 3 * 2)
-        #expect(batch.scale == [10.5])
-        // Encoder: y/s and the observed flag; position 4 of the window is the missing value.
-        #expect(batch.past[0] == 9 / 10.5 && batch.past[1] == 1)
+        let s = Float(1.25).squareRoot()
+        #expect(batch.location == [10.5] && abs(batch.scale[0] - s) < 1e-6)
+        func near(_ a: Float, _ b: Float) -> Bool { abs(a - b) < 1e-5 }
+        // Encoder: (y − mean)/s and the observed flag; position 4 of the window is the missing value.
+        #expect(near(batch.past[0], (9 - 10.5) / s) && batch.past[1] == 1)
         #expect(batch.past[4 * 3] == 0 && batch.past[4 * 3 + 1] == 0)
         // Fork 0 (series position 12) forecasts 13, 14, 15 → values 14, 15, 16.
         #expect(Array(batch.targets[0..<3]) == [14, 15, 16] && Array(batch.mask[0..<3]) == [1, 1, 1])
         // Fork 3 (position 15): 16 is inside the limit (value 17), 17 and 18 are not.
         #expect(Array(batch.targets[9..<12]) == [17, 0, 0] && Array(batch.mask[9..<12]) == [1, 0, 0])
         // Seasonal naive (m = 4) for fork 0: positions 9, 10, 11 → values 10, 11, 12.
-        #expect(batch.lags[0] == 10 / 10.5 && batch.lags[2] == 11 / 10.5 && batch.lags[4] == 12 / 10.5)
+        #expect(near(batch.lags[0], (10 - 10.5) / s) && near(batch.lags[2], (11 - 10.5) / s) && near(batch.lags[4], (12 - 10.5) / s))
         // For fork 1 (position 13), k = 3 would be position 12 — missing, so flagged unobserved.
         #expect(batch.lags[((1 * 3) + 2) * 2 + 1] == 0)
     }
@@ -250,20 +253,22 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
 }
 
 @Suite struct NeuralLossTests {
-    /// Two windows of one forecast and one step, scales 1 and 10, one level (the median):
-    /// predictions (scaled) 2 and 3 → 2 and 30 in data units; targets 4 and 10.
-    /// Pinball at τ = 0.5: 0.5·|4 − 2| = 1 and 0.5·|10 − 30| = 10.
-    /// volume: 2·(1 + 10)/(4 + 10) = 22/14; series (weights 1 and 1/10): 2·(1 + 1)/(4 + 1) = 4/5.
-    @Test func weightedWQLByHand() throws {
+    /// Two windows of one forecast and one step, locations 1 and 0, scales 1 and 10, one level
+    /// (the median): standardised predictions 2 and 3 → 3 and 30 in data units; targets 4 and 10
+    /// (standardised: 3 and 1).
+    /// volume: pinball 0.5·|4 − 3| = 0.5 and 0.5·|10 − 30| = 10 → 2·10.5/(4 + 10) = 1.5;
+    /// series: 0.5·|3 − 2| = 0.5 and 0.5·|1 − 3| = 1, a mean over the 2 targets → 0.75.
+    @Test func standardisedAndVolumeLossesByHand() throws {
         let layout = try FeatureLayout.learn(from: Panel(series: [Series(id: "a", values: [1, 2])], frequency: .steps, season: 1,
                                                          hasTimestamps: false), pastNames: [])
         var batch = WindowBatch(size: 2, layout: layout, context: 2, forks: 1, horizon: 1)
+        batch.location = [1, 0]
         batch.scale = [1, 10]
         batch.targets = [4, 10]
         batch.mask = [1, 1]
         let predictions = Tensor(shape: [2, 1, 1, 1], data: [2, 3])
-        for (weighting, expected) in [(NeuralConfiguration.Weighting.volume, Float(22) / 14), (.series, Float(4) / 5)] {
-            let total = NeuralTrainer.weightedAbsolute(batch, weighting)
+        for (weighting, expected) in [(NeuralConfiguration.Weighting.volume, Float(1.5)), (.series, Float(0.75))] {
+            let total = NeuralTrainer.lossDenominator(batch, weighting)
             let loss = NeuralTrainer.loss(predictions, batch: batch, levels: [0.5], weighting: weighting, absoluteTotal: total)
             #expect(abs(loss.scalar - expected) < 1e-6, "\(weighting): \(loss.scalar) vs \(expected)")
         }

@@ -17,10 +17,9 @@ import Testing
                                                      "patience": "40"].merging(options) { $1 }))
     }
 
-    /// Values beyond Float's range leave nothing worth keeping: weighted by volume the very
-    /// first loss is non-finite; weighted per series (1/scale, the default) every window's weight
-    /// is zero and no epoch gets a finite validation score. Either way `train` fails with the
-    /// reason instead of adding a model of random weights.
+    /// Values beyond Float's range leave nothing worth keeping: weighted by volume or
+    /// standardised (the default), the very first loss is non-finite. Either way `train` fails
+    /// with the reason instead of adding a model of random weights.
     @Test func nothingWorthKeepingIsAnError() throws {
         let panel = Panel(series: [Series(id: "huge", values: [Double](repeating: 1e39, count: 40))],
                           frequency: .steps, season: 4, hasTimestamps: false)
@@ -29,7 +28,8 @@ import Testing
         #expect(volume?.message.hasPrefix("mlp diverged in epoch 1 (the loss became ") == true, "\(volume?.message ?? "")")
         #expect(volume?.message.hasSuffix("before any epoch gave weights worth keeping, \(advice)") == true)
         let series = #expect(throws: HorizonError.self) { try estimator(["epochs": "3"]).fit(panel, settings: settings) }
-        #expect(series?.message == "mlp reached no finite score in any epoch, \(advice)")
+        #expect(series?.message.hasPrefix("mlp diverged in epoch 1 (the loss became ") == true, "\(series?.message ?? "")")
+        #expect(series?.message.hasSuffix("before any epoch gave weights worth keeping, \(advice)") == true)
     }
 
     /// One extreme value early in one series: the epochs that never draw it train normally;
@@ -38,7 +38,8 @@ import Testing
         var bad = pattern("bad")
         bad.values[12] = 1e39
         let panel = Panel(series: [pattern("a"), pattern("b"), pattern("c"), bad], frequency: .steps, season: 4, hasTimestamps: false)
-        let predictor = try estimator().fit(panel, settings: settings) as! NeuralPredictor
+        // Seed 1 first draws the extreme value in epoch 6 (other seeds draw it sooner or later).
+        let predictor = try estimator(["seed": "1"]).fit(panel, settings: settings) as! NeuralPredictor
         let run = predictor.training
         #expect(run.stopReason.hasPrefix("diverged in epoch \(run.epochs.count + 1): the loss became "), "\(run.stopReason)")
         #expect(run.stopReason.hasSuffix("(try a lower lr=)"))

@@ -10,7 +10,7 @@ extension NeuralConfiguration {
     public static let maxSteps = 10_000
 
     /// Throws `HorizonError("field 'NAME' …")` for the first field out of range.
-    func validate() throws {
+    func check() throws {
         func range(_ key: String) -> ClosedRange<Int> {
             for option in Self.transformerOptions where option.key == key {
                 if case .integer(let r) = option.kind { return r }
@@ -56,7 +56,7 @@ extension NeuralConfiguration {
 
 extension FeatureLayout {
     /// Checks the layout against itself and the configuration it was saved with.
-    func validate(for configuration: NeuralConfiguration) throws {
+    func check(for configuration: NeuralConfiguration) throws {
         let fixed = frequency.hasSuffix("s") ? Int64(frequency.dropLast()).flatMap { $0 > 0 ? Frequency.fixed(seconds: $0) : nil } : nil
         guard let frequency = Frequency(code: frequency) ?? fixed else { throw HorizonError("field 'layout.frequency' is '\(Visible.name(self.frequency))', not a frequency") }
         guard (1...NeuralConfiguration.maxSteps).contains(season) else { throw HorizonError("field 'layout.season' is \(season), outside 1…\(NeuralConfiguration.maxSteps)") }

@@ -72,26 +72,45 @@ func forkRows(_ sequence: Tensor, forks: Int) -> Tensor {
 /// Repeats a (B, X, 1, C) tensor K times along axis 2.
 func repeatAlongAxis2(_ x: Tensor, _ k: Int) -> Tensor { x.gather(axis: 2, indices: [Int32](repeating: 0, count: k)) }
 
-/// The monotone quantile head (model-specs §0.2): the lowest level is a free output, each
-/// next level adds a softplus increment, so quantiles never cross, by construction.
+/// The monotone quantile head (model-specs §0.2), anchored at the median: one output is the
+/// median, each level above it adds a softplus increment to the level below, each level below
+/// subtracts one from the level above, so quantiles never cross, by construction.
+///
+/// Anchoring at the median (rather than building up from the lowest level) keeps the point
+/// forecast one unconstrained output: with inputs standardised around the warm-up mean, it
+/// starts at zero — the window's own level — and no error in the lower tail's increments can
+/// push it off.
 struct QuantileHead {
     let projection: Linear
-    /// (Q−1)×(Q−1) upper-triangular ones: increments · U = their running sums.
-    let cumulative: Tensor?
+    /// Where the median is among the levels.
+    let median: Int
+    /// (Q−1)×Q: +1 where an increment above the median adds to a level, −1 where one below it
+    /// subtracts; increments are the non-median outputs in level order.
+    let offsets: Tensor?
 
-    init(_ store: ParameterStore, _ name: String, input: Int, levels: Int, generator: inout SeededGenerator) {
-        projection = Linear(store, name, input: input, output: levels, generator: &generator)
-        let q = levels - 1
-        cumulative = q > 0 ? Tensor(shape: [q, q], data: (0..<(q * q)).map { ($0 / q) <= ($0 % q) ? 1 : 0 }) : nil
+    init(_ store: ParameterStore, _ name: String, input: Int, levels: [Double], generator: inout SeededGenerator) {
+        let q = levels.count
+        projection = Linear(store, name, input: input, output: q, generator: &generator)
+        let center = levels.firstIndex { abs($0 - 0.5) < 1e-9 } ?? q / 2
+        median = center
+        guard q > 1 else { offsets = nil; return }
+        var m = [Float](repeating: 0, count: (q - 1) * q)
+        for (i, level) in (0..<q).filter({ $0 != center }).enumerated() {
+            for out in 0..<q {
+                if level > center, out >= level { m[i * q + out] = 1 }
+                if level < center, out <= level { m[i * q + out] = -1 }
+            }
+        }
+        offsets = Tensor(shape: [q - 1, q], data: m)
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
         let raw = projection(x)
-        guard let cumulative else { return raw }
+        guard let offsets else { return raw }
         let q = raw.shape.last!
-        let base = raw.slice(axis: -1, 0..<1)
-        let steps = raw.slice(axis: -1, 1..<q).softplus().matmul(cumulative)
-        return Tensor.concatenate([base, base + steps], axis: -1)
+        let center = raw.slice(axis: -1, median..<(median + 1))
+        let increments = joinFeatures([raw.slice(axis: -1, 0..<median), raw.slice(axis: -1, (median + 1)..<q)])
+        return center + increments.softplus().matmul(offsets)
     }
 }
 
@@ -117,7 +136,7 @@ struct MQDecoder {
                               initialization: .he, generator: &generator)
         localHidden = Linear(store, "decoder.local.hidden", input: 2 * c.hidden + horizonWidth + extraLocal, output: c.hidden,
                              initialization: .he, generator: &generator)
-        head = QuantileHead(store, "decoder.local.quantiles", input: c.hidden, levels: c.levels.count, generator: &generator)
+        head = QuantileHead(store, "decoder.local.quantiles", input: c.hidden, levels: c.levels, generator: &generator)
     }
 
     /// The horizon-specific contexts (B, F, K, C) and the agnostic one repeated over K.
@@ -130,10 +149,10 @@ struct MQDecoder {
     }
 
     /// Quantiles (B, F, K, Q) from the contexts, each horizon's future features and any
-    /// further per-horizon contexts (MQTransformer's attention outputs).
-    func quantiles(specific: Tensor, agnostic: Tensor, horizonFeatures: Tensor, extra: [Tensor] = [],
-                   dropout: Float, training: Bool, generator: inout SeededGenerator) -> Tensor {
-        let hidden = localHidden(joinFeatures([specific, agnostic, horizonFeatures] + extra)).relu()
-        return head(hidden.dropout(rate: dropout, training: training, generator: &generator))
+    /// further per-horizon contexts (MQTransformer's attention outputs). No dropout in front of
+    /// the head: it dropped whole quantile increments at random, which trained the median far
+    /// from where the data sits on series that barely move.
+    func quantiles(specific: Tensor, agnostic: Tensor, horizonFeatures: Tensor, extra: [Tensor] = []) -> Tensor {
+        head(localHidden(joinFeatures([specific, agnostic, horizonFeatures] + extra)).relu())
     }
 }

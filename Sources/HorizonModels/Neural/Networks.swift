@@ -43,7 +43,7 @@ final class FeedForwardNetwork: QuantileNetwork {
         hidden = layers
         perHorizon = Linear(parameters, "mlp.horizons", input: width, output: c.horizon * c.hidden, initialization: .he, generator: &generator)
         local = Linear(parameters, "mlp.local", input: c.hidden + inputs.horizonWidth, output: c.hidden, initialization: .he, generator: &generator)
-        head = QuantileHead(parameters, "mlp.quantiles", input: c.hidden, levels: c.levels.count, generator: &generator)
+        head = QuantileHead(parameters, "mlp.quantiles", input: c.hidden, levels: c.levels, generator: &generator)
     }
 
     func callAsFunction(_ batch: WindowBatch, training: Bool, generator: inout SeededGenerator) -> Tensor {
@@ -85,8 +85,7 @@ final class RecurrentNetwork: QuantileNetwork {
         var h = e.encoder
         for layer in encoder { h = layer(h).dropout(rate: configuration.dropout, training: training, generator: &generator) }
         let (specific, agnostic) = decoder.contexts(forkRows(h, forks: configuration.forks), statics: e.statics, horizonFeatures: e.horizon)
-        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon,
-                                 dropout: configuration.dropout, training: training, generator: &generator)
+        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon)
     }
 }
 
@@ -140,7 +139,6 @@ final class ConvolutionalNetwork: QuantileNetwork {
         let h = encoder(e.encoder, target: e.encoder.slice(axis: -1, 0..<1), dropout: configuration.dropout, training: training,
                         generator: &generator)
         let (specific, agnostic) = decoder.contexts(forkRows(h, forks: configuration.forks), statics: e.statics, horizonFeatures: e.horizon)
-        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon,
-                                 dropout: configuration.dropout, training: training, generator: &generator)
+        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon)
     }
 }

@@ -51,6 +51,9 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     public var pastCovariates: [String]
     public var gradientClip: Float
     public var weighting: Weighting
+    /// Hold out the last `horizon` points for early stopping (`validate=yes`); by default every
+    /// point is trained on for the full schedule.
+    public var validate: Bool
 
     /// The train-line options every neural model accepts.
     public static let options: [ModelOption] = [
@@ -59,11 +62,13 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
         ModelOption("batch", .integer(1...4096), help: "windows per batch (default 64)"),
         ModelOption("hidden", .integer(1...1024), help: "width of the hidden layers (default 32 weekly, 64 hourly/daily)"),
         ModelOption("layers", .integer(1...8), help: "encoder depth (MLP hidden layers, LSTM layers, conv layers; default 2, 1, 3, 3)"),
-        ModelOption("lr", .number(1e-6...1), help: "Adam learning rate (default 0.001), halved when validation stalls"),
+        ModelOption("lr", .number(1e-6...1), help: "Adam learning rate at the start (default 0.001), brought down to a tenth by a cosine schedule"),
         ModelOption("context", .integer(2...10_000), help: "window length the encoder reads (default: set context, else by frequency)"),
         ModelOption("forks", .integer(1...10_000), help: "forecast creation times per window (default half the context, at most 24)"),
         ModelOption("dropout", .number(0...0.9), help: "dropout rate during training (default 0.1)"),
-        ModelOption("patience", .integer(1...1000), help: "epochs without validation improvement before stopping (default 5)"),
+        ModelOption("patience", .integer(1...1000), help: "with validate=yes: epochs without validation improvement before stopping (default 5)"),
+        ModelOption("validate", .word(["yes", "no"]),
+                    help: "hold out the last horizon of every series to stop early and keep the best epoch (default no: train on everything)"),
         ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
         ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
         ModelOption("weight", .word(Weighting.allCases.map(\.rawValue)),
@@ -108,7 +113,8 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
             feedback: options.integer("feedback") ?? 8,
             pastCovariates: options.names("past"),
             gradientClip: 10,
-            weighting: options.word("weight").flatMap(Weighting.init(rawValue:)) ?? .series)
+            weighting: options.word("weight").flatMap(Weighting.init(rawValue:)) ?? .series,
+            validate: options.word("validate") == "yes")
     }
 
     /// A window long enough to see a season where that is affordable: a year of weeks, a week

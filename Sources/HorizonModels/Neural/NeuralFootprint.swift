@@ -1,6 +1,7 @@
 import Foundation
 import HorizonCore
 import HorizonData
+import HorizonTensor
 
 /// How much memory a network will need, worked out from its configuration before anything
 /// is allocated, so that `train` (and `load model`) refuse what cannot fit instead of the
@@ -44,7 +45,7 @@ public enum NeuralFootprint {
         let inputs = T * (d.pw + d.sw + d.ew) + 2 * (T + K) * d.fd + F * K * (d.fd + d.lw + d.hw) + 2 * d.sw
         func decoder(encoded e: Double, extra x: Double) -> Double {
             F * (2 * d.sw + e + K * d.hw) + 2 * F * H + 2 * F * (K + 1) * H + 2 * F * K * H
-                + F * K * (2 * H + d.hw + x) + 3 * F * K * H + 8 * F * K * Q
+                + F * K * (2 * H + d.hw + x) + 2 * F * K * H + 8 * F * K * Q
         }
         func convolutions(input: Double) -> Double {
             T * (7 * input + 2 * H) + (L - 1) * T * 5 * H + 2 * T * (H + 1) + F * (H + 1)
@@ -69,11 +70,11 @@ public enum NeuralFootprint {
     }
 
     /// Bytes of tensor storage while training: weights, their gradients (one copy per data
-    /// shard), Adam's two moments and the best epoch's copy, plus every window's activations
-    /// and their gradients.
+    /// shard), Adam's two moments, plus every window's activations and their gradients. (The
+    /// best epoch's copy is one more set of weights, outside the tensors.)
     public static func trainingTensorBytes(_ c: NeuralConfiguration, layout: FeatureLayout) -> Double {
         let p = parameters(c, layout: layout)
-        return 4 * (p * Double(5 + NeuralTrainer.shardCount) + 2 * Double(c.batch) * activationsPerWindow(c, layout: layout))
+        return 4 * (p * Double(3 + NeuralTrainer.shardCount) + 2 * Double(c.batch) * activationsPerWindow(c, layout: layout))
     }
 
     /// Bytes of the per-series inputs the trainer prepares (calendar features over the window
@@ -126,5 +127,22 @@ public enum NeuralFootprint {
             Wp = fd > 0 ? W : 0
             J = Double(max(0, min(c.feedback, c.horizon - 1)))
         }
+    }
+}
+
+extension NeuralFootprint {
+    /// Trains the network `c` describes on `panel` and returns the estimate beside the most
+    /// tensor storage held at once, in bytes (weights included): what `horizon-bench
+    /// footprint` prints. The engine's peak is process-wide, so nothing else may train meanwhile.
+    public static func measureTraining(_ c: NeuralConfiguration, panel: Panel) throws -> (estimate: Double, measured: Double) {
+        let layout = try FeatureLayout.learn(from: panel, pastNames: c.pastCovariates)
+        var generator = SeededGenerator(seed: c.seed)
+        let network = NetworkFactory.make(c, layout: layout, generator: &generator)
+        Tensor.releaseCachedBuffers()
+        Tensor.resetPeakBytes()
+        let before = Tensor.peakBytes
+        _ = try NeuralTrainer(configuration: c, layout: layout, label: "footprint").train(network, panel: panel, generator: &generator)
+        let measured = Double(Tensor.peakBytes - before) + 4 * Double(network.parameters.scalarCount)
+        return (trainingTensorBytes(c, layout: layout), measured)
     }
 }

@@ -71,7 +71,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
         // Chunks of windows run through the network in parallel (each chunk's result is its own).
         let chunk = max(1, min(512, (history.count + NeuralTrainer.threads - 1) / NeuralTrainer.threads))
         let chunks = (history.count + chunk - 1) / chunk
-        let results = try parallelMap(chunks, chunk: 1) { index -> (scale: [Float], quantiles: [Float]) in
+        let results = try parallelMap(chunks, chunk: 1) { index -> (location: [Float], scale: [Float], quantiles: [Float]) in
             let start = index * chunk, count = min(chunk, history.count - start)
             var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
             for i in 0..<count {
@@ -84,7 +84,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
             }
             var unused = SeededGenerator(seed: 0)
             let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
-            return (batch.scale, output.scalars)
+            return (batch.location, batch.scale, output.scalars)
         }
         var items: [ItemForecast] = []
         items.reserveCapacity(history.count)
@@ -92,13 +92,13 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
             let q = result.quantiles
             for i in 0..<result.scale.count {
                 let s = history.series[index * chunk + i]
-                let scale = Double(result.scale[i])
+                let scale = Double(result.scale[i]), location = Double(result.location[i])
                 let nonNegative = s.values.allSatisfy { $0.isNaN || $0 >= 0 }
                 var trained = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: Q)
                 for k in 0..<horizon {
                     let slot = (i * c.forks + c.forks - 1) * K + k
                     for l in 0..<Q {
-                        let v = Double(q[slot * Q + l]) * scale
+                        let v = Double(q[slot * Q + l]) * scale + location
                         trained[l][k] = nonNegative ? max(0, v) : v
                     }
                 }
@@ -113,7 +113,9 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
 
     // MARK: saving and loading
 
-    static let formatTag = "horizon-neural-1"
+    /// 2: inputs standardised by the warm-up's mean and spread, the head anchored at the median
+    /// (a version-1 file's weights mean something else, so it is refused by name).
+    static let formatTag = "horizon-neural-2"
 
     /// Writes the weights with the configuration, the feature layout, the training curve and
     /// any `extra` metadata (the session adds what it needs to check a reload).
@@ -138,6 +140,9 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
     public static func load(from path: String) throws -> (predictor: NeuralPredictor, metadata: [String: String]) {
         let shown = Visible.name(path)
         let (metadata, tensors, order) = try ParameterFile.load(path)
+        if metadata["format"] == "horizon-neural-1" {
+            throw HorizonError("'\(shown)' was saved by an earlier Horizon whose networks read their inputs differently: train it again")
+        }
         guard metadata["format"] == formatTag, let config = metadata["configuration"], let layoutText = metadata["layout"] else {
             throw HorizonError("'\(shown)' is not a Horizon neural model file")
         }
@@ -151,8 +156,8 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
             throw HorizonError("'\(shown)': the model's description cannot be read (\(error))")
         }
         do {
-            try configuration.validate()
-            try layout.validate(for: configuration)
+            try configuration.check()
+            try layout.check(for: configuration)
             try NeuralFootprint.checkInference(configuration, layout: layout)
             for name in order {
                 guard tensors[name]!.scalars.allSatisfy(\.isFinite) else { throw HorizonError("tensor '\(Visible.name(name))' holds NaN or infinite weights") }

@@ -7,13 +7,20 @@ import HorizonTensor
 ///
 /// - Training windows: each batch draws series uniformly and, for each, the window's last
 ///   forecast creation time uniformly among the positions with a target after them, so the
-///   whole history is used (not only the last window, GluonTS's MQ-CNN default).
-/// - Validation: the last K points of every series long enough are held out of the training
-///   targets; after each epoch the network forecasts them from the point before (one window
-///   per series, its last forecast time) and the wQL is the early-stopping criterion.
-/// - Adam with global-norm clipping; the learning rate halves when validation has not improved
-///   for half the patience; training stops after `patience` epochs without improvement, and
-///   the best epoch's weights are kept.
+///   whole history is used (not only the last window, GluonTS's MQ-CNN default). Where a
+///   series is long enough, a window's warm-up lies wholly inside its observed history (a
+///   warm-up of padding has no spread to standardise by).
+/// - The loss is the pinball loss of the standardised target, (y − location)/scale, averaged
+///   over levels and targets: every series counts by how well its movements are forecast, as
+///   MASE counts them (`weight=volume` weighs raw units instead, as wQL does).
+/// - Adam with global-norm clipping and a cosine schedule from `lr` down to a tenth of it over
+///   all the steps; by default every target up to the end of the data is trained on, and the
+///   last epoch's weights are kept (a run of fixed length, as neuralforecast trains).
+/// - `validate=yes` holds out the last K points of every series long enough; after each epoch
+///   the network forecasts them from the point before (one window per series, its last
+///   forecast time), the validation loss is the early-stopping criterion (`patience`
+///   epochs), and the best epoch's weights are kept. The validation wQL is reported either way
+///   it is computed.
 /// - Ctrl-C stops after the current batch and keeps the best weights so far; a loss that turns
 ///   NaN or infinite stops training the same way, with the reason recorded. With no finished
 ///   epoch there are no weights worth keeping: Ctrl-C then cancels the command (`Interrupted`)
@@ -29,18 +36,20 @@ struct NeuralTrainer {
         let c = configuration, K = c.horizon
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
         let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
-        // Hold out the last K points of series long enough to keep something to train on.
+        // With validation, hold out the last K points of series long enough to keep something to train on.
         var trainingSeries: [SeriesInputs] = [], validationSeries: [SeriesInputs] = []
         var ranges: [ClosedRange<Int>] = []
         for s in panel.series {
             let n = s.count
             guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }) else { continue }
-            let limit = n - K >= firstObserved + 2 ? n - K : n
+            let limit = c.validate && n - K >= firstObserved + 2 ? n - K : n
             let inputs = SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context, targetLimit: limit,
                                       codeMaps: codeMaps)
             if limit - 2 >= firstObserved {
                 trainingSeries.append(inputs)
-                ranges.append(firstObserved...(limit - 2))
+                // The window ends at least a warm-up after the first observation where the series allows it.
+                let fullWarmUp = firstObserved + c.context - 1
+                ranges.append(min(max(firstObserved, fullWarmUp), limit - 2)...(limit - 2))
             }
             if limit < n {
                 validationSeries.append(SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context,
@@ -58,6 +67,8 @@ struct NeuralTrainer {
         curve.validationSeries = validationSeries.count
         let parameters = network.parameters.parameters
         var optimizer = Adam(parameters, learningRate: c.learningRate)
+        let totalSteps = c.epochs * c.batchesPerEpoch
+        var step = 0
         var best = Double.infinity, bestSnapshot = network.parameters.snapshot(), sinceBest = 0
         var interrupted = false, diverged: (epoch: Int, loss: Float)?
         let progress = ProgressBar(label, total: c.epochs * c.batchesPerEpoch)
@@ -86,7 +97,7 @@ struct NeuralTrainer {
                     shards.append(shard)
                 }
                 let seeds = shards.map { _ in generator.next() }
-                let absolute = shards.reduce(Float(0)) { $0 + Self.weightedAbsolute($1, c.weighting) }
+                let absolute = shards.reduce(Float(0)) { $0 + Self.lossDenominator($1, c.weighting) }
                 let losses = UnsafeMutableBufferPointer<Float>.allocate(capacity: shards.count)
                 defer { losses.deallocate() }
                 DataParallel.run(shards: shards.count, threads: Self.threads, parameters: parameters) { k in
@@ -104,13 +115,15 @@ struct NeuralTrainer {
                     break epochs
                 }
                 clipGradientNorm(parameters, maxNorm: c.gradientClip)
+                optimizer.learningRate = Self.learningRate(c.learningRate, step: step, of: totalSteps)
                 optimizer.step()
+                step += 1
                 network.parameters.zeroGradients()
                 lossSum += Double(lossValue)
                 lossCount += 1
                 progress.advance()
             }
-            let validation: Double?
+            let validation: (wql: Double, loss: Double)?
             do {
                 validation = validationSeries.isEmpty ? nil
                     : try validate(network, series: validationSeries, ends: validationEnds, builder: builder)
@@ -121,9 +134,9 @@ struct NeuralTrainer {
                 break epochs
             }
             let training = lossSum / Double(max(lossCount, 1))
-            curve.epochs.append(TrainingEpoch(epoch: epoch, trainingLoss: training, validationWQL: validation,
+            curve.epochs.append(TrainingEpoch(epoch: epoch, trainingLoss: training, validationWQL: validation?.wql,
                                               learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started)))
-            let criterion = validation ?? training
+            let criterion = c.validate ? (validation?.loss ?? training) : -Double(epoch)  // without validation, the latest epoch
             if criterion < best {
                 best = criterion
                 bestSnapshot = network.parameters.snapshot()
@@ -135,10 +148,9 @@ struct NeuralTrainer {
                     curve.stopReason = "early stop: no improvement for \(c.patience) epochs"
                     break
                 }
-                if sinceBest % max(1, c.patience / 2) == 0 { optimizer.learningRate *= 0.5 }
             }
             progress.detail = "epoch \(epoch) loss \(NumberFormat.fixed(training, 4))"
-                + (validation.map { " val wQL \(NumberFormat.fixed($0, 4))" } ?? "")
+                + (validation.map { " val wQL \(NumberFormat.fixed($0.wql, 4))" } ?? "")
         }
         if curve.stopReason.isEmpty { curve.stopReason = "ran all \(c.epochs) epochs" }
         guard curve.bestEpoch > 0 else {
@@ -162,71 +174,87 @@ struct NeuralTrainer {
         return (0..<n).map { batch / n + ($0 < batch % n ? 1 : 0) }
     }
 
-    /// A window's weight in the loss (see `NeuralConfiguration.Weighting`).
-    static func weight(_ batch: WindowBatch, slot b: Int, _ weighting: NeuralConfiguration.Weighting) -> Float {
-        weighting == .series ? 1 / batch.scale[b] : 1
+    /// The cosine schedule: `lr` at the first step, a tenth of it at the last.
+    static func learningRate(_ lr: Float, step: Int, of total: Int) -> Float {
+        let progress = Float(step) / Float(max(1, total - 1))
+        return lr * (0.1 + 0.45 * (1 + cos(Float.pi * min(1, progress))))
     }
 
-    /// Σ weight·|y| over a batch's observed targets: the denominator of its weighted wQL.
-    static func weightedAbsolute(_ batch: WindowBatch, _ weighting: NeuralConfiguration.Weighting) -> Float {
-        let perWindow = batch.forks * batch.horizon
+    /// What a batch's loss is divided by, summed over its shards: the observed targets (the
+    /// standardised loss is a mean), or Σ|y| for `weight=volume` (a wQL).
+    static func lossDenominator(_ batch: WindowBatch, _ weighting: NeuralConfiguration.Weighting) -> Float {
         var total: Float = 0
-        for i in 0..<batch.targets.count where batch.mask[i] != 0 {
-            total += abs(batch.targets[i]) * weight(batch, slot: i / perWindow, weighting)
-        }
+        for i in 0..<batch.targets.count where batch.mask[i] != 0 { total += weighting == .series ? 1 : abs(batch.targets[i]) }
         return total
     }
 
-    /// A shard's pinball loss with the network's outputs multiplied back into the data's
-    /// units, each window weighted, and normalised as its part of the batch's weighted wQL
-    /// (2·Σ w·ρ / Σ w·|y| over the whole batch, mean over levels): the shards' losses add up
-    /// to the batch's, and the number reads like the evaluation table's.
-    static func loss(_ scaledQuantiles: Tensor, batch: WindowBatch, levels: [Double], weighting: NeuralConfiguration.Weighting,
+    /// A shard's part of the batch's loss, so the shards' losses add up to the batch's.
+    /// - `series`: the pinball loss of the standardised targets against the network's
+    ///   standardised quantiles, a mean over levels and the batch's observed targets;
+    /// - `volume`: the quantiles taken back to the data's units, 2·Σρ / Σ|y| over the batch,
+    ///   mean over levels (the evaluation table's wQL).
+    static func loss(_ standardised: Tensor, batch: WindowBatch, levels: [Double], weighting: NeuralConfiguration.Weighting,
                      absoluteTotal: Float) -> Tensor {
         let b = batch.size, perWindow = batch.forks * batch.horizon
-        let scale = Tensor(shape: [b, 1, 1, 1], data: batch.scale)
-        let predictions = scaledQuantiles * scale
-        let target = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.targets)
-        var weights = batch.mask
-        for i in weights.indices where weights[i] != 0 { weights[i] *= weight(batch, slot: i / perWindow, weighting) }
-        let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: weights)
-        let pinball = predictions.pinballLoss(target: target, mask: mask, levels: levels.map { Float($0) })
-        let observed = weights.reduce(0, +)
-        guard absoluteTotal > 0 else { return pinball * observed }
-        return pinball * (2 * observed / absoluteTotal / Float(levels.count))
+        let mask = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.mask)
+        let observed = batch.mask.reduce(0, +)
+        let levels = levels.map { Float($0) }
+        switch weighting {
+        case .series:
+            var targets = batch.targets
+            for i in targets.indices where batch.mask[i] != 0 {
+                let w = i / perWindow
+                targets[i] = (targets[i] - batch.location[w]) / batch.scale[w]
+            }
+            let pinball = standardised.pinballLoss(target: Tensor(shape: [b, batch.forks, batch.horizon], data: targets), mask: mask, levels: levels)
+            guard absoluteTotal > 0 else { return pinball }
+            return pinball * (observed / absoluteTotal / Float(levels.count))
+        case .volume:
+            let predictions = standardised * Tensor(shape: [b, 1, 1, 1], data: batch.scale) + Tensor(shape: [b, 1, 1, 1], data: batch.location)
+            let target = Tensor(shape: [b, batch.forks, batch.horizon], data: batch.targets)
+            let pinball = predictions.pinballLoss(target: target, mask: mask, levels: levels)
+            guard absoluteTotal > 0 else { return pinball * observed }
+            return pinball * (2 * observed / absoluteTotal / Float(levels.count))
+        }
     }
 
-    /// wQL (mean over the trained levels) of the last forecast time's K-step forecasts on
-    /// the held-out period of every validation series.
-    func validate(_ network: QuantileNetwork, series: [SeriesInputs], ends: [Int], builder: WindowBuilder) throws -> Double {
+    /// The last forecast time's K-step forecasts on the held-out period of every validation
+    /// series, scored two ways: wQL (mean over the trained levels, in the data's units, as
+    /// reported) and the training objective (the early-stopping criterion).
+    func validate(_ network: QuantileNetwork, series: [SeriesInputs], ends: [Int], builder: WindowBuilder) throws -> (wql: Double, loss: Double) {
         let c = configuration, K = c.horizon, Q = c.levels.count
         // Chunks run in parallel; each returns its own sums, added in chunk order.
         let chunk = max(1, min(256, (series.count + Self.threads - 1) / Self.threads))
         let chunks = (series.count + chunk - 1) / chunk
-        let sums = try parallelMap(chunks, chunk: 1) { index -> (Double, Double) in
+        let sums = try parallelMap(chunks, chunk: 1) { index -> (Double, Double, Double, Double) in
             let start = index * chunk, count = min(chunk, series.count - start)
             var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
             for i in 0..<count { builder.fill(&batch, slot: i, series: series[start + i], end: ends[start + i]) }
             var unused = SeededGenerator(seed: 0)
             let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
             let q = output.scalars
-            var pinball = 0.0, absolute = 0.0
+            var pinball = 0.0, absolute = 0.0, standardised = 0.0, targets = 0.0
             for b in 0..<count {
                 let f = c.forks - 1
                 for k in 0..<K {
                     let slot = (b * c.forks + f) * K + k
                     guard batch.mask[slot] != 0 else { continue }
                     let y = Double(batch.targets[slot])
+                    let weight = c.weighting == .series ? 1 / Double(batch.scale[b]) : 1
                     absolute += abs(y)
+                    targets += c.weighting == .series ? 1 : abs(y)
                     for (l, level) in c.levels.enumerated() {
-                        let e = y - Double(q[slot * Q + l] * batch.scale[b])
-                        pinball += e >= 0 ? level * e : (level - 1) * e
+                        let e = y - Double(q[slot * Q + l] * batch.scale[b] + batch.location[b])
+                        let rho = e >= 0 ? level * e : (level - 1) * e
+                        pinball += rho
+                        standardised += weight * rho
                     }
                 }
             }
-            return (pinball, absolute)
+            return (pinball, absolute, standardised, targets)
         }
         let pinball = sums.reduce(0) { $0 + $1.0 }, absolute = sums.reduce(0) { $0 + $1.1 }
-        return absolute > 0 ? 2 * pinball / absolute / Double(Q) : pinball
+        let standardised = sums.reduce(0) { $0 + $1.2 }, targets = sums.reduce(0) { $0 + $1.3 }
+        return (absolute > 0 ? 2 * pinball / absolute / Double(Q) : pinball, targets > 0 ? standardised / targets / Double(Q) : standardised)
     }
 }

@@ -112,7 +112,6 @@ final class TransformerNetwork: QuantileNetwork {
             let scores = ((q * memoryKeys).sum(axis: -1) * (1 / Float(width).squareRoot())).softmax(mask: allowedMemory)
             revised = (scores.reshaped([b, F, K, J, 1]) * memoryValues).sum(axis: 3)
         }
-        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon, extra: [attended, revised],
-                                 dropout: configuration.dropout, training: training, generator: &generator)
+        return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon, extra: [attended, revised])
     }
 }

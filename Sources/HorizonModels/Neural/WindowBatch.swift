@@ -4,14 +4,14 @@ import HorizonData
 /// The inputs and targets of a batch of windows, as flat Float32 arrays ready to become
 /// tensors. Shapes (B windows, T context, F forks, K horizon):
 /// `past` (B, T, pastWidth), `future` (B, T+K, futureWidth), `lags` (B, F, K, lagWidth),
-/// `events[e]` (B, T+K) codes, `statics[s]` (B) codes, `logScale` and `scale` (B),
-/// `targets` and `mask` (B, F, K). Targets are in the data's own units: the networks predict
-/// in scaled units and multiply back before the loss.
+/// `events[e]` (B, T+K) codes, `statics[s]` (B) codes, `logScale`, `location` and `scale` (B),
+/// `targets` and `mask` (B, F, K). Targets are in the data's own units; the networks read and
+/// predict the target standardised by its window's warm-up, (y − location)/scale.
 struct WindowBatch {
     let size: Int, context: Int, forks: Int, horizon: Int
     var past: [Float], future: [Float], lags: [Float]
     var events: [[Int32]], statics: [[Int32]]
-    var logScale: [Float], scale: [Float]
+    var logScale: [Float], location: [Float], scale: [Float]
     var targets: [Float], mask: [Float]
 
     init(size: Int, layout: FeatureLayout, context: Int, forks: Int, horizon: Int) {
@@ -25,6 +25,7 @@ struct WindowBatch {
         events = layout.events.map { _ in [Int32](repeating: 0, count: size * (context + horizon)) }
         statics = layout.statics.map { _ in [Int32](repeating: 0, count: size) }
         logScale = [Float](repeating: 0, count: size)
+        location = [Float](repeating: 0, count: size)
         scale = [Float](repeating: 1, count: size)
         targets = [Float](repeating: 0, count: size * forks * horizon)
         mask = [Float](repeating: 0, count: size * forks * horizon)
@@ -102,18 +103,13 @@ struct WindowBuilder {
         let T = context, F = forks, K = horizon
         let first = end - T + 1
         // Window positions 0 ... warmUp are known at every forecast creation time of the window
-        // (the first one is at warmUp), so the scale and the reference levels come from there.
+        // (the first one is at warmUp), so the standardisation and the reference levels come
+        // from there.
         let warmUp = T - F
-        var total: Float = 0, count: Float = 0
-        for q in 0...warmUp {
-            let i = first + q
-            guard i >= 0, i < s.count, !s.values[i].isNaN else { continue }
-            total += abs(s.values[i]); count += 1
-        }
-        var scale = count > 0 ? total / count : 0
-        if !(scale > 0) { scale = Float(layout.fallbackScale) }
+        let (location, scale, level) = standardisation(s, first: first, warmUp: warmUp)
+        batch.location[b] = location
         batch.scale[b] = scale
-        batch.logScale[b] = Self.compressedLog(scale)
+        batch.logScale[b] = Self.compressedLog(level)
         for (k, code) in s.statics.enumerated() { batch.statics[k][b] = code }
 
         // Encoder-only features.
@@ -124,7 +120,7 @@ struct WindowBuilder {
             guard i >= 0, i < s.count else { continue }
             var o = (b * T + q) * pw
             let y = s.values[i]
-            batch.past[o] = y.isNaN ? 0 : y / scale
+            batch.past[o] = y.isNaN ? 0 : (y - location) / scale
             batch.past[o + 1] = y.isNaN ? 0 : 1
             batch.past[o + 2] = Self.compressedLog(s.observedSoFar[i])
             o += 3
@@ -170,12 +166,36 @@ struct WindowBuilder {
                 if m > 1 {
                     let lag = p + k - m * ((k + m - 1) / m)  // the latest same-phase point at or before p
                     if lag >= 0, lag < s.count, lag <= p, !s.values[lag].isNaN {
-                        batch.lags[slot * 2] = s.values[lag] / scale
+                        batch.lags[slot * 2] = (s.values[lag] - location) / scale
                         batch.lags[slot * 2 + 1] = 1
                     }
                 }
             }
         }
+    }
+
+    /// The warm-up's mean and standard deviation over its observed points, and its mean |y|
+    /// (the level, an input of its own). Standardising — not only dividing by the level —
+    /// lets a series that barely moves around a high level (a third of M4 Hourly) be read at
+    /// the size of its movements, where a forecast within its noise is learnable.
+    ///
+    /// The spread has a floor of 5 % of the level: a warm-up that is flat, or holds one point,
+    /// would otherwise blow its differences up to any size. A warm-up with nothing observed is
+    /// read around zero at a typical size (the layout's fallback).
+    func standardisation(_ s: SeriesInputs, first: Int, warmUp: Int) -> (location: Float, scale: Float, level: Float) {
+        var total: Double = 0, absolute: Double = 0, squares: Double = 0, count: Double = 0
+        for q in 0...warmUp {
+            let i = first + q
+            guard i >= 0, i < s.count, !s.values[i].isNaN else { continue }
+            let y = Double(s.values[i])
+            total += y; absolute += abs(y); squares += y * y; count += 1
+        }
+        guard count > 0 else { return (0, Float(layout.fallbackScale), Float(layout.fallbackScale)) }
+        let mean = total / count, level = absolute / count
+        let std = max(0, squares / count - mean * mean).squareRoot()
+        var scale = max(std, 0.05 * level)
+        if !(scale > 0) { scale = 0.05 * layout.fallbackScale }
+        return (Float(mean), Float(scale), Float(level))
     }
 
     private func warmUpMean(_ values: [Double], first: Int, warmUp: Int) -> Double {
