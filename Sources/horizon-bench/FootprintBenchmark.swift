@@ -10,7 +10,7 @@ import HorizonModels
 enum FootprintBenchmark {
     static func run(_ arguments: [String]) throws {
         let panel = syntheticPanel(series: 16, length: 120)
-        print("architecture   context  horizon  hidden  batch   estimate   measured  ratio")
+        print("architecture   context  horizon  hidden  batch  estimate MB  measured MB  ratio")
         for architecture in NeuralConfiguration.Architecture.allCases {
             for (context, horizon, hidden, batch) in [(12, 3, 8, 16), (30, 8, 16, 32), (52, 13, 32, 64)] {
                 var options = ["hidden": "\(hidden)", "epochs": "1", "batches": "3", "batch": "\(batch)", "context": "\(context)"]
@@ -19,8 +19,9 @@ enum FootprintBenchmark {
                                                         settings: FitSettings(horizon: horizon, levels: [0.1, 0.5, 0.9], seed: 1),
                                                         frequency: .weekly)
                 let (estimate, measured) = try NeuralFootprint.measureTraining(c, panel: panel)
-                print(String(format: "%-13@  %7d  %7d  %6d  %5d  %9@  %9@  %5.2f", architecture.rawValue as NSString, context, horizon, hidden, batch,
-                             MemoryBudget.describe(estimate) as NSString, MemoryBudget.describe(measured) as NSString, estimate / measured))
+                print(architecture.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
+                      + String(format: "  %7d  %7d  %6d  %5d  %11.2f  %11.2f  %5.2f", context, horizon, hidden, batch,
+                               estimate / 1e6, measured / 1e6, estimate / measured))
             }
         }
     }
