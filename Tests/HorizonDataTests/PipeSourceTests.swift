@@ -25,6 +25,19 @@ import Testing
         return try PanelLoader.load(path: fifo, showProgress: false)
     }
 
+    /// `text` compressed by the gzip tool, as one member.
+    static func gzip(_ text: String) throws -> Data {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-c", try temporaryFile(text)]
+        let out = Pipe()
+        gzip.standardOutput = out
+        try gzip.run()
+        let compressed = out.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+        return compressed
+    }
+
     @Test func plainDataThroughAPipeLosesNoByte() throws {
         let data = try Self.loadThroughFIFO(Data(Self.csv.utf8))
         #expect(data.panel.count == 3 && data.rowsRead == 300)
@@ -32,16 +45,7 @@ import Testing
     }
 
     @Test func gzipThroughAPipeIsDecodedAsAStream() throws {
-        let source = try temporaryFile(Self.csv)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gzip.arguments = ["gzip", "-c", source]
-        let out = Pipe()
-        gzip.standardOutput = out
-        try gzip.run()
-        let compressed = out.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        let data = try Self.loadThroughFIFO(compressed)
+        let data = try Self.loadThroughFIFO(try Self.gzip(Self.csv))
         #expect(data.panel.count == 3 && data.rowsRead == 300)
     }
 
@@ -67,19 +71,7 @@ extension PipeSourceTests {
     @Test func concatenatedGzipMembersAreOneStream() throws {
         let lines = Self.csv.split(separator: "\n", omittingEmptySubsequences: false)
         let first = lines.prefix(151).joined(separator: "\n") + "\n", second = lines.dropFirst(151).joined(separator: "\n")
-        var bytes = Data()
-        for part in [first, second] {
-            let file = try temporaryFile(part)
-            let gzip = Process()
-            gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            gzip.arguments = ["gzip", "-c", file]
-            let out = Pipe()
-            gzip.standardOutput = out
-            try gzip.run()
-            bytes += out.fileHandleForReading.readDataToEndOfFile()
-            gzip.waitUntilExit()
-        }
-        let data = try Self.loadThroughFIFO(bytes)
+        let data = try Self.loadThroughFIFO(try Self.gzip(first) + Self.gzip(second))
         #expect(data.panel.count == 3 && data.rowsRead == 300)
     }
 }

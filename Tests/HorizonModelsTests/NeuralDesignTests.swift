@@ -78,25 +78,22 @@ import Testing
     /// With `validate=yes` the validation period is the end of what `fit` is given — the
     /// training range — so values after it (the session's holdout) cannot change the model.
     @Test func validationNeverSeesDataAfterTheTrainingRange() throws {
+        /// The first 72 points of every series: the training range, as a session's holdout cuts it.
+        func trainingRange(_ panel: Panel) -> Panel {
+            Panel(series: panel.series.map { s in
+                var kept = s
+                kept.values = Array(s.values.prefix(72))
+                kept.dynamic = s.dynamic.mapValues { Array($0.prefix(72)) }
+                return kept
+            }, frequency: panel.frequency, season: panel.season, hasTimestamps: true, dynamicNames: panel.dynamicNames, staticNames: panel.staticNames)
+        }
         let panel = pricedPanel(series: 6, length: 80)
-        let cut = Panel(series: panel.series.map { s in
-            var kept = s
-            kept.values = Array(s.values.prefix(72))
-            kept.dynamic = s.dynamic.mapValues { Array($0.prefix(72)) }
-            return kept
-        }, frequency: panel.frequency, season: panel.season, hasTimestamps: true, dynamicNames: panel.dynamicNames, staticNames: panel.staticNames)
         let options = ["validate": "yes", "epochs": "6", "patience": "3"]
-        let a = try Self.fit(.mlp, cut, options: options, horizon: 4)
+        let a = try Self.fit(.mlp, trainingRange(panel), options: options, horizon: 4)
         // The same training range with different values after it (as another holdout would have).
         var changed = panel
         for i in changed.series.indices { for t in 72..<80 { changed.series[i].values[t] = 1e6 } }
-        let recut = Panel(series: changed.series.map { s in
-            var kept = s
-            kept.values = Array(s.values.prefix(72))
-            kept.dynamic = s.dynamic.mapValues { Array($0.prefix(72)) }
-            return kept
-        }, frequency: panel.frequency, season: panel.season, hasTimestamps: true, dynamicNames: panel.dynamicNames, staticNames: panel.staticNames)
-        let b = try Self.fit(.mlp, recut, options: options, horizon: 4)
+        let b = try Self.fit(.mlp, trainingRange(changed), options: options, horizon: 4)
         #expect(a.training.epochs.map(\.trainingLoss) == b.training.epochs.map(\.trainingLoss))
         #expect(a.training.epochs.map(\.validationWQL) == b.training.epochs.map(\.validationWQL))
         #expect(a.training.epochs.allSatisfy { $0.validationWQL != nil })
