@@ -1,6 +1,6 @@
 /// Whether an SVG document is inert enough to inline in a page: only the drawing elements
 /// gnuplot writes, no event handler attribute, no link outside the document, no script,
-/// no foreign content, no entity definitions, no CDATA.
+/// no foreign content, no entity definitions, no CDATA, no character references in attributes.
 ///
 /// A notebook inlines the charts Horizon drew, read back the moment they were written; this
 /// check is the second line: a file that fails it (something else wrote there, or a chart
@@ -18,18 +18,40 @@ enum SVGCheck {
         let bytes = Array(svg.utf8)
         var i = 0
         var sawSVG = false
+        func starts(_ prefix: String, at k: Int) -> Bool {
+            let p = Array(prefix.utf8)
+            return k + p.count <= bytes.count && Array(bytes[k..<(k + p.count)]) == p
+        }
+        func find(_ needle: String, from k: Int) -> Int? {
+            let n = Array(needle.utf8)
+            var j = k
+            while j + n.count <= bytes.count {
+                if Array(bytes[j..<(j + n.count)]) == n { return j }
+                j += 1
+            }
+            return nil
+        }
         while i < bytes.count {
             guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
+            // Markup that is not a tag ends where a browser ends it, whatever quotes it holds.
+            if starts("<!--", at: i) {
+                // A comment ends at the first "-->"; one holding "--" (as in "--!>") is refused.
+                guard let end = find("-->", from: i + 4), find("--", from: i + 4) == end else { return false }
+                i = end + 3
+                continue
+            }
+            if starts("<?", at: i) || starts("<!", at: i) {
+                // The XML declaration and a DOCTYPE without an internal subset, before the
+                // drawing only (the notebook drops what precedes `<svg`); nothing else, no CDATA.
+                let declaration = starts("<?xml", at: i) || String(decoding: bytes[i..<min(bytes.count, i + 9)], as: UTF8.self).uppercased() == "<!DOCTYPE"
+                guard !sawSVG, declaration, let end = find(">", from: i),
+                      !bytes[i..<end].contains(UInt8(ascii: "[")), !bytes[(i + 1)..<end].contains(UInt8(ascii: "<")) else { return false }
+                i = end + 1
+                continue
+            }
             guard let end = tagEnd(bytes, from: i) else { return false }
             let tag = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
             i = end + 1
-            if tag.hasPrefix("?") { continue }  // <?xml …?>
-            if tag.hasPrefix("!--") { continue }
-            if tag.hasPrefix("!") {
-                // A DOCTYPE without an internal subset (no entity definitions); nothing else.
-                guard tag.uppercased().hasPrefix("!DOCTYPE"), !tag.contains("[") else { return false }
-                continue
-            }
             let body = tag.hasPrefix("/") ? Substring(tag.dropFirst()) : Substring(tag)
             let name = body.prefix { !$0.isWhitespace && $0 != "/" && $0 != ">" }.lowercased()
             guard elements.contains(name) else { return false }
@@ -78,6 +100,9 @@ enum SVGCheck {
                 rest = rest[rest.index(after: close)...]
             }
             let lowered = value.lowercased().filter { !$0.isWhitespace }
+            // Character references and CSS escapes could spell anything (`u&#114;l(`), and
+            // xml:base would move every relative link: none of them is in what gnuplot writes.
+            if value.contains("&") || value.contains("\\") || name == "xml:base" { return false }
             if name.hasPrefix("on") { return false }
             if name == "href" || name.hasSuffix(":href") || name == "src" { if !lowered.hasPrefix("#") { return false } }
             if lowered.contains("javascript:") || lowered.contains("expression(") { return false }

@@ -61,11 +61,18 @@ func hostileNotebookData(in folder: String) throws -> (path: String, ids: [Strin
         try interpreter.execute("load \(data)\nset horizon 4\ntrain snaive\nplot \"<script>alert(1)</script>\" to \(folder)/g.svg", source: "s")
         let drawn = try String(contentsOfFile: folder + "/g.svg", encoding: .utf8)
         #expect(SVGCheck.isInert(drawn))
+        #expect(SVGCheck.isInert("<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"svg11.dtd\">\n<svg><!-- a comment --><g/></svg>"))
         #expect(ImageFile.read(folder + "/g.svg") == .svg(drawn))
         for live in ["<svg><script>alert(1)</script></svg>", "<svg><g onload=\"alert(1)\"/></svg>", "<svg><a href=\"javascript:alert(1)\"><text>x</text></a></svg>",
                      "<svg><use href=\"http://evil/x.svg#a\"/></svg>", "<svg><foreignObject><img src=x onerror=alert(1)></foreignObject></svg>",
                      "<!DOCTYPE svg [<!ENTITY x \"y\">]><svg/>", "<svg><rect style=\"fill:url(http://evil/)\"/></svg>", "<svg><image href=\"x.png\"/></svg>",
-                     "<svg><g ONCLICK='x'/></svg>", "<svg><![CDATA[<script>x</script>]]></svg>", "item,time,step\n<img src=x onerror=alert(1)>", "no svg at all"] {
+                     "<svg><g ONCLICK='x'/></svg>", "<svg><![CDATA[<script>x</script>]]></svg>", "item,time,step\n<img src=x onerror=alert(1)>", "no svg at all",
+                     // Markup a browser ends at its first '>' or '-->' whatever quotes it holds (found in review).
+                     "<svg><!-- \" --><script>alert(1)</script><!-- \" --></svg>", "<svg><? \" ?><script>alert(1)</script><? \" ?></svg>",
+                     "<svg><!DOCTYPE svg \"><script>alert(1)</script>\"></svg>", "<svg><!-- ' --><image href='x' onerror='alert(1)'/><!-- ' --></svg>",
+                     "<!DOCTYPE x \"><script>alert(1)</script>\"><svg/>", "<svg><!-- a --!><script>alert(1)</script> --></svg>",
+                     "<svg><rect fill=\"u&#114;l(https://evil.example/x#p)\"/></svg>", "<svg><rect style=\"fill:u\\72 l(https://evil.example/x)\"/></svg>",
+                     "<svg xml:base=\"https://evil.example/\"><use href=\"#a\"/></svg>"] {
             #expect(!SVGCheck.isInert(live), "\(live)")
         }
         try "<svg><script>alert(1)</script></svg>".write(toFile: folder + "/bad.svg", atomically: false, encoding: .utf8)
