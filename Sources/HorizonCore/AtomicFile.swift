@@ -44,6 +44,9 @@ public enum AtomicFile {
     public static func write(to path: String, permissions: mode_t = 0o644, _ fill: (Int32) throws -> Void) throws {
         switch try Destination(path) {
         case .descriptor(let fd):
+            // What print() still holds must come out first.
+            fflush(stdout)
+            fflush(stderr)
             try fill(fd)
         case .stream(let target):
             let fd = try openStream(target)
@@ -53,6 +56,7 @@ public enum AtomicFile {
             let (fd, temporary) = try createTemporary(beside: target, permissions: permissions)
             do {
                 defer { close(fd) }
+                try keepMode(of: target, on: fd)
                 try fill(fd)
                 guard fsync(fd) == 0 else { throw WriteError.system() }
             } catch {
@@ -126,7 +130,8 @@ public enum AtomicFile {
             var target = path
             if info.st_mode & S_IFMT == S_IFLNK {
                 guard let resolved = realpath(path, nil) else {
-                    throw WriteError(reason: "it is a symbolic link to a file that does not exist")
+                    if errno == ENOENT { throw WriteError(reason: "it is a symbolic link to a file that does not exist") }
+                    throw WriteError.system()
                 }
                 target = String(cString: resolved)
                 free(resolved)
@@ -150,7 +155,11 @@ public enum AtomicFile {
             throw WriteError.system()
         }
         let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else {
+            let error = WriteError.system()
+            close(fd)
+            throw error
+        }
         return fd
     }
 
@@ -167,6 +176,13 @@ public enum AtomicFile {
                 offset += n
             }
         }
+    }
+
+    /// A file replaced keeps its permissions (a private 0600 file stays private).
+    private static func keepMode(of target: String, on fd: Int32) throws {
+        var info = stat()
+        guard stat(target, &info) == 0 else { return }
+        guard fchmod(fd, info.st_mode & 0o7777) == 0 else { throw WriteError.system() }
     }
 
     private static func commit(_ temporary: String, to target: String) throws {

@@ -46,9 +46,10 @@ public enum Suggestions {
         var previous = (0...b.count).map { min($0, outside) }
         var current = [Int](repeating: outside, count: b.count + 1)
         for i in 1...a.count {
-            for j in current.indices { current[j] = outside }
-            if i <= limit { current[0] = i }
             let low = max(1, i - limit), high = min(b.count, i + limit)
+            // Only the cells next to the band are read outside it: reset those (the row is reused).
+            current[low - 1] = i <= limit ? i : outside
+            if high < b.count { current[high + 1] = outside }
             if low <= high {
                 for j in low...high {
                     let cost = a[i - 1] == b[j - 1] ? 0 : 1

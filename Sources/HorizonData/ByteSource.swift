@@ -57,7 +57,7 @@ final class RawFileSource: ByteSource {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let n = fread(&bytes[filled], 1, count - filled, handle)
+            let n = bytes.withUnsafeMutableBytes { fread($0.baseAddress! + filled, 1, count - filled, handle) }
             if n == 0 {
                 if ferror(handle) != 0 { throw HorizonError("read error: \(String(cString: strerror(errno)))") }
                 break
@@ -128,13 +128,15 @@ final class GzipSource: ByteSource {
             }
             let status = inflate(&stream, Z_NO_FLUSH)
             if status == Z_STREAM_END {
-                // Another member may follow; only the end of the file ends the stream.
+                // Another member may follow; only the end of the file ends the stream. Bytes
+                // that do not start a member (zero padding) end it too, as gzip -d ignores them.
                 if stream.avail_in == 0 {
                     let n = try file.read(into: input)
                     stream.next_in = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
                     stream.avail_in = UInt32(n)
                     if n == 0 { finished = true; break }
                 }
+                if stream.next_in[0] != 0x1F || (stream.avail_in > 1 && stream.next_in[1] != 0x8B) { finished = true; break }
                 guard inflateReset(&stream) == Z_OK else { throw HorizonError("'\(path)' is not valid gzip data") }
                 continue
             }

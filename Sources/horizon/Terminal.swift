@@ -25,6 +25,9 @@ enum Terminal {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: a blocking read or poll returns EINTR
         sigaction(SIGINT, &action, nil)
+        // A FIFO or pipe whose reader goes away mid-export is a write error (EPIPE) for that
+        // command, not the end of the session.
+        signal(SIGPIPE, SIG_IGN)
         // A parent may have blocked SIGINT (some launchers do); we want it.
         var set = sigset_t()
         sigemptyset(&set)

@@ -167,3 +167,15 @@ import Testing
         #expect(Suggestions.closest(to: "JACKT-01", in: [long, "JACKET-01"]) == "JACKET-01")
     }
 }
+
+extension WriteTargetTests {
+    /// A replaced file keeps its permissions: a private file stays private.
+    @Test func aReplacedFileKeepsItsMode() throws {
+        let dir = try scratchDirectory()
+        try AtomicFile.write("old\n", to: dir + "/private.csv")
+        #expect(chmod(dir + "/private.csv", 0o600) == 0)
+        try AtomicFile.write("new\n", to: dir + "/private.csv")
+        var info = stat()
+        #expect(stat(dir + "/private.csv", &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+}

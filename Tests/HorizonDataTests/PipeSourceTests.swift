@@ -75,3 +75,11 @@ extension PipeSourceTests {
         #expect(data.panel.count == 3 && data.rowsRead == 300)
     }
 }
+
+extension PipeSourceTests {
+    /// Zero padding after the last member ends the stream, as `gzip -d` reads it.
+    @Test func zeroPaddingAfterTheLastMemberIsIgnored() throws {
+        let data = try Self.loadThroughFIFO(try Self.gzip(Self.csv) + Data(repeating: 0, count: 512))
+        #expect(data.panel.count == 3 && data.rowsRead == 300)
+    }
+}

@@ -47,7 +47,7 @@ import Testing
         ("horizon", -3, "field 'horizon' is -3, outside 1…10000"),
         ("layers", -1, "field 'layers' is -1, outside 1…8"),
         ("hidden", -64, "field 'hidden' is -64, outside 1…1024"),
-        ("context", 1_000_000_000, "field 'context' is 1000000000, outside 2…10000"),
+        ("context", 1_000_000_000, "field 'context' is 1000000000, outside 1…10000"),
         ("forks", 500, "field 'forks' is 500, outside 1…12"),
         ("batch", 0, "field 'batch' is 0, outside 1…4096"),
         ("feedback", 100_000, "field 'feedback' is 100000, outside 1…64"),
@@ -76,6 +76,16 @@ import Testing
             let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
             #expect(error?.message.contains(fragment) == true, "\(changes): \(error?.message ?? "")")
         }
+    }
+
+    /// Two inputs of one name would register one parameter twice (a crash in the parameter
+    /// store); found in review.
+    @Test func repeatedInputNamesAreRefused() throws {
+        let layout = try JSONSerialization.jsonObject(with: Data(Self.saved.metadata["layout"]!.utf8)) as! [String: Any]
+        let statics = layout["statics"] as! [Any]
+        let path = try Self.crafted("twice", layout: ["statics": statics + statics])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message == "'\(path)' is not a usable model file: field 'layout' lists the attribute 'category' twice")
     }
 
     /// All-NaN weights loaded silently and forecast zeros; now they are refused by tensor.

@@ -30,7 +30,8 @@ extension NeuralConfiguration {
             guard value.isFinite, allowed.contains(Double(value)) else { throw HorizonError("field '\(field)' is \(value), outside \(allowed.lowerBound)…\(allowed.upperBound)") }
         }
         try check("horizon", horizon, 1...Self.maxSteps)
-        try check("context", context, range("context"))
+        // `set context` allows 1 (the option, 2): a model trained either way must load.
+        try check("context", context, 1...Self.maxSteps)
         try check("forks", forks, 1...context)
         if architecture == .mlp, forks != 1 { throw HorizonError("field 'forks' is \(forks); the feed-forward net makes one forecast per window") }
         try check("hidden", hidden, range("hidden"))
@@ -70,6 +71,14 @@ extension FeatureLayout {
         for c in known + past {
             guard !c.name.isEmpty, c.mean.isFinite, c.std.isFinite, c.std > 0 else {
                 throw HorizonError("field 'layout' covariate '\(Visible.name(c.name))' has a mean \(c.mean) and std \(c.std) that are not finite and positive")
+            }
+        }
+        // Names key the parameters (`event.NAME.table`) and the inputs: a repeated one would
+        // register a parameter twice.
+        for (what, names) in [("covariate", (known + past).map(\.name)), ("event", events.map(\.name)), ("attribute", statics.map(\.name))] {
+            var seen = Set<String>()
+            if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+                throw HorizonError("field 'layout' lists the \(what) '\(Visible.name(repeated))' twice")
             }
         }
         guard past.map(\.name) == configuration.pastCovariates else { throw HorizonError("field 'layout.past' does not match the configuration's past covariates") }
