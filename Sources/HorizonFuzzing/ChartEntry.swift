@@ -79,26 +79,29 @@ public enum ChartEntry {
                 continue
             }
             if line.hasSuffix("<< EOD") { inData = true }
-            var outside = "", quoted = false
-            var k = line.startIndex
-            while k < line.endIndex {
-                let c = line[k]
-                if !quoted, line[k...].hasPrefix("\"'\"") {
-                    k = line.index(k, offsetBy: 3)
+            // gnuplot reads bytes: scan scalars, not Characters (a quote followed by a combining
+            // mark is one Character but still a quote to gnuplot).
+            let scalars = Array(line.unicodeScalars)
+            var outside = String.UnicodeScalarView(), quoted = false
+            var k = 0
+            while k < scalars.count {
+                let c = scalars[k]
+                if !quoted, k + 2 < scalars.count, c == "\"", scalars[k + 1] == "'", scalars[k + 2] == "\"" {
+                    k += 3
                     continue
                 }
                 if c == "'" {
-                    let next = line.index(after: k)
-                    if quoted, next < line.endIndex, line[next] == "'" { throw fail("a doubled quote in '\(line)'") }
+                    if quoted, k + 1 < scalars.count, scalars[k + 1] == "'" { throw fail("a doubled quote in '\(line)'") }
                     quoted.toggle()
                 } else if !quoted {
                     outside.append(c)
                 }
-                k = line.index(after: k)
+                k += 1
             }
+            let code = String(outside)
             if quoted { throw fail("an unterminated literal in '\(line)'") }
-            if outside.contains(where: { "`\"@".contains($0) }) || outside.contains("system") {
-                throw fail("code outside a literal in '\(line)'")
+            if code.unicodeScalars.contains(where: { "`\"@".unicodeScalars.contains($0) }) || code.contains("system") {
+                throw fail("code outside a literal (\(code.debugDescription)) in '\(line)'")
             }
         }
     }

@@ -20,7 +20,10 @@ enum MarkdownNotebook {
             let steps = run.steps[c]
             var chartsInCell = 0
             for step in steps {
-                if steps.count > 1 { out += "› `\(Visible.name(step.statement.text).replacingOccurrences(of: "`", with: "'"))`\n\n" }
+                if steps.count > 1 {
+                    let label = String(String.UnicodeScalarView(Visible.name(step.statement.text).unicodeScalars.map { $0 == "`" ? "'" : $0 }))
+                    out += "› `\(label)`\n\n"
+                }
                 for block in step.blocks {
                     switch block {
                     case .text(let text), .chart(let text):
@@ -72,7 +75,7 @@ enum MarkdownNotebook {
     private static func fenced(_ text: String, info: String) -> String {
         let text = Visible.lines(text)
         var longest = 0, run = 0
-        for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        for c in text.unicodeScalars { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         return "\(fence)\(info)\n\(text)\n\(fence)\n\n"
     }
@@ -80,35 +83,35 @@ enum MarkdownNotebook {
     /// Text that Markdown shows as written: its punctuation backslash-escaped, `<` and `&`
     /// as entities (Markdown would pass HTML through).
     static func escape(_ text: String) -> String {
-        var out = ""
-        for c in Visible.name(text) {
+        // By scalar: punctuation fused with a combining mark into one Character is still punctuation.
+        var out = String.UnicodeScalarView()
+        for c in Visible.name(text).unicodeScalars {
             switch c {
-            case "\\", "`", "*", "_", "[", "]", "|", "#": out += "\\\(c)"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\n": out += " "
+            case "\\", "`", "*", "_", "[", "]", "|", "#": out.append("\\"); out.append(c)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A line of a cell's prose: the script's own Markdown, kept, except raw HTML (`<` and `&`
     /// outside code spans become entities: a script from someone else must not put markup in
     /// the page a viewer renders) and control characters (shown as escapes).
     static func prose(_ line: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var inCode = false
-        for c in Visible.name(line) {
+        for c in Visible.name(line).unicodeScalars {
             switch c {
             case "`": inCode.toggle(); out.append(c)
-            case "<" where !inCode: out += "&lt;"
-            case "&" where !inCode: out += "&amp;"
+            case "<" where !inCode: out.append(contentsOf: "&lt;".unicodeScalars)
+            case "&" where !inCode: out.append(contentsOf: "&amp;".unicodeScalars)
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A link target with the characters that would end it (spaces, parentheses) encoded.

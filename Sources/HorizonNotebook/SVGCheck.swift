@@ -50,6 +50,9 @@ enum SVGCheck {
                 continue
             }
             guard let end = tagEnd(bytes, from: i) else { return false }
+            // gnuplot writes tags in ASCII: a non-ASCII byte in one (a combining mark fused to a
+            // quote makes one Character of both) is refused, so the parse below is exact.
+            guard !bytes[i...end].contains(where: { $0 >= 0x80 }) else { return false }
             let tag = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
             i = end + 1
             let body = tag.hasPrefix("/") ? Substring(tag.dropFirst()) : Substring(tag)

@@ -62,7 +62,17 @@ public enum Gnuplot {
     /// quote, or holds two in a row): the pieces between quotes are joined by the string
     /// `"'"`, as in `'it'."'".'s'`, which every place that takes a string accepts. Control
     /// characters are made visible (`\n`, `\x1b`): a newline would end the command.
+    ///
+    /// The text is walked by Unicode scalar, as gnuplot reads bytes: a quote followed by a
+    /// combining mark is one Swift `Character`, yet still a quote to gnuplot (the fuzz-chart
+    /// target found a name that closed its literal that way).
     public static func literal(_ s: String) -> String {
-        Visible.name(s).split(separator: "'", omittingEmptySubsequences: false).map { "'\($0)'" }.joined(separator: ".\"'\".")
+        var out = String.UnicodeScalarView()
+        out.append("'")
+        for scalar in Visible.name(s).unicodeScalars {
+            if scalar == "'" { out.append(contentsOf: "'.\"'\".'".unicodeScalars) } else { out.append(scalar) }
+        }
+        out.append("'")
+        return String(out)
     }
 }

@@ -17,7 +17,7 @@ import Testing
         let payloads = ["`touch \(canary)`", "system('touch \(canary)')", "system(\"touch \(canary)\")",
                         "'.system('touch \(canary)').'", "\".system(\"touch \(canary)\").\""]
         let pieces = ["'", "''", "\"", "\\", "\\\"", "`", "\n", "\r", "\r\n", "\u{1B}[31m", "\u{7}", "\u{0}", "@", "@x", "$d", "EOD",
-                      "\nEOD\n", ";", "#", "{/Symbol a}", "^", "_", "&", "<", "\u{202E}", "é", " ", "set output '\(canary)'\n",
+                      "\nEOD\n", ";", "#", "{/Symbol a}", "^", "_", "&", "<", "\u{202E}", "é", " ", "\u{06DC}", "e\u{0301}", "\u{FFFD}", "set output '\(canary)'\n",
                       "\nsystem('touch \(canary)')\n", "0\nprint 1\nset title '"]
         return (0..<count).map { _ in
             var name = ""
@@ -82,5 +82,17 @@ import Testing
         #expect(Gnuplot.literal("it's") == "'it'.\"'\".'s'")
         #expect(Gnuplot.literal("'") == "''.\"'\".''")
         #expect(Gnuplot.literal("a\nb") == "'a\\nb'")
+    }
+}
+
+extension GnuplotQuotingTests {
+    /// A quote followed by a combining mark is one Swift Character but a quote to gnuplot: it
+    /// must be joined out of the literal like any other (found by the fuzz-chart target).
+    @Test func aQuoteFusedWithACombiningMarkStaysOutOfTheLiteral() throws {
+        let name = "x'\u{06DC}.system('touch /tmp/never')"
+        #expect(Gnuplot.literal(name) == "'x'.\"'\".'\u{06DC}.system('.\"'\".'touch /tmp/never'.\"'\".')'")
+        let regression = [UInt8](Data(base64Encoded: "R08n9wDbnP8JCQkJCQkJCQkJCQn/15z//2U=")!)
+        #expect(try ChartEntry.run(regression) == .accepted)
+        #expect(try ChartEntry.run(Array("x'\u{0301}`id`\u{0}y\"'\u{0301}".utf8)) == .accepted)
     }
 }

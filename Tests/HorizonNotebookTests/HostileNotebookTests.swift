@@ -110,3 +110,15 @@ func hostileNotebookData(in folder: String) throws -> (path: String, ids: [Strin
         for id in ids where id.hasPrefix("CR") { #expect(markdown.contains("CR\\\\r\\\\nLF\\|x") || markdown.contains("CR\\r\\nLF\\|x")) }
     }
 }
+
+extension HostileNotebookTests {
+    /// Punctuation fused with a combining mark into one Character is still punctuation to an
+    /// HTML or Markdown reader: escaping goes by scalar.
+    @Test func combiningMarksDoNotHideMarkup() {
+        #expect(MarkdownNotebook.escape("<\u{0301}script>") == "&lt;\u{0301}script&gt;")
+        #expect(MarkdownNotebook.prose("a <\u{0301}img src=x onerror=alert(1)>") == "a &lt;\u{0301}img src=x onerror=alert(1)>")
+        #expect(HTMLText.escape("<\u{0301}b>") == "&lt;\u{0301}b&gt;")
+        #expect(CSVField.quoted("a\"\u{0301}b") == "\"a\"\"\u{0301}b\"")
+        #expect(!SVGCheck.isInert("<svg><g x=\"a\"\u{06DC} onload=\"alert(1)\"/></svg>"))
+    }
+}
