@@ -150,6 +150,7 @@ extension Interpreter {
     func exportForecasts(_ name: Located<String>?, to path: Located<String>) throws {
         let data = try requireData(path.location)
         let i = try trainedModel(name, at: path.location)
+        // Refused before the forecast is computed (it can take a while); writeFile checks again.
         try checkWritable(path)
         let forecast = try futureForecast(i, data: data)
         let levels = forecast.items.first?.levels ?? session.levels
