@@ -24,8 +24,11 @@ public final class RunStore: @unchecked Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "horizon runs"
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrate(pool, lockPath: path + ".migrate-lock")
+        pool = try Self.withLock(path + ".migrate-lock") {
+            let pool = try Self.openRetryingWhileBusy(path, configuration)
+            try Self.migrator.migrate(pool)
+            return pool
+        }
     }
 
     /// The schema, one migration per change; a database written by an older Horizon is
@@ -59,13 +62,14 @@ public final class RunStore: @unchecked Sendable {
         return migrator
     }
 
-    /// Runs the migrations under an exclusive lock on a file beside the database. GRDB's
-    /// migrator reads which migrations are applied before its transaction starts, so two
-    /// sessions opening a new log at once would both try to create the tables; the lock makes
-    /// the second one wait and then find nothing to do.
-    private static func migrate(_ pool: DatabasePool, lockPath: String) throws {
-        let migrator = Self.migrator
-        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+    /// Runs `body` (opening the pool and migrating it) under an exclusive lock on a file beside
+    /// the database. Two sessions opening a new log at once would otherwise race twice: SQLite
+    /// answers `PRAGMA journal_mode = WAL` with "database is locked" at once, without waiting
+    /// for the busy timeout, when another connection is switching the file to WAL; and GRDB's
+    /// migrator reads which migrations are applied before its transaction starts, so both would
+    /// try to create the tables. The lock makes the second session wait, then find the file
+    /// in WAL mode and nothing to migrate.
+    private static func withLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
         let descriptor: Int32
         do { descriptor = try AtomicFile.openLock(lockPath, permissions: 0o644) } catch {
             throw HorizonError("cannot create '\(lockPath)': \(error.localizedDescription)")
@@ -75,7 +79,21 @@ public final class RunStore: @unchecked Sendable {
             guard errno == EINTR else { throw HorizonError("cannot lock '\(lockPath)': \(String(cString: strerror(errno)))") }
         }
         defer { flock(descriptor, LOCK_UN) }
-        try migrator.migrate(pool)
+        return try body()
+    }
+
+    /// Opens the pool, trying again for up to `busyTimeout` while SQLite says the file is
+    /// busy: a program that is not Horizon (the `sqlite3` shell) takes no lock file, and the
+    /// WAL switch does not wait for it by itself.
+    private static func openRetryingWhileBusy(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     /// Inserts `runs` in one transaction (all or none) and returns them with their ids.

@@ -21,14 +21,15 @@ import Testing
             process.arguments = ["\(name).hz"]
             process.currentDirectoryURL = URL(fileURLWithPath: folder)
             process.environment = testEnvironment(["HORIZON_RUNS": log])
-            process.standardOutput = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: "\(folder)/\(name).out", contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(folder)/\(name).out"))
             processes.append(process)
         }
         for process in processes { try process.run() }
         for process in processes { process.waitUntilExit() }
         #expect(processes.map(\.terminationStatus) == [0, 0])
         let store = try RunStore(path: log)
-        #expect(try store.count() == 2 * 2 * rounds)
+        #expect(try store.count() == 2 * 2 * rounds, "\(["a", "b"].map { (try? String(contentsOfFile: "\(folder)/\($0).out", encoding: .utf8))?.split(separator: "\n").filter { $0.hasPrefix("note") }.joined(separator: " | ") ?? "" })")
         let runs = try store.recent(limit: 1000)
         for name in ["a", "b"] {
             #expect(Set(runs.filter { $0.source.hasPrefix("\(name).hz:") }.map(\.modelName)) == Set((1...rounds).map { "\(name)\($0)" }))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import HorizonRuns
 
@@ -99,6 +100,21 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         let names = Set(try stores[1].recent(limit: 1000).map(\.modelName))
         #expect(names.count == 2 * perStore)
         #expect(try stores[0].integrityCheck() == "ok")
+    }
+
+    /// Sessions that open one new log at the same moment all get it: SQLite refuses the switch
+    /// to WAL at once ("database is locked", no busy wait) while another connection makes it,
+    /// which lost the first command's runs of a session started beside another.
+    @Test func sessionsOpeningANewLogAtOnceAllGetIt() throws {
+        for _ in 0..<40 {
+            let path = try scratchDatabase()
+            let openers = 4
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: openers) { _ in
+                do { _ = try RunStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 } == [])
+        }
     }
 
     @Test func opensAnExistingLogWithoutMigratingAgain() throws {
