@@ -28,10 +28,9 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
         .target(name: "HorizonCore"),
-        .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CBLAS", "CZlib"], swiftSettings: fastMath),
+        .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonTensor"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),

@@ -34,7 +34,7 @@ enum EngineBenchmark {
             ("conv im2col, B·T = 256·168", 43_008, 96, 32),
             ("decoder MLP, B·T = 256·168", 43_008, 160, 256),
         ]
-        var matmulTable = TextTable(title: "matmul (forward; GFLOP/s, higher is better)",
+        var matmulTable = TextTable(title: "matmul (forward; GFLOP/s, higher is better; OpenBLAS kernels: \(blasCoreName))",
                                     headers: ["product", "m×k·k×n", "engine", "raw sgemm", "engine/raw"])
         for (label, m, k, n) in products where only == nil && (!quick || m < 10_000) {
             let a = randomTensor([m, k], &rng), b = randomTensor([k, n], &rng)
