@@ -129,6 +129,15 @@ import Testing
         }
     }
 
+    @Test func listAttention() {
+        var g = GradientCheck()
+        // Query rows read 2, 1, 0 (none) and 3 key rows; a repeated row counts twice.
+        let memory: [Int32] = [0, 2, -1, 3, -1, -1, -1, -1, 1, 0, 3, 1]
+        g.check([g.tensor([2, 4, 3]), g.tensor([2, 5, 3]), g.tensor([2, 5, 3])]) {
+            Tensor.listAttention(query: $0[0], key: $0[1], value: $0[2], memory: memory, perQuery: 3)
+        }
+    }
+
     @Test func losses() {
         var g = GradientCheck()
         // Predictions at least 0.1 from every target, so no kink lies within the step.

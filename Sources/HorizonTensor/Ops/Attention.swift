@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Which key positions each query may attend to.
 public enum AttentionMask: Sendable {
     case none
@@ -89,6 +95,94 @@ extension Tensor {
                     if let gk {
                         BLAS.gemm(transposeA: true, m: tk, n: dh, k: tq, a: dp.pointer, lda: tk, b: qh, ldb: width, beta: 1,
                                   c: gk + b * tk * width + offset, ldc: width)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Attention in which every query row reads its own short list of key rows: query (B, N, D)
+    /// over keys and values (B, M, D), where `memory` (N × J, shared by the batch) names for
+    /// query n the key rows it may attend to, −1 for none. softmax(q·k/√D) over the listed rows,
+    /// then their values weighted; a row with none listed gives zeros.
+    ///
+    /// Why fused: MQTransformer's decoder self-attention reads, for each forecast, the J
+    /// earlier forecasts of the same target period — a few scattered rows. Gathering them as
+    /// copies made (B, N, J, D) tensors five times over, a third of the network's epoch; here
+    /// only the (B, N, J) weights are kept.
+    public static func listAttention(query q: Tensor, key k: Tensor, value v: Tensor, memory: [Int32], perQuery J: Int) -> Tensor {
+        precondition(q.rank == 3 && k.rank == 3 && k.shape == v.shape && q.shape[0] == k.shape[0] && q.shape[2] == k.shape[2],
+                     "list attention needs query (B, N, D) and key/value (B, M, D), got \(q.shape), \(k.shape), \(v.shape)")
+        let batch = q.shape[0], n = q.shape[1], m = k.shape[1], d = q.shape[2]
+        precondition(J >= 1 && memory.count == n * J, "list attention memory has \(memory.count) entries, expected \(n)×\(J)")
+        precondition(memory.allSatisfy { $0 >= -1 && Int($0) < m }, "list attention memory names a row outside 0..<\(m)")
+        let scale = 1 / Float(d).squareRoot()
+        let weights = Storage(uninitialized: batch * n * J)
+        let out = Storage(uninitialized: batch * n * d)
+        memory.withUnsafeBufferPointer { rows in
+            for b in 0..<batch {
+                for i in 0..<n {
+                    let qi = q.pointer + (b * n + i) * d, oi = out.pointer + (b * n + i) * d
+                    let p = weights.pointer + (b * n + i) * J
+                    var maximum = -Float.infinity
+                    for j in 0..<J {
+                        let r = Int(rows[i * J + j])
+                        guard r >= 0 else { p[j] = -.infinity; continue }
+                        let kr = k.pointer + (b * m + r) * d
+                        var dot: Float = 0
+                        for c in 0..<d { dot += qi[c] * kr[c] }
+                        p[j] = dot * scale
+                        maximum = Swift.max(maximum, p[j])
+                    }
+                    oi.update(repeating: 0, count: d)
+                    guard maximum > -.infinity else { p.update(repeating: 0, count: J); continue }
+                    var total: Float = 0
+                    for j in 0..<J {
+                        p[j] = p[j] == -.infinity ? 0 : expf(p[j] - maximum)
+                        total += p[j]
+                    }
+                    for j in 0..<J where p[j] > 0 {
+                        p[j] /= total
+                        let vr = v.pointer + (b * m + Int(rows[i * J + j])) * d
+                        for c in 0..<d { oi[c] += p[j] * vr[c] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch, n, d], storage: out, inputs: [q, k, v]) { node in
+            let g = node.gradStorage!.pointer
+            let gq = q.requiresGrad ? q.gradPointer() : nil, gk = k.requiresGrad ? k.gradPointer() : nil
+            let gv = v.requiresGrad ? v.gradPointer() : nil
+            var dp = [Float](repeating: 0, count: J)
+            memory.withUnsafeBufferPointer { rows in
+                for b in 0..<batch {
+                    for i in 0..<n {
+                        let gi = g + (b * n + i) * d, qi = q.pointer + (b * n + i) * d
+                        let p = weights.pointer + (b * n + i) * J
+                        // dP_j = g·v_j; dS_j = P_j (dP_j − Σ P dP), scaled back by 1/√D.
+                        var dot: Float = 0
+                        for j in 0..<J where p[j] > 0 {
+                            let r = Int(rows[i * J + j])
+                            let vr = v.pointer + (b * m + r) * d
+                            var s: Float = 0
+                            for c in 0..<d { s += gi[c] * vr[c] }
+                            dp[j] = s
+                            dot += p[j] * s
+                            if let gv {
+                                let gvr = gv + (b * m + r) * d
+                                for c in 0..<d { gvr[c] += p[j] * gi[c] }
+                            }
+                        }
+                        guard gq != nil || gk != nil else { continue }
+                        for j in 0..<J where p[j] > 0 {
+                            let r = Int(rows[i * J + j])
+                            let ds = scale * p[j] * (dp[j] - dot)
+                            let kr = k.pointer + (b * m + r) * d
+                            if let gq { let gqi = gq + (b * n + i) * d; for c in 0..<d { gqi[c] += ds * kr[c] } }
+                            if let gk { let gkr = gk + (b * m + r) * d; for c in 0..<d { gkr[c] += ds * qi[c] } }
+                        }
                     }
                 }
             }
