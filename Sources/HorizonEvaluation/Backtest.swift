@@ -100,8 +100,9 @@ public enum Backtest {
         return BacktestResult(plan: plan, windows: windows, pooled: pooled)
     }
 
-    /// The windows' holdouts as one, each (window, series) pair a series of its own.
-    static func pool(_ holdouts: [Holdout]) -> Holdout {
+    /// The windows' holdouts as one, each (window, series) pair a series of its own (its
+    /// forecasts are the windows' items in the same order).
+    public static func pool(_ holdouts: [Holdout]) -> Holdout {
         let series = holdouts.enumerated().flatMap { k, h in
             h.train.series.map { s in
                 var copy = s

@@ -8,6 +8,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("engine", "tensor engine: matmul GFLOP/s vs raw sgemm; LSTM, causal-conv and attention steps", EngineBenchmark.run),
     ("ets", "automatic ETS on M4 Hourly: seconds, sMAPE, MASE, OWA, MSIS, mean wQL [--vs-statsforecast PYTHON] [--series N] [--ets \"key=value …\"]", ETSBenchmark.run),
     ("forest", "forest and qrf vs snaive on the retail demo and the M5 subset: sizes, fit/predict seconds, wQL", ForestBenchmark.run),
+    ("neural", "networks vs snaive/arima/qrf on M4 Hourly, the M5 subset and the retail demo over seeds; peak-period wQL [--data m4,m5,retail] [--models …] [--references …] [--seeds 1,2,3] [--epochs N] [--options \"k=v …\"] [--split test|validation] [--vs-nhits PYTHON]", NeuralBenchmark.run),
     ("footprint", "the networks' memory estimate beside the engine's measured peak, per architecture and size", FootprintBenchmark.run),
 ]
 

@@ -50,6 +50,26 @@ import Testing
         #expect(mae < 6, "\(architecture): MAE \(mae) on noise of σ = 1")
     }
 
+    /// With `baseline=seasonal` the network's output is a correction to the seasonal naive
+    /// value: a network whose weights are all zero forecasts exactly that value as its median.
+    @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn, .mqtransformer])
+    func aZeroNetworkForecastsTheSeasonalBaseline(_ architecture: NeuralConfiguration.Architecture) throws {
+        let panel = Self.nearDeterministic(series: 3, length: 24 * 6, noise: 5)
+        let horizon = 30  // past one season: the latest same-hour value is a day before the forecast
+        let predictor = try Self.fit(architecture, panel, options: ["epochs": "1", "batches": "1", "baseline": "seasonal"], horizon: horizon)
+        #expect(predictor.configuration.baseline == .seasonal)
+        let store = predictor.network.parameters
+        store.restore(store.snapshot().map { [Float](repeating: 0, count: $0.count) })
+        let forecast = try predictor.predict(panel, horizon: horizon, levels: [0.5])
+        for (i, item) in forecast.items.enumerated() {
+            let y = panel.series[i].values, n = y.count
+            for h in 0..<horizon {
+                let lag = n + h - 24 * ((h + 24) / 24)  // the latest same-hour point before the forecast
+                #expect(abs(item.point[h] - y[lag]) < 1e-3 * abs(y[lag]), "\(architecture) series \(i) step \(h + 1)")
+            }
+        }
+    }
+
     /// On series that are a level plus symmetric noise, the median sits at the level: as many
     /// actuals fall below it as above.
     @Test func theMedianIsUnbiasedOnSymmetricNoise() throws {

@@ -49,6 +49,33 @@ import Testing
         #expect(Array(causal.scalars.prefix(2)) == [3, 4])  // the first query sees only the first value
     }
 
+    /// Attention over listed rows is masked dense attention when every row is listed at most
+    /// once: the same numbers, and zeros where a query lists none.
+    @Test func listAttentionIsMaskedAttentionOverTheListedRows() {
+        var generator = SeededGenerator(seed: 3)
+        let (b, n, m, d, J) = (2, 4, 6, 8, 3)
+        let random = { (count: Int) in (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
+        let q = Tensor(shape: [b, n, d], data: random(b * n * d)), k = Tensor(shape: [b, m, d], data: random(b * m * d))
+        let v = Tensor(shape: [b, m, d], data: random(b * m * d))
+        let memory: [Int32] = [5, 0, 2, -1, 1, -1, -1, -1, -1, 4, 3, 2]
+        var allowed = [Bool](repeating: false, count: n * m)
+        for i in 0..<n { for j in 0..<J where memory[i * J + j] >= 0 { allowed[i * m + Int(memory[i * J + j])] = true } }
+        let listed = Tensor.listAttention(query: q, key: k, value: v, memory: memory, perQuery: J).scalars
+        let dense = Tensor.attention(query: q, key: k, value: v, heads: 1, mask: .allowed(allowed)).scalars
+        #expect(zip(listed, dense).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(listed[(0 * n + 2) * d..<(0 * n + 3) * d].allSatisfy { $0 == 0 })  // row 2 lists nothing
+    }
+
+    /// OpenBLAS's kernels follow the CPU's features, so a CPU newer than the library is not
+    /// run on its Pentium-4 fallback; nothing is forced where neither AVX2 nor AVX-512 is there.
+    @Test func blasKernelsFollowTheCPUFeatures() {
+        #expect(BLAS.coreType(cpuFlags: ["fpu", "avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl"]) == "SkylakeX")
+        #expect(BLAS.coreType(cpuFlags: ["avx2", "fma", "avx512f"]) == "Haswell")  // AVX-512 foundation alone is not enough
+        #expect(BLAS.coreType(cpuFlags: ["sse4_2", "avx"]) == nil)
+        #expect(BLAS.coreType(cpuFlags: []) == nil)  // no /proc/cpuinfo (another OS, another architecture)
+        #expect(!blasCoreName.isEmpty)
+    }
+
     @Test func inferenceBuildsNoGraph() {
         let w = Tensor(shape: [3, 2], data: [1, 2, 3, 4, 5, 6], requiresGrad: true)
         let x = Tensor(shape: [1, 3], data: [1, 1, 1])

@@ -104,11 +104,14 @@ struct QuantileHead {
         offsets = Tensor(shape: [q - 1, q], data: m)
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    /// `baseline` (…, 1), when given, is added to the median: the network's output is then a
+    /// correction to it.
+    func callAsFunction(_ x: Tensor, baseline: Tensor? = nil) -> Tensor {
         let raw = projection(x)
-        guard let offsets else { return raw }
+        guard let offsets else { return baseline.map { raw + $0 } ?? raw }
         let q = raw.shape.last!
-        let center = raw.slice(axis: -1, median..<(median + 1))
+        var center = raw.slice(axis: -1, median..<(median + 1))
+        if let baseline { center = center + baseline }
         let increments = joinFeatures([raw.slice(axis: -1, 0..<median), raw.slice(axis: -1, (median + 1)..<q)])
         return center + increments.softplus().matmul(offsets)
     }
@@ -125,10 +128,14 @@ struct MQDecoder {
     let localHidden: Linear
     let head: QuantileHead
     let horizon: Int, width: Int
+    /// The column of the horizon features holding the seasonal naive value the median is
+    /// built on, if the configuration asks for one and the data has a season.
+    let baselineColumn: Int?
 
     init(_ store: ParameterStore, encoded: Int, staticWidth: Int, horizonWidth: Int, extraLocal: Int,
-         configuration c: NeuralConfiguration, generator: inout SeededGenerator) {
+         configuration c: NeuralConfiguration, layout: FeatureLayout, generator: inout SeededGenerator) {
         horizon = c.horizon
+        baselineColumn = baselineIndex(c, layout: layout, horizonWidth: horizonWidth)
         width = c.hidden
         globalHidden = Linear(store, "decoder.global.hidden", input: encoded + staticWidth + c.horizon * horizonWidth,
                               output: c.hidden, initialization: .he, generator: &generator)
@@ -153,6 +160,14 @@ struct MQDecoder {
     /// the head: it dropped whole quantile increments at random, which trained the median far
     /// from where the data sits on series that barely move.
     func quantiles(specific: Tensor, agnostic: Tensor, horizonFeatures: Tensor, extra: [Tensor] = []) -> Tensor {
-        head(localHidden(joinFeatures([specific, agnostic, horizonFeatures] + extra)).relu())
+        head(localHidden(joinFeatures([specific, agnostic, horizonFeatures] + extra)).relu(),
+             baseline: baselineColumn.map { horizonFeatures.slice(axis: -1, $0..<($0 + 1)) })
     }
+}
+
+/// Where the seasonal naive value sits in the horizon features (the lag features come last:
+/// value, then its observed flag); nil without a baseline or a season. An unobserved lag is
+/// 0, the window's mean, so the baseline falls back to the level.
+func baselineIndex(_ c: NeuralConfiguration, layout: FeatureLayout, horizonWidth: Int) -> Int? {
+    c.baseline == .seasonal && layout.lagWidth > 0 ? horizonWidth - layout.lagWidth : nil
 }

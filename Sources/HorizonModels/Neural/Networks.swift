@@ -29,6 +29,7 @@ final class FeedForwardNetwork: QuantileNetwork {
     let hidden: [Linear]
     let perHorizon: Linear, local: Linear
     let head: QuantileHead
+    let baselineColumn: Int?
     let configuration: NeuralConfiguration
 
     init(_ c: NeuralConfiguration, layout: FeatureLayout, generator: inout SeededGenerator) {
@@ -44,6 +45,7 @@ final class FeedForwardNetwork: QuantileNetwork {
         perHorizon = Linear(parameters, "mlp.horizons", input: width, output: c.horizon * c.hidden, initialization: .he, generator: &generator)
         local = Linear(parameters, "mlp.local", input: c.hidden + inputs.horizonWidth, output: c.hidden, initialization: .he, generator: &generator)
         head = QuantileHead(parameters, "mlp.quantiles", input: c.hidden, levels: c.levels, generator: &generator)
+        baselineColumn = baselineIndex(c, layout: layout, horizonWidth: inputs.horizonWidth)
     }
 
     func callAsFunction(_ batch: WindowBatch, training: Bool, generator: inout SeededGenerator) -> Tensor {
@@ -53,7 +55,8 @@ final class FeedForwardNetwork: QuantileNetwork {
         var x = joinFeatures([window.reshaped([b, -1]), e.statics, e.horizon.reshaped([b, -1])])
         for layer in hidden { x = layer(x).relu().dropout(rate: configuration.dropout, training: training, generator: &generator) }
         let contexts = perHorizon(x).relu().reshaped([b, 1, K, configuration.hidden])
-        return head(local(joinFeatures([contexts, e.horizon])).relu())
+        return head(local(joinFeatures([contexts, e.horizon])).relu(),
+                    baseline: baselineColumn.map { e.horizon.slice(axis: -1, $0..<($0 + 1)) })
     }
 }
 
@@ -77,7 +80,7 @@ final class RecurrentNetwork: QuantileNetwork {
         }
         encoder = layers
         decoder = MQDecoder(parameters, encoded: c.hidden, staticWidth: layout.staticWidth, horizonWidth: inputs.horizonWidth,
-                            extraLocal: 0, configuration: c, generator: &generator)
+                            extraLocal: 0, configuration: c, layout: layout, generator: &generator)
     }
 
     func callAsFunction(_ batch: WindowBatch, training: Bool, generator: inout SeededGenerator) -> Tensor {
@@ -131,7 +134,7 @@ final class ConvolutionalNetwork: QuantileNetwork {
         inputs = InputEncoder(parameters, layout: layout, configuration: c, generator: &generator)
         encoder = ConvolutionalEncoder(parameters, input: inputs.encoderWidth, channels: c.hidden, depth: c.layers, generator: &generator)
         decoder = MQDecoder(parameters, encoded: c.hidden + 1, staticWidth: layout.staticWidth, horizonWidth: inputs.horizonWidth,
-                            extraLocal: 0, configuration: c, generator: &generator)
+                            extraLocal: 0, configuration: c, layout: layout, generator: &generator)
     }
 
     func callAsFunction(_ batch: WindowBatch, training: Bool, generator: inout SeededGenerator) -> Tensor {

@@ -33,7 +33,7 @@ public enum NeuralFootprint {
             let state = d.H + 1
             let position = d.fd > 0 ? linear(d.span * d.fd, d.Wp) : 0
             return embeddings + position + linear(7 * (d.ew + d.Wp), d.H) + (d.L - 1) * linear(3 * d.H, d.H)
-                + linear(state, d.K * d.W) + d.K * d.Wp * d.W + linear(state + d.Wp, d.K * d.W) + linear(state, d.K * d.W)
+                + linear(state, d.K * d.W) + d.K * d.Wp * d.W + linear(state + d.Wp, d.W) + linear(state, d.W)
                 + 3 * linear(d.H + d.W, d.W) + decoder(encoded: state, extra: 2 * d.W)
         }
     }
@@ -61,7 +61,7 @@ public enum NeuralFootprint {
         case .mqtransformer:
             let steps = T + K + d.spanSide
             let position = d.fd > 0 ? steps * d.fd * (2 + d.span) + 2 * steps * d.Wp + T * d.Wp : 0
-            let attention = 3 * F * K * W + 4 * F * K * d.Wp + 2 * T * K * W + T * (H + 1 + d.Wp) + 3 * K * F * T + 2 * F * K * W
+            let attention = 3 * F * K * W + 4 * F * K * d.Wp + 2 * T * W + T * (H + 1 + d.Wp) + 3 * K * F * T + 2 * F * K * W
             let J = d.J
             let feedback = J > 0 ? F * K * (H + W) + 3 * F * K * W + 5 * F * K * J * W + 3 * F * K * J : 0
             return inputs + position + convolutions(input: d.ew + d.Wp) + attention + feedback + F * K * W

@@ -113,9 +113,10 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
 
     // MARK: saving and loading
 
-    /// 2: inputs standardised by the warm-up's mean and spread, the head anchored at the median
-    /// (a version-1 file's weights mean something else, so it is refused by name).
-    static let formatTag = "horizon-neural-2"
+    /// 2: inputs standardised by the warm-up's mean and spread, the head anchored at the median;
+    /// 3: MQTransformer's attention keys and values shared by the horizons. An older file's
+    /// weights mean something else, so it is refused by name.
+    static let formatTag = "horizon-neural-3"
 
     /// Writes the weights with the configuration, the feature layout, the training curve and
     /// any `extra` metadata (the session adds what it needs to check a reload).
