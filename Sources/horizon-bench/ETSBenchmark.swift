@@ -11,15 +11,7 @@ import HorizonModels
 /// such). Issue 5's bar: OWA at most statsforecast's in at most a fifth of its time.
 enum ETSBenchmark {
     static func run(_ arguments: [String]) throws {
-        var options: [String: String] = [:]
-        var k = 0
-        while k < arguments.count {
-            guard arguments[k].hasPrefix("--"), k + 1 < arguments.count else {
-                throw HorizonError("expected --option VALUE, got '\(arguments[k])'")
-            }
-            options[String(arguments[k].dropFirst(2))] = arguments[k + 1]
-            k += 2
-        }
+        let options = try dashedOptions(arguments)
         let directory = URL(fileURLWithPath: options["data"] ?? "../shared/datasets/m4").standardizedFileURL.path
         let train = directory + "/Hourly-train.csv.xz", test = directory + "/Hourly-test.csv.xz"
         guard FileManager.default.fileExists(atPath: train), FileManager.default.fileExists(atPath: test) else {

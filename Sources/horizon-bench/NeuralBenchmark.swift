@@ -42,15 +42,7 @@ enum NeuralBenchmark {
     }
 
     static func run(_ arguments: [String]) throws {
-        var options: [String: String] = [:]
-        var k = 0
-        while k < arguments.count {
-            guard arguments[k].hasPrefix("--"), k + 1 < arguments.count else {
-                throw HorizonError("expected --option VALUE, got '\(arguments[k])'")
-            }
-            options[String(arguments[k].dropFirst(2))] = arguments[k + 1]
-            k += 2
-        }
+        let options = try dashedOptions(arguments)
         let list = { (key: String, fallback: String) in (options[key] ?? fallback).split(separator: ",").map(String.init) }
         let networks = list("models", "mlp,mqcnn,mqtransformer"), references = list("references", "snaive,arima,qrf")
         let seeds = try list("seeds", "1,2,3").map { text -> UInt64 in
