@@ -6,7 +6,7 @@ import Testing
 
 /// `scripts/evolution.hz` run with `--notebook` once, for the tests that look at the page: from
 /// the repository root (its data path is relative to it), with every network trained for one
-/// epoch instead of its twenty: the page has the same cells, tables and charts, and a debug
+/// epoch instead of its sixty: the page has the same cells, tables and charts, and a debug
 /// build renders it in about a minute instead of several.
 let walkthroughNotebook: Result<(run: Run, html: String, path: String, script: String), Error> = Result {
     let folder = try temporaryDirectory()
