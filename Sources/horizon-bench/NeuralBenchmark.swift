@@ -125,16 +125,10 @@ enum NeuralBenchmark {
     }
 
     static func evaluate(_ model: String, options: [String: String], on dataset: Dataset, seed: UInt64) throws -> Outcome {
-        guard let spec = ModelCatalog.spec(named: model) else { throw HorizonError("unknown model '\(model)'") }
-        var values: [String: String] = [:]
-        // `forks` is the MQ models' alone: the feed-forward net makes one forecast per window.
-        for (key, value) in options where spec.options.contains(where: { $0.key == key }) && !(key == "forks" && model == "mlp") {
-            try spec.validate(key: key, value: value)
-            values[key] = value
-        }
+        let estimator = try makeEstimator(model, options: options)
         let settings = FitSettings(horizon: dataset.horizon, levels: [0.1, 0.5, 0.9], seed: seed)
         let started = Timing.now()
-        let predictor = try spec.make(ModelOptions(values)).fit(dataset.holdout.train, settings: settings)
+        let predictor = try estimator.fit(dataset.holdout.train, settings: settings)
         let seconds = Timing.now() - started
         let forecast = try predictor.predict(dataset.holdout.train, future: dataset.holdout.future, horizon: dataset.horizon,
                                              levels: Evaluator.requiredLevels(settings.levels))
@@ -157,6 +151,18 @@ enum NeuralBenchmark {
             outcome.peaks = (wql(true), wql(false))
         }
         return outcome
+    }
+
+    /// `model` with the options it accepts among `options`, each checked as on a train line;
+    /// `forks` is the MQ models' alone (the feed-forward net makes one forecast per window).
+    static func makeEstimator(_ model: String, options: [String: String]) throws -> any Estimator {
+        guard let spec = ModelCatalog.spec(named: model) else { throw HorizonError("unknown model '\(model)'") }
+        var values: [String: String] = [:]
+        for (key, value) in options where spec.options.contains(where: { $0.key == key }) && !(key == "forks" && model == "mlp") {
+            try spec.validate(key: key, value: value)
+            values[key] = value
+        }
+        return try spec.make(ModelOptions(values))
     }
 
     /// The holdout with every actual that `keep(series, step)` rejects made missing, so the
@@ -230,14 +236,12 @@ enum NeuralBenchmark {
         if split == "validation" { panel = panel.droppingLast([Int](repeating: 28, count: panel.count)) }
         let plan = BacktestPlan(windows: 4, step: 28, horizon: 28, refit: false)
         for model in models {
-            guard let spec = ModelCatalog.spec(named: model) else { throw HorizonError("unknown model '\(model)'") }
-            var values: [String: String] = [:]
-            for (key, value) in options where spec.options.contains(where: { $0.key == key }) { values[key] = value }
+            let estimator = try makeEstimator(model, options: options)
             var peak: [Double] = [], rest: [Double] = [], steps = 0
             for seed in seeds {
                 let settings = FitSettings(horizon: 28, levels: [0.1, 0.5, 0.9], seed: seed)
                 let result = try Backtest.run(plan, panel: panel, base: [Int](repeating: 28, count: panel.count), model: model,
-                                              estimator: try spec.make(ModelOptions(values)), settings: settings,
+                                              estimator: estimator, settings: settings,
                                               levels: Evaluator.requiredLevels(settings.levels))
                 let pooled = Backtest.pool(result.windows.map(\.holdout))
                 let forecast = PanelForecast(model: model, items: result.windows.flatMap(\.forecast.items))

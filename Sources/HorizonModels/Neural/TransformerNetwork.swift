@@ -39,6 +39,11 @@ final class TransformerNetwork: QuantileNetwork {
     /// forecasts of the same target period, (t − j, k + j) for j = 1 … feedback, −1 where
     /// there is none: (F·K) × feedback.
     let earlierForecasts: [Int32]
+    /// Which encoder steps query (t, k) may attend to, s ≤ t: (F·K) × T, fixed by the shape,
+    /// so built once rather than at every batch.
+    let visibleSteps: [Bool]
+    /// Window position t + k of every (forecast time, horizon) pair, F·K of them.
+    let targetPositions: [Int32]
 
     init(_ c: NeuralConfiguration, layout: FeatureLayout, generator: inout SeededGenerator) {
         configuration = c
@@ -63,15 +68,21 @@ final class TransformerNetwork: QuantileNetwork {
         selfQuery = Linear(parameters, "feedback.query", input: decoderContext, output: width, generator: &generator)
         selfKey = Linear(parameters, "feedback.key", input: decoderContext, output: width, generator: &generator)
         selfValue = Linear(parameters, "feedback.value", input: decoderContext, output: width, generator: &generator)
-        var earlier = [Int32](repeating: -1, count: c.forks * K * max(feedback, 1))
-        for f in 0..<c.forks {
+        let T = c.context, F = c.forks
+        var earlier = [Int32](repeating: -1, count: F * K * feedback)
+        var visible = [Bool](repeating: false, count: F * K * T), positions: [Int32] = []
+        for f in 0..<F {
             for k in 0..<K {
                 for j in stride(from: 1, through: feedback, by: 1) where f - j >= 0 && k + j < K {
                     earlier[(f * K + k) * feedback + j - 1] = Int32((f - j) * K + k + j)
                 }
+                for s in 0...(T - F + f) { visible[(f * K + k) * T + s] = true }
+                positions.append(Int32(T - F + f + k + 1))
             }
         }
         earlierForecasts = earlier
+        visibleSteps = visible
+        targetPositions = positions
         decoder = MQDecoder(parameters, encoded: state, staticWidth: layout.staticWidth, horizonWidth: inputs.horizonWidth,
                             extraLocal: 2 * width, configuration: c, layout: layout, generator: &generator)
     }
@@ -95,18 +106,14 @@ final class TransformerNetwork: QuantileNetwork {
         //    and values: query (t, k) sees the steps s ≤ t.
         var query = queryFromState(state)  // (B, F, K·width)
         if let r, let queryFromPosition {
-            var index: [Int32] = []
-            for f in 0..<F { for k in 1...K { index.append(Int32(T - F + f + k)) } }
             // r_{t+k} per (t, k), projected by horizon k's own matrix: (K, B·F, width).
-            let rk = r.gather(axis: 1, indices: index, indexShape: [F, K]).reshaped([b * F, K, positionWidth]).permuted([1, 0, 2])
+            let rk = r.gather(axis: 1, indices: targetPositions, indexShape: [F, K]).reshaped([b * F, K, positionWidth]).permuted([1, 0, 2])
             let projected = rk.matmul(queryFromPosition).permuted([1, 0, 2]).reshaped([b, F, K * width])
             query = query + projected
         }
         let keys = key(joinFeatures([h] + (r.map { [$0.slice(axis: 1, 0..<T)] } ?? [])))
-        var allowed = [Bool](repeating: false, count: F * K * T)
-        for f in 0..<F { for k in 0..<K { for s in 0...(T - F + f) { allowed[(f * K + k) * T + s] = true } } }
         let attended = Tensor.attention(query: query.reshaped([b, F * K, width]), key: keys, value: value(h), heads: 1,
-                                        mask: .allowed(allowed)).reshaped([b, F, K, width])
+                                        mask: .allowed(visibleSteps)).reshaped([b, F, K, width])
 
         let (specific, agnostic) = decoder.contexts(state, statics: e.statics, horizonFeatures: e.horizon)
         // 3. Feedback-aware self-attention over earlier forecasts of the same target period.
