@@ -66,6 +66,28 @@ import Testing
         #expect(listed[(0 * n + 2) * d..<(0 * n + 3) * d].allSatisfy { $0 == 0 })  // row 2 lists nothing
     }
 
+    /// A prefix mask is the pattern it describes, outputs and gradients alike, at sizes whose
+    /// rows go through the vector lanes and their tails (40 keys: two lanes of 16 and 8 more).
+    @Test func aPrefixMaskIsThePatternItDescribes() {
+        var generator = SeededGenerator(seed: 5)
+        let (b, n, m, d) = (2, 6, 40, 8)
+        let random = { (count: Int) in (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
+        let data = (q: random(b * n * d), k: random(b * m * d), v: random(b * m * d), g: random(b * n * d))
+        let visible: [Int32] = [40, 0, 17, 33, 1, 16]
+        var allowed = [Bool](repeating: false, count: n * m)
+        for i in 0..<n { for j in 0..<Int(visible[i]) { allowed[i * m + j] = true } }
+        func run(_ mask: AttentionMask) -> [[Float]] {
+            let q = Tensor(shape: [b, n, d], data: data.q, requiresGrad: true), k = Tensor(shape: [b, m, d], data: data.k, requiresGrad: true)
+            let v = Tensor(shape: [b, m, d], data: data.v, requiresGrad: true)
+            let out = Tensor.attention(query: q, key: k, value: v, heads: 2, mask: mask)
+            (out * Tensor(shape: [b, n, d], data: data.g)).sum().backward()
+            return [out.scalars, q.gradient!, k.gradient!, v.gradient!]
+        }
+        for (prefix, pattern) in zip(run(.prefix(visible)), run(.allowed(allowed))) {
+            #expect(zip(prefix, pattern).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+    }
+
     /// OpenBLAS's kernels follow the CPU's features, so a CPU newer than the library is not
     /// run on its Pentium-4 fallback; nothing is forced where neither AVX2 nor AVX-512 is there.
     @Test func blasKernelsFollowTheCPUFeatures() {

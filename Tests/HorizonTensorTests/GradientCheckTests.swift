@@ -121,6 +121,7 @@ import Testing
             .none, .causal,
             .allowed([true, false, true, true, true, false, false, false, true, true, true, true]),  // row 2 sees nothing
             .allowedPerBatch((0..<24).map { $0 % 3 != 1 }),
+            .prefix([3, 0, 4]),  // row 1 sees nothing
         ]
         for mask in masks {
             g.check([g.tensor([2, 3, 4]), g.tensor([2, 4, 4]), g.tensor([2, 4, 4])]) {
@@ -134,6 +135,10 @@ import Testing
         // Query rows read 2, 1, 0 (none) and 3 key rows; a repeated row counts twice.
         let memory: [Int32] = [0, 2, -1, 3, -1, -1, -1, -1, 1, 0, 3, 1]
         g.check([g.tensor([2, 4, 3]), g.tensor([2, 5, 3]), g.tensor([2, 5, 3])]) {
+            Tensor.listAttention(query: $0[0], key: $0[1], value: $0[2], memory: memory, perQuery: 3)
+        }
+        // Rows of 20: sixteen go through the vector lanes, four through the tail.
+        g.check([g.tensor([1, 4, 20], in: -0.5...0.5), g.tensor([1, 5, 20], in: -0.5...0.5), g.tensor([1, 5, 20])]) {
             Tensor.listAttention(query: $0[0], key: $0[1], value: $0[2], memory: memory, perQuery: 3)
         }
     }

@@ -39,9 +39,9 @@ final class TransformerNetwork: QuantileNetwork {
     /// forecasts of the same target period, (t − j, k + j) for j = 1 … feedback, −1 where
     /// there is none: (F·K) × feedback.
     let earlierForecasts: [Int32]
-    /// Which encoder steps query (t, k) may attend to, s ≤ t: (F·K) × T, fixed by the shape,
-    /// so built once rather than at every batch.
-    let visibleSteps: [Bool]
+    /// How many encoder steps, from the window's first, query (t, k) may attend to — those
+    /// s ≤ t: F·K of them, fixed by the shape, so built once rather than at every batch.
+    let visibleSteps: [Int32]
     /// Window position t + k of every (forecast time, horizon) pair, F·K of them.
     let targetPositions: [Int32]
 
@@ -70,13 +70,13 @@ final class TransformerNetwork: QuantileNetwork {
         selfValue = Linear(parameters, "feedback.value", input: decoderContext, output: width, generator: &generator)
         let T = c.context, F = c.forks
         var earlier = [Int32](repeating: -1, count: F * K * feedback)
-        var visible = [Bool](repeating: false, count: F * K * T), positions: [Int32] = []
+        var visible: [Int32] = [], positions: [Int32] = []
         for f in 0..<F {
             for k in 0..<K {
                 for j in stride(from: 1, through: feedback, by: 1) where f - j >= 0 && k + j < K {
                     earlier[(f * K + k) * feedback + j - 1] = Int32((f - j) * K + k + j)
                 }
-                for s in 0...(T - F + f) { visible[(f * K + k) * T + s] = true }
+                visible.append(Int32(T - F + f + 1))
                 positions.append(Int32(T - F + f + k + 1))
             }
         }
@@ -113,7 +113,7 @@ final class TransformerNetwork: QuantileNetwork {
         }
         let keys = key(joinFeatures([h] + (r.map { [$0.slice(axis: 1, 0..<T)] } ?? [])))
         let attended = Tensor.attention(query: query.reshaped([b, F * K, width]), key: keys, value: value(h), heads: 1,
-                                        mask: .allowed(visibleSteps)).reshaped([b, F, K, width])
+                                        mask: .prefix(visibleSteps)).reshaped([b, F, K, width])
 
         let (specific, agnostic) = decoder.contexts(state, statics: e.statics, horizonFeatures: e.horizon)
         // 3. Feedback-aware self-attention over earlier forecasts of the same target period.

@@ -139,6 +139,46 @@ enum VectorMath {
 }
 
 extension VectorMath {
+    /// Σ a[i]·b[i] in 16 lanes: a scalar loop's running sum is one sequential chain the
+    /// compiler may not reorder, so it never vectorises (attention's rows of 16–64 floats).
+    @inline(__always) static func dot(_ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        var acc = V(repeating: 0), i = 0
+        while i + width <= n { acc += load(a + i) * load(b + i); i += width }
+        var total = acc.sum()
+        while i < n { total += a[i] * b[i]; i += 1 }
+        return total
+    }
+
+    /// y[i] += α·x[i], 16 at a time.
+    @inline(__always) static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        let a = V(repeating: alpha)
+        var i = 0
+        while i + width <= n { store(load(y + i) + a * load(x + i), y + i); i += width }
+        while i < n { y[i] += alpha * x[i]; i += 1 }
+    }
+
+    /// The largest of n ≥ 1 floats.
+    @inline(__always) static func maximum(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
+        var i = 0, best = -Float.infinity
+        if n >= width {
+            var acc = load(x)
+            i = width
+            while i + width <= n { acc = pointwiseMax(acc, load(x + i)); i += width }
+            best = acc.max()
+        }
+        while i < n { best = Swift.max(best, x[i]); i += 1 }
+        return best
+    }
+
+    /// Σ x[i], 16 lanes at a time.
+    @inline(__always) static func sum(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
+        var acc = V(repeating: 0), i = 0
+        while i + width <= n { acc += load(x + i); i += width }
+        var total = acc.sum()
+        while i < n { total += x[i]; i += 1 }
+        return total
+    }
+
     /// Loads `width` (≤ 16) floats, zero-padding the rest: the tails of hidden sizes that are
     /// not multiples of 16.
     @inline(__always) static func load(_ p: UnsafePointer<Float>, _ width: Int) -> V {

@@ -14,6 +14,11 @@ public enum AttentionMask: Sendable {
     case allowed([Bool])
     /// A pattern per batch element, (B × Tq × Tk).
     case allowedPerBatch([Bool])
+    /// Query i sees keys j < visible[i] (Tq entries, shared by the batch): a causal limit
+    /// that need not follow the row order — MQTransformer's (forecast time, horizon) queries
+    /// each see the window up to their forecast time. Unlike a pattern, the softmax and its
+    /// gradient skip what is hidden.
+    case prefix([Int32])
 }
 
 extension Tensor {
@@ -35,18 +40,27 @@ extension Tensor {
         switch mask {
         case .allowed(let m): precondition(m.count == tq * tk, "attention mask has \(m.count) entries, expected \(tq)×\(tk)")
         case .allowedPerBatch(let m): precondition(m.count == batch * tq * tk, "attention mask has \(m.count) entries, expected \(batch)×\(tq)×\(tk)")
+        case .prefix(let v): precondition(v.count == tq, "attention prefix mask has \(v.count) entries, expected \(tq)")
         case .none, .causal: break
         }
         // The mask as a causal prefix length or a pointer into a pattern, per query row.
         let pattern: [Bool]
         switch mask {
         case .allowed(let m), .allowedPerBatch(let m): pattern = m
-        case .none, .causal: pattern = []
+        case .none, .causal, .prefix: pattern = []
+        }
+        /// How many keys, from the first, row i may see at most (the softmax is zero beyond).
+        func visible(_ i: Int) -> Int {
+            switch mask {
+            case .causal: return Swift.min(Swift.max(i + (tk - tq) + 1, 0), tk)
+            case .prefix(let v): return Swift.min(Swift.max(Int(v[i]), 0), tk)
+            case .none, .allowed, .allowedPerBatch: return tk
+            }
         }
         func maskedSoftmax(_ p: UnsafeMutablePointer<Float>, batch b: Int, row i: Int) {
             switch mask {
             case .none: softmaxRow(p, p, tk)
-            case .causal: softmaxRow(p, p, tk, prefix: i + (tk - tq) + 1)
+            case .causal, .prefix: softmaxRow(p, p, tk, prefix: visible(i))
             case .allowed:
                 pattern.withUnsafeBufferPointer { softmaxRow(p, p, tk, allowed: $0.baseAddress! + i * tk) }
             case .allowedPerBatch:
@@ -84,10 +98,10 @@ extension Tensor {
                     // dP = dO·Vᵀ, then the softmax rule row by row gives dS (scaled back by 1/√dh).
                     BLAS.gemm(transposeB: true, m: tq, n: tk, k: dh, a: gh, lda: width, b: vh, ldb: width, beta: 0, c: dp.pointer, ldc: tk)
                     for i in 0..<tq {
-                        let pr = p + i * tk, dr = dp.pointer + i * tk
-                        var dot: Float = 0
-                        for j in 0..<tk { dot += dr[j] * pr[j] }
-                        for j in 0..<tk { dr[j] = scale * pr[j] * (dr[j] - dot) }
+                        let pr = p + i * tk, dr = dp.pointer + i * tk, limit = visible(i)
+                        let dot = VectorMath.dot(limit, dr, pr)
+                        VectorMath.map2(limit, pr, dr, dr) { scale * $0 * ($1 - dot) }
+                        (dr + limit).update(repeating: 0, count: tk - limit)
                     }
                     if let gq {
                         BLAS.gemm(m: tq, n: dh, k: tk, a: dp.pointer, lda: tk, b: kh, ldb: width, beta: 1, c: gq + b * tq * width + offset, ldc: width)
@@ -130,10 +144,7 @@ extension Tensor {
                     for j in 0..<J {
                         let r = Int(rows[i * J + j])
                         guard r >= 0 else { p[j] = -.infinity; continue }
-                        let kr = k.pointer + (b * m + r) * d
-                        var dot: Float = 0
-                        for c in 0..<d { dot += qi[c] * kr[c] }
-                        p[j] = dot * scale
+                        p[j] = VectorMath.dot(d, qi, k.pointer + (b * m + r) * d) * scale
                         maximum = Swift.max(maximum, p[j])
                     }
                     oi.update(repeating: 0, count: d)
@@ -145,8 +156,7 @@ extension Tensor {
                     }
                     for j in 0..<J where p[j] > 0 {
                         p[j] /= total
-                        let vr = v.pointer + (b * m + Int(rows[i * J + j])) * d
-                        for c in 0..<d { oi[c] += p[j] * vr[c] }
+                        VectorMath.axpy(d, p[j], v.pointer + (b * m + Int(rows[i * J + j])) * d, oi)
                     }
                 }
             }
@@ -165,23 +175,17 @@ extension Tensor {
                         var dot: Float = 0
                         for j in 0..<J where p[j] > 0 {
                             let r = Int(rows[i * J + j])
-                            let vr = v.pointer + (b * m + r) * d
-                            var s: Float = 0
-                            for c in 0..<d { s += gi[c] * vr[c] }
+                            let s = VectorMath.dot(d, gi, v.pointer + (b * m + r) * d)
                             dp[j] = s
                             dot += p[j] * s
-                            if let gv {
-                                let gvr = gv + (b * m + r) * d
-                                for c in 0..<d { gvr[c] += p[j] * gi[c] }
-                            }
+                            if let gv { VectorMath.axpy(d, p[j], gi, gv + (b * m + r) * d) }
                         }
                         guard gq != nil || gk != nil else { continue }
                         for j in 0..<J where p[j] > 0 {
                             let r = Int(rows[i * J + j])
                             let ds = scale * p[j] * (dp[j] - dot)
-                            let kr = k.pointer + (b * m + r) * d
-                            if let gq { let gqi = gq + (b * n + i) * d; for c in 0..<d { gqi[c] += ds * kr[c] } }
-                            if let gk { let gkr = gk + (b * m + r) * d; for c in 0..<d { gkr[c] += ds * qi[c] } }
+                            if let gq { VectorMath.axpy(d, ds, k.pointer + (b * m + r) * d, gq + (b * n + i) * d) }
+                            if let gk { VectorMath.axpy(d, ds, qi, gk + (b * m + r) * d) }
                         }
                     }
                 }

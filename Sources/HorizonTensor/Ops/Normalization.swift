@@ -38,7 +38,11 @@ extension Tensor {
                            prefix: Int? = nil, allowed: UnsafePointer<Bool>? = nil) {
         let limit = Swift.min(Swift.max(prefix ?? n, 0), n)
         var maximum = -Float.infinity
-        for j in 0..<limit where allowed?[j] ?? true { maximum = Swift.max(maximum, x[j]) }
+        if let allowed {
+            for j in 0..<limit where allowed[j] { maximum = Swift.max(maximum, x[j]) }
+        } else if limit > 0 {
+            maximum = VectorMath.maximum(limit, x)
+        }
         guard maximum > -Float.infinity else { y.update(repeating: 0, count: n); return }
         let shift = VectorMath.V(repeating: maximum)
         VectorMath.map(limit, x, y) { VectorMath.exp($0 - shift) }
@@ -50,10 +54,10 @@ extension Tensor {
                 total += y[j]
             }
         } else {
-            for j in 0..<limit { total += y[j] }
+            total = VectorMath.sum(limit, y)
         }
         let inverse = 1 / total
-        for j in 0..<limit { y[j] *= inverse }
+        VectorMath.map(limit, y, y) { $0 * inverse }
     }
 
     /// dx += y ⊙ (g − Σ g⊙y).
