@@ -71,7 +71,8 @@ import Testing
     @Test func aHugeCalendarOrBrokenLayoutIsNamed() throws {
         for (changes, fragment) in [(["calendarCount": 1_000_000_000], "field 'layout.calendarCount'"),
                                     (["season": -5], "field 'layout.season'"), (["frequency": "\u{1B}[2J"], "'\\x1b[2J', not a frequency"),
-                                    (["fallbackScale": -1.0], "field 'layout.fallbackScale'")] as [([String: Any], String)] {
+                                    (["fallbackScale": -1.0], "field 'layout.fallbackScale'"),
+                                    (["longSeason": 9_000_000_000], "field 'layout.longSeason'")] as [([String: Any], String)] {
             let path = try Self.crafted("layout-\(fragment.count)", layout: changes)
             let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
             #expect(error?.message.contains(fragment) == true, "\(changes): \(error?.message ?? "")")

@@ -76,6 +76,37 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         #expect(batch.lags[((1 * 3) + 2) * 2 + 1] == 0)
     }
 
+    /// Hourly data gets a second lag, a week back (weekly and monthly data none: their season
+    /// is the year), read from before the window when the window is shorter than a week. With
+    /// y = position, the fork at position p forecasting p + k sees p + k − 24·⌈k/24⌉ and
+    /// p + k − 168, standardised like the target.
+    @Test func hourlyDataAlsoSeesLastWeeksHour() throws {
+        let hourly = Panel(series: [Series(id: "h", values: (0..<400).map(Double.init))], frequency: .hourly, season: 24, hasTimestamps: false)
+        let layout = try FeatureLayout.learn(from: hourly, pastNames: [])
+        #expect(layout.lagPeriods == [24, 168] && layout.lagWidth == 4)
+        #expect(FeatureLayout.longSeason(.weekly, season: 52) == nil && FeatureLayout.longSeason(.daily, season: 7) == 364
+                && FeatureLayout.longSeason(.hourly, season: 1) == nil)
+        let (T, F, K) = (48, 4, 30)
+        let builder = WindowBuilder(layout: layout, context: T, forks: F, horizon: K)
+        let inputs = SeriesInputs(series: hourly.series[0], panel: hourly, layout: layout, horizon: K, padding: T, targetLimit: 400, codeMaps: [])
+        var batch = WindowBatch(size: 1, layout: layout, context: T, forks: F, horizon: K)
+        builder.fill(&batch, slot: 0, series: inputs, end: 300)
+        let (location, scale) = (batch.location[0], batch.scale[0])
+        for f in 0..<F {
+            let p = 300 - F + 1 + f
+            for k in [1, 24, 25, 30] {
+                let slot = (f * K + k - 1) * 4
+                let season = Float(p + k - 24 * ((k + 23) / 24)), week = Float(p + k - 168)
+                #expect(abs(batch.lags[slot] * scale + location - season) < 1e-3 && batch.lags[slot + 1] == 1)
+                #expect(abs(batch.lags[slot + 2] * scale + location - week) < 1e-3 && batch.lags[slot + 3] == 1)
+            }
+        }
+        // A forecast time less than a week into the series has no week-old value: flagged unobserved.
+        var early = WindowBatch(size: 1, layout: layout, context: T, forks: F, horizon: K)
+        builder.fill(&early, slot: 0, series: inputs, end: 100)
+        #expect(early.lags[3] == 0 && early.lags[1] == 1)
+    }
+
     /// Everything a window's inputs hold is known at its forecast times: changing the target
     /// after the last forecast time changes the targets only.
     @Test func inputsNeverReadPastTheLastForecastTime() throws {

@@ -12,7 +12,8 @@ import HorizonData
 ///   warm-up mean for positive ones such as price), categorical covariates such as events
 ///   (as embeddings);
 /// - per forecast and horizon: last season's value of the target (seasonal naive), when the
-///   data has a season, taken at or before the forecast time;
+///   data has a season, and last long cycle's value (`longSeason`), both taken at or before
+///   the forecast time;
 /// - per item: embeddings of the static attributes (category, store, …) and log of the scale.
 public struct FeatureLayout: Codable, Sendable, Equatable {
     public struct NumericCovariate: Codable, Sendable, Equatable {
@@ -32,6 +33,12 @@ public struct FeatureLayout: Codable, Sendable, Equatable {
 
     public var frequency: String
     public var season: Int
+    /// The longer cycle the frequency implies beyond the season, when it is a multiple of it —
+    /// a week of hours, 52 weeks of days — or nil. Its lag is a horizon feature of its own:
+    /// without it an hourly network whose encoder reads 31 hours (MQ-CNN) cannot tell a
+    /// Monday from a Sunday, since competition data carries no dates. Nil in files written
+    /// before it existed, which rebuild the inputs they were trained with.
+    public var longSeason: Int?
     public var hasTimestamps: Bool
     public var calendarCount: Int
     public var known: [NumericCovariate]
@@ -46,8 +53,22 @@ public struct FeatureLayout: Codable, Sendable, Equatable {
     public var pastWidth: Int { 3 + past.reduce(0) { $0 + ($1.positive ? 2 : 1) } }
     /// Numeric features per step shared by encoder and decoder (before event embeddings).
     public var futureWidth: Int { calendarCount + known.reduce(0) { $0 + ($1.positive ? 2 : 1) } }
-    /// Features per forecast and horizon (seasonal naive value and its observed flag).
-    public var lagWidth: Int { season > 1 ? 2 : 0 }
+    /// The lags given per forecast and horizon, shortest first: the season, then the long cycle.
+    public var lagPeriods: [Int] { season > 1 ? [season] + (longSeason.map { [$0] } ?? []) : [] }
+    /// Features per forecast and horizon: each lag's value and its observed flag.
+    public var lagWidth: Int { 2 * lagPeriods.count }
+
+    /// A week of hours, 52 weeks of days (the same weekday a year before); nothing for the
+    /// frequencies whose season already is the year.
+    static func longSeason(_ frequency: Frequency, season: Int) -> Int? {
+        let cycle: Int
+        switch frequency {
+        case .hourly: cycle = 168
+        case .daily: cycle = 364
+        default: return nil
+        }
+        return season > 1 && cycle > season && cycle % season == 0 ? cycle : nil
+    }
     public var eventEmbeddingWidth: Int { events.reduce(0) { $0 + $1.dimension } }
     public var staticWidth: Int { statics.reduce(0) { $0 + $1.dimension } + 1 }
 
@@ -83,7 +104,8 @@ public struct FeatureLayout: Codable, Sendable, Equatable {
         scales.sort()
         let staticNames = panel.staticNames
         return FeatureLayout(
-            frequency: panel.frequency.code, season: panel.season, hasTimestamps: panel.hasTimestamps,
+            frequency: panel.frequency.code, season: panel.season,
+            longSeason: longSeason(panel.frequency, season: panel.season), hasTimestamps: panel.hasTimestamps,
             calendarCount: calendarNames(panel).count,
             known: panel.dynamicNames.filter { !pastNames.contains($0) }.map(numeric),
             past: pastNames.map(numeric),

@@ -61,6 +61,10 @@ extension FeatureLayout {
         let fixed = frequency.hasSuffix("s") ? Int64(frequency.dropLast()).flatMap { $0 > 0 ? Frequency.fixed(seconds: $0) : nil } : nil
         guard let frequency = Frequency(code: frequency) ?? fixed else { throw HorizonError("field 'layout.frequency' is '\(Visible.name(self.frequency))', not a frequency") }
         guard (1...NeuralConfiguration.maxSteps).contains(season) else { throw HorizonError("field 'layout.season' is \(season), outside 1…\(NeuralConfiguration.maxSteps)") }
+        guard longSeason == nil || longSeason == FeatureLayout.longSeason(frequency, season: season) else {
+            throw HorizonError("field 'layout.longSeason' is \(longSeason!); \(frequency) data with season \(season) has "
+                               + (FeatureLayout.longSeason(frequency, season: season).map { "\($0)" } ?? "none"))
+        }
         let calendar = hasTimestamps ? CalendarFeatures.names(frequency, season: season).count : CalendarFeatures.names(.steps, season: season).count
         guard calendarCount == calendar else {
             throw HorizonError("field 'layout.calendarCount' is \(calendarCount); \(frequency) data with season \(season) has \(calendar) calendar features")

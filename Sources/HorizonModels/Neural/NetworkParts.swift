@@ -10,8 +10,8 @@ struct EncodedInputs {
     let future: Tensor
     /// Static embeddings and log scale — (B, staticWidth).
     let statics: Tensor
-    /// Per forecast creation time and horizon: the shared features at t + k and the seasonal
-    /// naive value — (B, F, K, horizonWidth).
+    /// Per forecast creation time and horizon: the shared features at t + k and the lagged
+    /// values (season, long cycle) — (B, F, K, horizonWidth).
     let horizon: Tensor
 }
 
@@ -165,8 +165,8 @@ struct MQDecoder {
     }
 }
 
-/// Where the seasonal naive value sits in the horizon features (the lag features come last:
-/// value, then its observed flag); nil without a baseline or a season. An unobserved lag is
+/// Where the seasonal naive value sits in the horizon features (the lag features come last,
+/// the season's first: value, then its observed flag); nil without a baseline or a season. An unobserved lag is
 /// 0, the window's mean, so the baseline falls back to the level.
 func baselineIndex(_ c: NeuralConfiguration, layout: FeatureLayout, horizonWidth: Int) -> Int? {
     c.baseline == .seasonal && layout.lagWidth > 0 ? horizonWidth - layout.lagWidth : nil

@@ -152,8 +152,8 @@ struct WindowBuilder {
             }
         }
 
-        // Per forecast and horizon: targets, mask, and the seasonal naive value.
-        let m = layout.season
+        // Per forecast and horizon: targets, mask, and each lag's latest same-phase value.
+        let periods = layout.lagPeriods, lw = layout.lagWidth
         for f in 0..<F {
             let p = first + warmUp + f  // the series position of this forecast creation time
             for k in 1...K {
@@ -163,11 +163,11 @@ struct WindowBuilder {
                     batch.targets[slot] = s.values[i]
                     batch.mask[slot] = 1
                 }
-                if m > 1 {
+                for (l, m) in periods.enumerated() {
                     let lag = p + k - m * ((k + m - 1) / m)  // the latest same-phase point at or before p
                     if lag >= 0, lag < s.count, lag <= p, !s.values[lag].isNaN {
-                        batch.lags[slot * 2] = (s.values[lag] - location) / scale
-                        batch.lags[slot * 2 + 1] = 1
+                        batch.lags[slot * lw + 2 * l] = (s.values[lag] - location) / scale
+                        batch.lags[slot * lw + 2 * l + 1] = 1
                     }
                 }
             }
