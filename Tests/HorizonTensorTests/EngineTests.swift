@@ -11,6 +11,7 @@ import Testing
             case .scalar: return "scalar"
             case .tile(let p): return "tile \(p)"
             case .repeatEach(let r): return "repeat \(r)"
+            case .repeatBlocks(let block, let repeats): return "blocks \(block)×\(repeats)"
             case .general: return "general"
             }
         }
@@ -20,9 +21,11 @@ import Testing
         #expect(kind([1, 3, 4], [2, 3, 4]) == "tile 12")
         #expect(kind([2, 1], [2, 3]) == "repeat 3")
         #expect(kind([2, 3, 1], [2, 3, 4]) == "repeat 4")
+        #expect(kind([2, 1, 3], [2, 2, 3]) == "blocks 3×2")
+        #expect(kind([2, 1, 1, 5], [2, 3, 4, 5]) == "blocks 5×12")
         #expect(kind([3, 1], [2, 3, 4]) == "general")
-        if case .general(let map) = BroadcastPlan(input: [2, 1, 3], output: [2, 2, 3]) {
-            #expect(map == [0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5])
+        if case .general(let map) = BroadcastPlan(input: [3, 1], output: [2, 3, 2]) {
+            #expect(map == [0, 0, 1, 1, 2, 2, 0, 0, 1, 1, 2, 2])
         } else {
             Issue.record("expected a general plan")
         }

@@ -14,6 +14,8 @@ import Testing
         g.check([g.tensor([2, 3, 4]), g.tensor([3, 1])]) { $0[0] * $0[1] }    // general map
         g.check([g.tensor([2, 3, 4]), g.tensor([2, 3, 1])]) { $0[0] * $0[1] } // a per-row scale
         g.check([g.tensor([2, 3, 1]), g.tensor([2, 3, 4])]) { $0[0] * $0[1] } // the same, on the left
+        g.check([g.tensor([2, 3, 18]), g.tensor([2, 1, 18])]) { $0[0] * $0[1] } // blocks repeated (lanes and a tail)
+        g.check([g.tensor([2, 1, 18]), g.tensor([2, 3, 18])]) { $0[0] + $0[1] } // the same, on the left
         g.check([g.tensor([2, 3]), g.tensor([2, 1], in: 0.5...2)]) { $0[0] / $0[1] }
         g.check([g.tensor([2, 3], in: 0.5...2), g.tensor([2, 3], in: 0.5...2)]) { $0[0] / $0[1] }
         g.check([g.tensor([19]), g.tensor([])]) { $0[0] * $0[1] }            // a scalar, and a SIMD tail

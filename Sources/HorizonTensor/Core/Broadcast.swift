@@ -10,6 +10,10 @@ enum BroadcastPlan {
     case tile(period: Int)
     /// Each operand element covers a run of the output: out[k] ← in[k / run].
     case repeatEach(run: Int)
+    /// The operand's blocks of `block` elements each repeated `repeats` times in a row — one
+    /// run of broadcast dimensions between kept ones, (A, 1, C) over (A, K, C): a per-forecast
+    /// context added to every horizon, without an index map the size of the output.
+    case repeatBlocks(block: Int, repeats: Int)
     /// Anything else: out[k] ← in[map[k]].
     case general(map: [Int32])
 
@@ -39,6 +43,13 @@ enum BroadcastPlan {
         if let last = padded.lastIndex(where: { $0 != 1 }),
            Array(padded[...last]) == Array(output[...last]) {
             self = .repeatEach(run: output[(last + 1)...].reduce(1, *))
+            return
+        }
+        // Broadcast dimensions in one run, kept ones around it: blocks repeated.
+        let stretched = output.indices.filter { padded[$0] == 1 && output[$0] != 1 }
+        if let first = stretched.first, let last = stretched.last, stretched.count == last - first + 1,
+           output.indices.allSatisfy({ (first...last).contains($0) || padded[$0] == output[$0] }) {
+            self = .repeatBlocks(block: output[(last + 1)...].reduce(1, *), repeats: output[first...last].reduce(1, *))
             return
         }
         var strides = [Int](repeating: 0, count: output.count)
@@ -72,6 +83,7 @@ enum BroadcastPlan {
         case .scalar: return 0
         case .tile(let p): return k % p
         case .repeatEach(let r): return k / r
+        case .repeatBlocks(let block, let repeats): return (k / (block * repeats)) * block + k % block
         case .general(let map): return Int(map[k])
         }
     }
@@ -97,6 +109,11 @@ enum BroadcastPlan {
                 var s: Float = 0
                 for i in 0..<r { s += g[j * r + i] }
                 dst[j] += s
+            }
+        case .repeatBlocks(let block, let repeats):
+            for o in 0..<(n / (block * repeats)) {
+                let d = dst + o * block
+                for r in 0..<repeats { VectorMath.accumulate2(block, g + (o * repeats + r) * block, d, d) { a, _ in a } }
             }
         case .general(let map):
             for k in 0..<n { dst[Int(map[k])] += g[k] }

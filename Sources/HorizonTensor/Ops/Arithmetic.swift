@@ -31,6 +31,14 @@ extension Tensor {
                 let s = V(repeating: a[j])
                 VectorMath.map(r, b + j * r, dst + j * r) { f(s, $0) }
             }
+        case (.same, .repeatBlocks(let block, let repeats)):
+            for o in 0..<(n / (block * repeats)) {
+                for r in 0..<repeats { let k = (o * repeats + r) * block; VectorMath.map2(block, a + k, b + o * block, dst + k, f) }
+            }
+        case (.repeatBlocks(let block, let repeats), .same):
+            for o in 0..<(n / (block * repeats)) {
+                for r in 0..<repeats { let k = (o * repeats + r) * block; VectorMath.map2(block, a + o * block, b + k, dst + k, f) }
+            }
         default:
             for k in 0..<n {
                 dst[k] = f(V(repeating: a[pa.index(k)]), V(repeating: b[pb.index(k)]))[0]
