@@ -172,8 +172,8 @@ struct MQDecoder {
 }
 
 /// Where the seasonal naive value sits in the horizon features (the lag features come last,
-/// the season's first: value, then its observed flag); nil without a baseline or a season. An unobserved lag is
-/// 0, the window's mean, so the baseline falls back to the level.
+/// the season's first: value, then its observed flag); nil without a baseline or a season.
+/// An unobserved lag is 0, the window's mean, so the baseline falls back to the level.
 func baselineIndex(_ c: NeuralConfiguration, layout: FeatureLayout, horizonWidth: Int) -> Int? {
     c.baseline == .seasonal && layout.lagWidth > 0 ? horizonWidth - layout.lagWidth : nil
 }
