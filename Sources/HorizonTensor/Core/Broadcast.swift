@@ -113,7 +113,7 @@ enum BroadcastPlan {
         case .repeatBlocks(let block, let repeats):
             for o in 0..<(n / (block * repeats)) {
                 let d = dst + o * block
-                for r in 0..<repeats { VectorMath.accumulate2(block, g + (o * repeats + r) * block, d, d) { a, _ in a } }
+                for r in 0..<repeats { VectorMath.axpy(block, 1, g + (o * repeats + r) * block, d) }
             }
         case .general(let map):
             for k in 0..<n { dst[Int(map[k])] += g[k] }

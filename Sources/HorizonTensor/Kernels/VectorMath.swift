@@ -170,7 +170,8 @@ extension VectorMath {
         return best
     }
 
-    /// Σ x[i], 16 lanes at a time.
+    /// Σ x[i], 16 lanes at a time (float addition is not reassociated without permission, so
+    /// a scalar loop stays scalar).
     @inline(__always) static func sum(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
         var acc = V(repeating: 0), i = 0
         while i + width <= n { acc += load(x + i); i += width }

@@ -4,7 +4,7 @@ extension Tensor {
     public func sum() -> Tensor {
         let input = self
         let out = Storage(uninitialized: 1)
-        out.pointer[0] = Self.total(pointer, count)
+        out.pointer[0] = VectorMath.sum(count, pointer)
         return Tensor(shape: [], storage: out, inputs: [input]) { node in
             let g = VectorMath.V(repeating: node.gradStorage!.pointer[0])
             let gi = input.gradPointer()
@@ -25,7 +25,7 @@ extension Tensor {
         let x = pointer, y = out.pointer
         if inner == 1 {
             // Rows of `size` contiguous values (a sum over the last axis).
-            for o in 0..<outer { y[o] = Self.total(x + o * size, size) }
+            for o in 0..<outer { y[o] = VectorMath.sum(size, x + o * size) }
         } else {
             for o in 0..<outer {
                 for s in 0..<size {
@@ -58,15 +58,5 @@ extension Tensor {
     public func mean(axis: Int, keepingDimension: Bool = false) -> Tensor {
         let a = axis < 0 ? axis + rank : axis
         return sum(axis: a, keepingDimension: keepingDimension) * (1 / Float(Swift.max(shape[a], 1)))
-    }
-
-    /// Σ p[0..<n], sixteen lanes at a time (a scalar loop cannot be vectorised: float
-    /// addition is not reassociated without permission).
-    @inline(__always) static func total(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        var v = VectorMath.V(repeating: 0), j = 0
-        while j + VectorMath.width <= n { v += VectorMath.load(p + j); j += VectorMath.width }
-        var total = v.sum()
-        while j < n { total += p[j]; j += 1 }
-        return total
     }
 }
