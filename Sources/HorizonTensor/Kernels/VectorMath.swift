@@ -2,8 +2,10 @@
 ///
 /// Activations dominate LSTM and attention training at small hidden sizes, and libm's scalar
 /// `expf`/`tanhf` cost 3–15 ns an element here against ~0.2 ns for these (measured; see
-/// `shared/notes/swift-engineering.md`). The approximations follow Cephes' single-precision
-/// range reductions; their accuracy is pinned by `VectorMathTests` (≤ 2 ulp relative for exp
+/// `shared/notes/swift-engineering.md`). They are `@inline(always)` (Swift 6.3, SE-0496):
+/// under `@inline(__always)` the compiler left them calls whose vector was passed and
+/// computed in four-lane pieces. The approximations follow Cephes' single-precision range
+/// reductions; their accuracy is pinned by `VectorMathTests` (≤ 2 ulp relative for exp
 /// and log, ≤ 3e-7 absolute for tanh and sigmoid).
 enum VectorMath {
     typealias V = SIMD16<Float>
@@ -20,7 +22,7 @@ enum VectorMath {
     /// eˣ: x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2ⁿ built in the
     /// exponent bits. Inputs are clamped to [−87, 88.37], where n stays in the normal exponent
     /// range (so e^88.37 ≈ 2.5e38 is the largest value; beyond it no activation needs more).
-    @inline(__always) static func exp(_ x: V) -> V {
+    @inline(always) static func exp(_ x: V) -> V {
         let xc = x.replacing(with: 88.37, where: x .> 88.37).replacing(with: -87, where: x .< -87)
         let n = (xc * 1.442_695_04).rounded(.toNearestOrEven)
         var r = xc - n * 0.693_359_375
@@ -43,7 +45,7 @@ enum VectorMath {
     /// ln x for x > 0: x = m·2ᵉ with m in [√½, √2), ln m by Cephes' degree-8 polynomial.
     /// Inputs below the smallest normal float are raised to it, so ln 0 comes out as −87.3
     /// rather than −inf (a loss stays finite); negative inputs are not expected.
-    @inline(__always) static func log(_ x: V) -> V {
+    @inline(always) static func log(_ x: V) -> V {
         let xc = x.replacing(with: 1.175_494_4e-38, where: x .< 1.175_494_4e-38)
         let bits = unsafeBitCast(xc, to: SIMD16<Int32>.self)
         var e = V((bits &>> 23) &- 126)
@@ -69,7 +71,7 @@ enum VectorMath {
 
     /// tanh: an odd polynomial below |x| = 0.625 (where 1 − 2/(e²ˣ+1) would cancel), the
     /// exponential form above.
-    @inline(__always) static func tanh(_ x: V) -> V {
+    @inline(always) static func tanh(_ x: V) -> V {
         let a = x.replacing(with: -x, where: x .< 0)
         let z = x * x
         var p: V = V(repeating: -5.704_988_727_45e-3)
@@ -85,7 +87,7 @@ enum VectorMath {
     }
 
     /// 1 / (1 + e⁻ˣ): exact in the tails because e⁻ˣ overflows to a huge value, not NaN.
-    @inline(__always) static func sigmoid(_ x: V) -> V { 1 / (1 + exp(-x)) }
+    @inline(always) static func sigmoid(_ x: V) -> V { 1 / (1 + exp(-x)) }
 
     /// Applies `f` to `n` elements, 16 at a time; the tail goes through a padded vector.
     @inline(__always)
@@ -95,12 +97,7 @@ enum VectorMath {
             store(f(load(src + i)), dst + i)
             i += width
         }
-        if i < n {
-            var v = V(repeating: 0)
-            for j in 0..<(n - i) { v[j] = src[i + j] }
-            let r = f(v)
-            for j in 0..<(n - i) { dst[i + j] = r[j] }
-        }
+        if i < n { store(f(load(src + i, n - i)), dst + i, n - i) }
     }
 
     /// `dst[i] = f(a[i], b[i])` 16 at a time.
@@ -112,12 +109,7 @@ enum VectorMath {
             store(f(load(a + i), load(b + i)), dst + i)
             i += width
         }
-        if i < n {
-            var va = V(repeating: 0), vb = V(repeating: 0)
-            for j in 0..<(n - i) { va[j] = a[i + j]; vb[j] = b[i + j] }
-            let r = f(va, vb)
-            for j in 0..<(n - i) { dst[i + j] = r[j] }
-        }
+        if i < n { store(f(load(a + i, n - i), load(b + i, n - i)), dst + i, n - i) }
     }
 
     /// `dst[i] += f(a[i], b[i])` 16 at a time (gradient accumulation).
@@ -130,10 +122,8 @@ enum VectorMath {
             i += width
         }
         if i < n {
-            var va = V(repeating: 0), vb = V(repeating: 0)
-            for j in 0..<(n - i) { va[j] = a[i + j]; vb[j] = b[i + j] }
-            let r = f(va, vb)
-            for j in 0..<(n - i) { dst[i + j] += r[j] }
+            let t = n - i
+            store(load(dst + i, t) + f(load(a + i, t), load(b + i, t)), dst + i, t)
         }
     }
 }
@@ -163,7 +153,8 @@ extension VectorMath {
         if n >= width {
             var acc = load(x)
             i = width
-            while i + width <= n { acc = pointwiseMax(acc, load(x + i)); i += width }
+            // `pointwiseMax` goes lane by lane through the stack; a compare and blend does not.
+            while i + width <= n { let v = load(x + i); acc = acc.replacing(with: v, where: v .> acc); i += width }
             best = acc.max()
         }
         while i < n { best = Swift.max(best, x[i]); i += 1 }
@@ -180,17 +171,18 @@ extension VectorMath {
         return total
     }
 
-    /// Loads `width` (≤ 16) floats, zero-padding the rest: the tails of hidden sizes that are
-    /// not multiples of 16.
+    /// Loads `width` (≤ 16) floats, zero-padding the rest: the tails of rows and of hidden
+    /// sizes that are not multiples of 16. One copy into the vector's bytes: setting lanes one
+    /// at a time compiles to a broadcast and masked move per lane.
     @inline(__always) static func load(_ p: UnsafePointer<Float>, _ width: Int) -> V {
         if width == Self.width { return load(p) }
         var v = V(repeating: 0)
-        for j in 0..<width { v[j] = p[j] }
+        withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: p, byteCount: width * MemoryLayout<Float>.stride) }
         return v
     }
 
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, _ width: Int) {
         if width == Self.width { store(v, p); return }
-        for j in 0..<width { p[j] = v[j] }
+        withUnsafeBytes(of: v) { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: width * MemoryLayout<Float>.stride) }
     }
 }
