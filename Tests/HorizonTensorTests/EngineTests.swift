@@ -53,17 +53,17 @@ import Testing
     }
 
     /// Attention over listed rows is masked dense attention when every row is listed at most
-    /// once: the same numbers, and zeros where a query lists none.
+    /// once: the same numbers, and zeros where a row lists none.
     @Test func listAttentionIsMaskedAttentionOverTheListedRows() {
         var generator = SeededGenerator(seed: 3)
-        let (b, n, m, d, J) = (2, 4, 6, 8, 3)
+        let (b, n, d, J) = (2, 6, 8, 3)
         let random = { (count: Int) in (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
-        let q = Tensor(shape: [b, n, d], data: random(b * n * d)), k = Tensor(shape: [b, m, d], data: random(b * m * d))
-        let v = Tensor(shape: [b, m, d], data: random(b * m * d))
-        let memory: [Int32] = [5, 0, 2, -1, 1, -1, -1, -1, -1, 4, 3, 2]
-        var allowed = [Bool](repeating: false, count: n * m)
-        for i in 0..<n { for j in 0..<J where memory[i * J + j] >= 0 { allowed[i * m + Int(memory[i * J + j])] = true } }
-        let listed = Tensor.listAttention(query: q, key: k, value: v, memory: memory, perQuery: J).scalars
+        let q = Tensor(shape: [b, n, d], data: random(b * n * d)), k = Tensor(shape: [b, n, d], data: random(b * n * d))
+        let v = Tensor(shape: [b, n, d], data: random(b * n * d))
+        let memory: [Int32] = [5, 0, 2, -1, 1, -1, -1, -1, -1, 4, 3, 2, 1, -1, 0, 3, 4, 5]
+        var allowed = [Bool](repeating: false, count: n * n)
+        for i in 0..<n { for j in 0..<J where memory[i * J + j] >= 0 { allowed[i * n + Int(memory[i * J + j])] = true } }
+        let listed = Tensor.listAttention(Tensor.concatenate([q, k, v], axis: -1), memory: memory, perQuery: J).scalars
         let dense = Tensor.attention(query: q, key: k, value: v, heads: 1, mask: .allowed(allowed)).scalars
         #expect(zip(listed, dense).allSatisfy { abs($0 - $1) < 1e-5 })
         #expect(listed[(0 * n + 2) * d..<(0 * n + 3) * d].allSatisfy { $0 == 0 })  // row 2 lists nothing

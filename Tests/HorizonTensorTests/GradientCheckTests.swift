@@ -130,19 +130,23 @@ import Testing
                 Tensor.attention(query: $0[0], key: $0[1], value: $0[2], heads: 2, mask: mask)
             }
         }
+        // A head of 20 (a whole lane of 16 and a tail of 4), 5 query rows (a block of four and
+        // one more) and 18 keys (a lane and a tail), under a prefix mask and none.
+        for mask in [AttentionMask.prefix([18, 3, 0, 17, 9]), .none] {
+            g.check([g.tensor([1, 5, 20], in: -0.5...0.5), g.tensor([1, 18, 20], in: -0.5...0.5), g.tensor([1, 18, 20])]) {
+                Tensor.attention(query: $0[0], key: $0[1], value: $0[2], heads: 1, mask: mask)
+            }
+        }
     }
 
     @Test func listAttention() {
         var g = GradientCheck()
-        // Query rows read 2, 1, 0 (none) and 3 key rows; a repeated row counts twice.
+        // Rows read 2, 1, 0 (none) and 3 rows; a repeated row counts twice. Projections are
+        // (B, N, 3D): query, key and value side by side.
         let memory: [Int32] = [0, 2, -1, 3, -1, -1, -1, -1, 1, 0, 3, 1]
-        g.check([g.tensor([2, 4, 3]), g.tensor([2, 5, 3]), g.tensor([2, 5, 3])]) {
-            Tensor.listAttention(query: $0[0], key: $0[1], value: $0[2], memory: memory, perQuery: 3)
-        }
+        g.check([g.tensor([2, 4, 9])]) { Tensor.listAttention($0[0], memory: memory, perQuery: 3) }
         // Rows of 20: sixteen go through the vector lanes, four through the tail.
-        g.check([g.tensor([1, 4, 20], in: -0.5...0.5), g.tensor([1, 5, 20], in: -0.5...0.5), g.tensor([1, 5, 20])]) {
-            Tensor.listAttention(query: $0[0], key: $0[1], value: $0[2], memory: memory, perQuery: 3)
-        }
+        g.check([g.tensor([1, 4, 60], in: -0.5...0.5)]) { Tensor.listAttention($0[0], memory: memory, perQuery: 3) }
     }
 
     @Test func losses() {

@@ -117,11 +117,18 @@ final class TransformerNetwork: QuantileNetwork {
 
         let (specific, agnostic) = decoder.contexts(state, statics: e.statics, horizonFeatures: e.horizon)
         // 3. Feedback-aware self-attention over earlier forecasts of the same target period.
+        //    Its query, key and value come from one product, applied to D_{t,k} = [c_{t,k} ;
+        //    attention output] as two (the rows of the weight for each part), so D is never
+        //    copied together: on M4 Hourly 73,728 rows of 80 a batch.
         var revised = Tensor(zeros: [b, F, K, width])
         if feedback > 0 {
-            let context = Tensor.concatenate([specific, attended], axis: -1).reshaped([b, F * K, -1])
-            revised = Tensor.listAttention(query: selfQuery(context), key: selfKey(context), value: selfValue(context),
-                                           memory: earlierForecasts, perQuery: feedback).reshaped([b, F, K, width])
+            let weight = Tensor.concatenate([selfQuery.weight, selfKey.weight, selfValue.weight], axis: 1)
+            let bias = [selfQuery.bias, selfKey.bias, selfValue.bias].compactMap { $0 }
+            let c = specific.shape[3]
+            let projections = specific.linear(weight.slice(axis: 0, 0..<c), Tensor.concatenate(bias, axis: 0))
+                + attended.linear(weight.slice(axis: 0, c..<(c + width)))
+            revised = Tensor.listAttention(projections.reshaped([b, F * K, 3 * width]), memory: earlierForecasts, perQuery: feedback)
+                .reshaped([b, F, K, width])
         }
         return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon, extra: [attended, revised])
     }

@@ -117,34 +117,40 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// Attention in which every query row reads its own short list of key rows: query (B, N, D)
-    /// over keys and values (B, M, D), where `memory` (N × J, shared by the batch) names for
-    /// query n the key rows it may attend to, −1 for none. softmax(q·k/√D) over the listed rows,
-    /// then their values weighted; a row with none listed gives zeros.
+    /// Attention in which every row reads its own short list of other rows: `projections`
+    /// (B, N, 3D) holds each row's query, key and value side by side (columns 0..<D, D..<2D,
+    /// 2D..<3D), and `memory` (N × J, shared by the batch) names for row n the rows whose keys
+    /// and values it may attend to, −1 for none. softmax(q·k/√D) over the listed rows, then
+    /// their values weighted, (B, N, D); a row with none listed gives zeros.
     ///
     /// Why fused: MQTransformer's decoder self-attention reads, for each forecast, the J
     /// earlier forecasts of the same target period — a few scattered rows. Gathering them as
     /// copies made (B, N, J, D) tensors five times over, a third of the network's epoch; here
-    /// only the (B, N, J) weights are kept.
-    public static func listAttention(query q: Tensor, key k: Tensor, value v: Tensor, memory: [Int32], perQuery J: Int) -> Tensor {
-        precondition(q.rank == 3 && k.rank == 3 && k.shape == v.shape && q.shape[0] == k.shape[0] && q.shape[2] == k.shape[2],
-                     "list attention needs query (B, N, D) and key/value (B, M, D), got \(q.shape), \(k.shape), \(v.shape)")
-        let batch = q.shape[0], n = q.shape[1], m = k.shape[1], d = q.shape[2]
+    /// only the (B, N, J) weights are kept. The three projections come from one product and
+    /// are read in place: three products of width D (16) cost OpenBLAS nearly three times one
+    /// of width 3D.
+    public static func listAttention(_ projections: Tensor, memory: [Int32], perQuery J: Int) -> Tensor {
+        precondition(projections.rank == 3 && projections.shape[2] % 3 == 0,
+                     "list attention needs projections (B, N, 3D), got \(projections.shape)")
+        let batch = projections.shape[0], n = projections.shape[1], d = projections.shape[2] / 3, stride = 3 * d
         precondition(J >= 1 && memory.count == n * J, "list attention memory has \(memory.count) entries, expected \(n)×\(J)")
-        precondition(memory.allSatisfy { $0 >= -1 && Int($0) < m }, "list attention memory names a row outside 0..<\(m)")
+        precondition(memory.allSatisfy { $0 >= -1 && Int($0) < n }, "list attention memory names a row outside 0..<\(n)")
         let scale = 1 / Float(d).squareRoot()
+        let x = projections.pointer
+        /// Row r's query, key or value (part 0, 1, 2) in window b.
+        func row(_ b: Int, _ r: Int, _ part: Int) -> Int { (b * n + r) * stride + part * d }
         let weights = Storage(uninitialized: batch * n * J)
         let out = Storage(uninitialized: batch * n * d)
         memory.withUnsafeBufferPointer { rows in
             for b in 0..<batch {
                 for i in 0..<n {
-                    let qi = q.pointer + (b * n + i) * d, oi = out.pointer + (b * n + i) * d
+                    let qi = x + row(b, i, 0), oi = out.pointer + (b * n + i) * d
                     let p = weights.pointer + (b * n + i) * J
                     var maximum = -Float.infinity
                     for j in 0..<J {
                         let r = Int(rows[i * J + j])
                         guard r >= 0 else { p[j] = -.infinity; continue }
-                        p[j] = VectorMath.dot(d, qi, k.pointer + (b * m + r) * d) * scale
+                        p[j] = VectorMath.dot(d, qi, x + row(b, r, 1)) * scale
                         maximum = Swift.max(maximum, p[j])
                     }
                     oi.update(repeating: 0, count: d)
@@ -156,36 +162,33 @@ extension Tensor {
                     }
                     for j in 0..<J where p[j] > 0 {
                         p[j] /= total
-                        VectorMath.axpy(d, p[j], v.pointer + (b * m + Int(rows[i * J + j])) * d, oi)
+                        VectorMath.axpy(d, p[j], x + row(b, Int(rows[i * J + j]), 2), oi)
                     }
                 }
             }
         }
-        return Tensor(shape: [batch, n, d], storage: out, inputs: [q, k, v]) { node in
-            let g = node.gradStorage!.pointer
-            let gq = q.requiresGrad ? q.gradPointer() : nil, gk = k.requiresGrad ? k.gradPointer() : nil
-            let gv = v.requiresGrad ? v.gradPointer() : nil
+        return Tensor(shape: [batch, n, d], storage: out, inputs: [projections]) { node in
+            let g = node.gradStorage!.pointer, gx = projections.gradPointer()
             var dp = [Float](repeating: 0, count: J)
             memory.withUnsafeBufferPointer { rows in
                 for b in 0..<batch {
                     for i in 0..<n {
-                        let gi = g + (b * n + i) * d, qi = q.pointer + (b * n + i) * d
+                        let gi = g + (b * n + i) * d, qi = x + row(b, i, 0)
                         let p = weights.pointer + (b * n + i) * J
                         // dP_j = g·v_j; dS_j = P_j (dP_j − Σ P dP), scaled back by 1/√D.
                         var dot: Float = 0
                         for j in 0..<J where p[j] > 0 {
                             let r = Int(rows[i * J + j])
-                            let s = VectorMath.dot(d, gi, v.pointer + (b * m + r) * d)
+                            let s = VectorMath.dot(d, gi, x + row(b, r, 2))
                             dp[j] = s
                             dot += p[j] * s
-                            if let gv { VectorMath.axpy(d, p[j], gi, gv + (b * m + r) * d) }
+                            VectorMath.axpy(d, p[j], gi, gx + row(b, r, 2))
                         }
-                        guard gq != nil || gk != nil else { continue }
                         for j in 0..<J where p[j] > 0 {
                             let r = Int(rows[i * J + j])
                             let ds = scale * p[j] * (dp[j] - dot)
-                            if let gq { VectorMath.axpy(d, ds, k.pointer + (b * m + r) * d, gq + (b * n + i) * d) }
-                            if let gk { VectorMath.axpy(d, ds, qi, gk + (b * m + r) * d) }
+                            VectorMath.axpy(d, ds, x + row(b, r, 1), gx + row(b, i, 0))
+                            VectorMath.axpy(d, ds, qi, gx + row(b, r, 1))
                         }
                     }
                 }
