@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonRuns"]),
-        .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns"]),
+        .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
         .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot"]),

@@ -51,7 +51,10 @@ public final class RunStore: @unchecked Sendable {
                 t.column("horizon", .integer).notNull()
                 t.column("context", .integer)
                 t.column("levels", .text).notNull()
-                for metric in RunMetric.allCases { t.column(metric.column, .double) }
+                // v1's metric columns as they were when it was written, not the live list: a
+                // metric added later gets its column from a migration of its own, so a new
+                // database and an old one brought forward end with the same schema.
+                for column in ["wql", "crps", "mase", "smape", "msis", "owa"] { t.column(column, .double) }
                 t.column("metrics", .jsonText).notNull()
                 t.column("details", .jsonText).notNull()
                 t.column("duration_seconds", .double).notNull()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 @testable import HorizonRuns
@@ -115,6 +116,21 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
             }
             #expect(failures.withLock { $0 } == [])
         }
+    }
+
+    /// Every metric `runs best` ranks by has its column once the migrations have run, and
+    /// the first migration's columns are the ones it always had: a metric added to the list
+    /// without a migration of its own fails here, not in a user's old log.
+    @Test func everyMetricHasAColumnAndTheFirstMigrationIsFrozen() throws {
+        let database = try DatabaseQueue()
+        try RunStore.migrator.migrate(database, upTo: "v1: runs")
+        let first = try database.read { db in try db.columns(in: "run").map(\.name) }
+        #expect(first == ["id", "started_at", "kind", "model_name", "model_kind", "options", "data_path", "data_fingerprint", "series",
+                          "holdout", "seed", "horizon", "context", "levels", "wql", "crps", "mase", "smape", "msis", "owa", "metrics",
+                          "details", "duration_seconds", "source", "line"])
+        try RunStore.migrator.migrate(database)
+        let columns = Set(try database.read { db in try db.columns(in: "run").map(\.name) })
+        for metric in RunMetric.allCases { #expect(columns.contains(metric.column), "no column for \(metric)") }
     }
 
     @Test func opensAnExistingLogWithoutMigratingAgain() throws {
