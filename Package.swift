@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
-        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot"]),
+        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot", "HorizonLanguage"]),
     ],
     swiftLanguageModes: [.v5]
 )

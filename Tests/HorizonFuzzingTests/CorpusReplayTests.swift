@@ -1,5 +1,6 @@
 import Foundation
 import HorizonData
+import HorizonLanguage
 import Testing
 @testable import HorizonFuzzing
 
@@ -37,4 +38,20 @@ import Testing
     @Test func rowsCorpus() throws { try Self.replay("fuzz-rows") { try LoaderEntry.load($0, format: .rows) } }
     @Test func detectCorpus() throws { try Self.replay("fuzz-detect", LoaderEntry.loadFile) }
     @Test func chartCorpus() throws { try Self.replay("fuzz-chart", ChartEntry.run) }
+
+    /// The script fuzzer's dictionary holds every word the language's usage lines show —
+    /// command names, sub-commands, option keys (as `key=`) and their fixed values — so a new
+    /// command or option is fuzzed from its first day rather than when someone remembers.
+    @Test func theScriptDictionaryKnowsEveryWordOfTheLanguage() throws {
+        let text = try String(contentsOfFile: "\(Self.fuzzRoot)/dictionaries/fuzz-script.dict", encoding: .utf8)
+        let entries = Set(text.split(separator: "\n").filter { $0.hasPrefix("\"") }.map { String($0.dropFirst().dropLast()) })
+        let word = #/[a-z][a-z0-9+]*=?/#
+        for syntax in CommandSyntax.all {
+            // File extensions and the `key=value` placeholder are not words of the language.
+            let usage = syntax.usage.replacing(#/\.[a-z]+/#, with: "").replacing("key=value", with: "")
+            for match in usage.matches(of: word) {
+                #expect(entries.contains(String(match.output)), "'\(match.output)' (from `\(syntax.usage)`) is not in fuzz-script.dict")
+            }
+        }
+    }
 }
