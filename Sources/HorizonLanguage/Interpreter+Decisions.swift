@@ -93,7 +93,7 @@ extension Interpreter {
         var csv = "item,time,steps,order,demand,cost\n"
         for order in outcome.orders {
             guard let series = holdout.train[order.item] else { continue }
-            let id = CSVField.quoted(order.item)
+            let id = CSVField.text(order.item)
             csv += "\(id),\(panel.timeLabel(panel.time(of: series, at: series.count + order.firstStep))),\(order.steps),\(order.quantity),\(order.demand),\(order.cost)\n"
         }
         try writeFile(path, csv)

@@ -159,7 +159,7 @@ extension Interpreter {
             for item in forecast.items {
                 try Interrupt.check()
                 guard let series = data.panel[item.id] else { continue }
-                let id = CSVField.quoted(item.id)
+                let id = CSVField.text(item.id)
                 for h in 0..<item.horizon {
                     chunk += "\(id),\(data.panel.timeLabel(data.panel.time(of: series, at: series.count + h))),\(h + 1),\(item.point[h])"
                     for q in item.quantiles { chunk += ",\(q[h])" }

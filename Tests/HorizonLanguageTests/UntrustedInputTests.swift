@@ -135,6 +135,32 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
         #expect(CSVField.quoted("a\r\nb") == "\"a\r\nb\"" && CSVField.quoted("a\"b") == "\"a\"\"b\"" && CSVField.quoted("plain") == "plain")
     }
 
+    /// Ids a spreadsheet would run as formulas (=, +, −, @, tab, CR first) are exported as text,
+    /// behind an apostrophe, by `export forecasts` and `decide … to`; other ids are unchanged.
+    @Test func exportsKeepFormulaLikeIdsText() throws {
+        let dir = try Self.scratch()
+        let ids = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tTAB", "plain-id"]
+        var csv = "item,week,sales\n"
+        for id in ids {
+            for w in 0..<30 { csv += "\(CSVField.quoted(id)),\(w + 1),\(10 + (w * 3 + id.count) % 7)\n" }
+        }
+        try csv.write(toFile: dir + "/ids.csv", atomically: false, encoding: .utf8)
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(dir)/ids.csv\nset horizon 4\ntrain snaive\nexport forecasts to \(dir)/f.csv\n"
+                                + "decide cu=4 co=1 to \(dir)/orders.csv", source: "s")
+        for file in ["f.csv", "orders.csv"] {
+            let rows = try String(contentsOfFile: "\(dir)/\(file)", encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(!rows.isEmpty)
+            for row in rows {
+                #expect(!"=+-@\t\r".contains(row.first!), "\(file): \(row.debugDescription)")
+            }
+            let text = try String(contentsOfFile: "\(dir)/\(file)", encoding: .utf8)
+            #expect(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",") && text.contains("'+1+2,") && text.contains("'@SUM(A1),"))
+            #expect(text.contains("\nplain-id,"))
+        }
+        #expect(CSVField.text("-2+3") == "'-2+3" && CSVField.text("a-b") == "a-b" && CSVField.text("=a,b") == "\"'=a,b\"")
+    }
+
     /// Huge requests are refused before anything is allocated, and the session goes on.
     @Test func aNetworkThatCannotFitIsRefusedBeforeTraining() throws {
         let interpreter = Interpreter(output: OutputBuffer())
