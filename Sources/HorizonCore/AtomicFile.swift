@@ -163,8 +163,12 @@ public enum AtomicFile {
         return fd
     }
 
-    /// Writes all of `data` to `fd`, retrying short writes and interrupted calls.
+    /// Writes all of `data` to `fd`, retrying short writes and interrupted calls. A terminal
+    /// (`export forecasts to /dev/stdout` from a shell, or `/dev/tty`) gets the text with its
+    /// control characters escaped, as everything else Horizon prints: an id from data
+    /// carrying ESC sequences must not reach it raw. Files and pipes get the bytes as they are.
     public static func writeAll(_ data: Data, to fd: Int32) throws {
+        let data = isatty(fd) == 1 ? Data(Visible.lines(String(decoding: data, as: UTF8.self)).utf8) : data
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {

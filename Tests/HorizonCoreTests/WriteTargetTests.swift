@@ -52,6 +52,31 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["pipe.csv"])
     }
 
+    /// A terminal is written its text with control characters escaped (an ESC sequence in an
+    /// id never reaches it raw); the FIFO test above shows pipes get the bytes as they are.
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/ptmx"), "needs a pseudo-terminal"))
+    func aTerminalGetsControlCharactersEscaped() throws {
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        #expect(master >= 0)
+        defer { close(master) }
+        // unlockpt and ptsname as Linux implements them (Swift's Glibc module hides both).
+        var unlock: CInt = 0, number: CUnsignedInt = 0
+        #expect(ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0 && ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0)
+        let terminal = "/dev/pts/\(number)"
+        // Raw mode on the terminal side, so what arrives at the master is what was written.
+        let side = open(terminal, O_RDWR | O_NOCTTY)
+        var mode = termios()
+        tcgetattr(side, &mode)
+        cfmakeraw(&mode)
+        tcsetattr(side, TCSANOW, &mode)
+        defer { close(side) }
+        try AtomicFile.write("id\u{1B}]52;c;aGk=\u{7},1\n", to: terminal)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = read(master, &buffer, buffer.count)
+        let received = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
+        #expect(received == "id\\x1b]52;c;aGk=\\x07,1\n")
+    }
+
     /// A character device is written into, never replaced by a regular file.
     @Test func aDeviceIsWrittenIntoNotReplaced() throws {
         try AtomicFile.write("discarded\n", to: "/dev/null")
