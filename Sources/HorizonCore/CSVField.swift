@@ -16,7 +16,7 @@ public enum CSVField {
     }
 
     /// A text field from data (an item id) in a file a spreadsheet may open: `quoted`, with an
-    /// apostrophe in front when it starts with =, +, −, @, a tab or a CR — the characters a
+    /// apostrophe in front when it starts with =, +, -, @, a tab or a CR — the characters a
     /// spreadsheet reads as the start of a formula (CSV injection), so an id such as
     /// `=HYPERLINK(…)` stays text there. Numbers are written as they are, never through this.
     public static func text(_ text: String) -> String {

@@ -127,8 +127,7 @@ extension Tensor {
     /// earlier forecasts of the same target period — a few scattered rows. Gathering them as
     /// copies made (B, N, J, D) tensors five times over, a third of the network's epoch; here
     /// only the (B, N, J) weights are kept. The three projections come from one product and
-    /// are read in place: three products of width D (16) cost OpenBLAS nearly three times one
-    /// of width 3D.
+    /// are read in place, without slicing them apart.
     public static func listAttention(_ projections: Tensor, memory: [Int32], perQuery J: Int) -> Tensor {
         precondition(projections.rank == 3 && projections.shape[2] % 3 == 0,
                      "list attention needs projections (B, N, 3D), got \(projections.shape)")

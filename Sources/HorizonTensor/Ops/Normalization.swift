@@ -53,9 +53,7 @@ extension Tensor {
                 total += y[j]
             }
         } else {
-            // Exponentials and their sum in one pass, written out: through `map`'s closure
-            // the exponential was left a call on four-lane pieces (a fifth of MQTransformer's
-            // epoch on M4 Hourly).
+            // Exponentials and their sum in one pass over the row rather than two.
             var lanes = VectorMath.V(repeating: 0), j = 0
             while j + VectorMath.width <= limit {
                 let e = VectorMath.exp(VectorMath.load(x + j) - shift)
