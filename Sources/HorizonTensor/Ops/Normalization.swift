@@ -65,7 +65,7 @@ extension Tensor {
                 let tail = limit - j
                 let e = VectorMath.exp(VectorMath.load(x + j, tail) - shift)
                 VectorMath.store(e, y + j, tail)
-                total = (0..<tail).reduce(0) { $0 + e[$1] }
+                total = VectorMath.sum(tail, y + j)
             }
             total += lanes.sum()
         }
