@@ -150,6 +150,33 @@ import Testing
         #expect(terminal.waitForExit())
     }
 
+    /// Ctrl-C during a long export stops it and leaves no file, nor half of one. (A real
+    /// SIGINT to a separate process: raising the flag inside the test process would interrupt
+    /// whatever other test runs beside it.)
+    @Test func ctrlCStopsALongExportAndLeavesNoFile() throws {
+        let state = try temporaryDirectory()
+        let terminal = try PseudoTerminalSession(environment: ["XDG_STATE_HOME": state, "HORIZON_RUNS": "off"], directory: state)
+        #expect(terminal.waitFor("[1]> "))
+        terminal.send("load \(repositoryRoot)/datasets/retail-demo.csv\r")
+        #expect(terminal.waitFor("[2]> "))
+        terminal.send("holdout 4\rset horizon 10000\rtrain naive\r")
+        #expect(terminal.waitFor("[5]> "))
+        let start = terminal.mark
+        terminal.send("export forecasts to big.csv\r")
+        // The temporary file appears once rows are being written: the export is under way.
+        let writing = { (try? FileManager.default.contentsOfDirectory(atPath: state))?.contains { $0.hasPrefix(".horizon-") } == true }
+        let deadline = Date().addingTimeInterval(60)
+        while !writing() && Date() < deadline { usleep(2_000) }
+        #expect(writing())
+        kill(terminal.process.processIdentifier, SIGINT)
+        #expect(terminal.waitFor("interrupted", after: start), "\(terminal.tail)")
+        #expect(terminal.waitFor("[6]> ", after: start))
+        #expect(!terminal.transcript[start...].contains("wrote 228 series"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).allSatisfy { !$0.hasPrefix(".horizon-") && $0 != "big.csv" })
+        terminal.send("quit\r")
+        #expect(terminal.waitForExit())
+    }
+
     /// Ctrl-C while a forest grows stops it between batches of trees; no model is added.
     @Test func ctrlCStopsTrainingAForestAndKeepsTheSession() throws {
         let state = try temporaryDirectory()

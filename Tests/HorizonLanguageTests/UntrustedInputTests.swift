@@ -172,25 +172,6 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
         #expect(interpreter.session.models.map(\.name) == ["snaive"])
     }
 
-    /// An export of a large forecast stops at Ctrl-C and leaves no file (nor half of one).
-    @Test func aLongExportStopsAtCtrlC() throws {
-        let dir = try Self.scratch()
-        let interpreter = Interpreter(output: OutputBuffer())
-        try interpreter.execute("load \(try demoFile())\nholdout 4\nset horizon 2000\ntrain naive", source: "s")
-        let stop = Atomic(false)
-        let raiser = Thread { while !stop.value { Interrupt.raise(); usleep(1000) } }
-        raiser.start()
-        defer { stop.value = true }
-        var interrupted = false
-        for _ in 0..<20 where !interrupted {
-            do { try interpreter.execute("export forecasts to \(dir)/big.csv", source: "s") } catch is Interrupted { interrupted = true }
-        }
-        stop.value = true
-        #expect(interrupted)
-        // No temporary file is left behind (a finished earlier attempt may have written big.csv whole).
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasPrefix(".horizon-") })
-    }
-
     /// A hostile model file through the language: a located error, and the session goes on.
     @Test func aHostileModelFileIsALocatedErrorAndTheSessionGoesOn() throws {
         let dir = try Self.scratch()
@@ -226,16 +207,5 @@ struct CRC32 {
             for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
         }
         value = ~c
-    }
-}
-
-/// A flag shared with a thread.
-final class Atomic<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T
-    init(_ value: T) { stored = value }
-    var value: T {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
