@@ -116,6 +116,25 @@ enum EngineBenchmark {
             }
         }
 
+        // MQTransformer's decoder–encoder attention at M4 Hourly's shape (a shard of 32 windows,
+        // 24 forecast times × 48 horizons querying 168 steps through a head of 16): the
+        // in-cache kernel the prefix mask takes, beside the same mask as a pattern, which
+        // takes the sgemm path.
+        if only == nil, !quick, block == nil || block == "horizon-attention" {
+            let (b, tq, tk, d) = (32, 1152, 168, 16)
+            let q = randomTensor([b, tq, d], &rng, requiresGrad: true), k = randomTensor([b, tk, d], &rng, requiresGrad: true)
+            let v = randomTensor([b, tk, d], &rng, requiresGrad: true)
+            let visible = (0..<tq).map { Int32(tk - 24 + $0 / 48 + 1) }
+            var pattern = [Bool](repeating: false, count: tq * tk)
+            for i in 0..<tq { for j in 0..<Int(visible[i]) { pattern[i * tk + j] = true } }
+            for (label, mask) in [("in cache", AttentionMask.prefix(visible)), ("sgemm", .allowed(pattern))] {
+                rows.append(Row(block: "horizon-attention", shape: "B=\(b) Tq=\(tq) Tk=\(tk) D=\(d)", engineMs: 1e3 * Timing.median {
+                    Tensor.attention(query: q, key: k, value: v, heads: 1, mask: mask).mean().backward()
+                    for t in [q, k, v] { t.zeroGrad() }
+                }, extra: "MQTransformer on M4 Hourly, prefix mask: \(label)"))
+            }
+        }
+
         if csv {
             print("block,batch,steps,width,features,engine_ms")
             for r in rows {
@@ -139,9 +158,9 @@ enum EngineBenchmark {
         quick ? [(64, 24, 32)] : [(64, 24, 32), (128, 48, 64), (256, 168, 128)]
     }
 
-    static func randomTensor(_ shape: [Int], _ rng: inout SeededGenerator) -> Tensor {
+    static func randomTensor(_ shape: [Int], _ rng: inout SeededGenerator, requiresGrad: Bool = false) -> Tensor {
         let n = shape.reduce(1, *)
-        return Tensor(shape: shape, data: (0..<n).map { _ in Float(2 * rng.uniform() - 1) })
+        return Tensor(shape: shape, data: (0..<n).map { _ in Float(2 * rng.uniform() - 1) }, requiresGrad: requiresGrad)
     }
 
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }

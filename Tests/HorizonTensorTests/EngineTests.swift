@@ -69,8 +69,10 @@ import Testing
         #expect(listed[(0 * n + 2) * d..<(0 * n + 3) * d].allSatisfy { $0 == 0 })  // row 2 lists nothing
     }
 
-    /// A prefix mask is the pattern it describes, outputs and gradients alike, at sizes whose
-    /// rows go through the vector lanes and their tails (40 keys: two lanes of 16 and 8 more).
+    /// A prefix, causal or no mask is the pattern it describes, outputs and gradients alike:
+    /// the first three go through the in-cache kernel (`AttentionInCache`), patterns through
+    /// the products. Sizes whose rows go through the vector lanes and their tails (40 keys: two
+    /// lanes of 16 and 8 more).
     @Test func aPrefixMaskIsThePatternItDescribes() {
         var generator = SeededGenerator(seed: 5)
         let (b, n, m, d) = (2, 6, 40, 8)
@@ -88,6 +90,12 @@ import Testing
         }
         for (prefix, pattern) in zip(run(.prefix(visible)), run(.allowed(allowed))) {
             #expect(zip(prefix, pattern).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+        let causal = (0..<(n * m)).map { $0 % m <= $0 / m + (m - n) }
+        for (mask, pattern) in [(AttentionMask.causal, causal), (.none, [Bool](repeating: true, count: n * m))] {
+            for (limited, explicit) in zip(run(mask), run(.allowed(pattern))) {
+                #expect(zip(limited, explicit).allSatisfy { abs($0 - $1) < 1e-5 })
+            }
         }
     }
 
