@@ -11,21 +11,21 @@ extension Interpreter {
         let data = try requireData(name.location)
         let i = try trainedModel(name)
         let model = session.models[i]
-        guard let neural = model.predictor as? NeuralPredictor else {
+        guard let savable = model.predictor as? any SavableModel else {
             throw HorizonError("'\(model.name)' (\(model.spec.name)) has no learned weights to save: it is fitted again from the data in "
-                               + "an instant; 'save model' writes the neural models (\(NeuralModels.specs.map(\.name).joined(separator: ", ")))",
+                               + "an instant; 'save model' writes the neural models (\(ModelFiles.savableKinds.joined(separator: ", ")))",
                                at: name.location)
         }
         try checkWritable(path)
         do {
-            try neural.save(to: path.value, extra: ["session.name": model.name, "session.options": model.optionsText,
+            try savable.save(to: path.value, extra: ["session.name": model.name, "session.options": model.optionsText,
                                                     "data.fingerprint": data.panel.fingerprint, "data.series": String(model.seriesCount),
                                                     "data.holdout": model.holdoutCounts.map(String.init).joined(separator: ",")])
         } catch {
             throw HorizonError("cannot write '\(path.value)': \(error)", at: path.location)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path.value)[.size] as? Int) ?? 0
-        emit("saved \(model.name) (\(neural.configuration.architecture.rawValue), \(neural.training.parameterCount) parameters) to \(path.value), \(size / 1024) KiB")
+        emit("saved \(model.name) (\(savable.kind), \(savable.sizeDescription)) to \(path.value), \(size / 1024) KiB")
     }
 
     /// `load model PATH [as NAME]`: rebuilds the network from the file and registers it as a
@@ -33,14 +33,14 @@ extension Interpreter {
     /// data it was trained on; otherwise `evaluate` refuses it (it may have seen the holdout)
     /// and `forecast` still works.
     func loadModel(_ path: Located<String>, as alias: Located<String>?) throws {
-        let loaded: (predictor: NeuralPredictor, metadata: [String: String])
-        do { loaded = try NeuralPredictor.load(from: path.value) } catch let error as HorizonError {
+        let loaded: (model: any SavableModel, metadata: [String: String])
+        do { loaded = try ModelFiles.load(from: path.value) } catch let error as HorizonError {
             throw HorizonError(error.message, at: path.location)
         } catch {
             throw HorizonError("cannot load '\(path.value)': \(error)", at: path.location)
         }
         let (predictor, metadata) = loaded
-        let architecture = predictor.configuration.architecture.rawValue
+        let architecture = predictor.kind
         guard let spec = ModelCatalog.spec(named: architecture) else {
             throw HorizonError("'\(path.value)' holds a '\(architecture)' model this Horizon does not know", at: path.location)
         }
@@ -59,7 +59,7 @@ extension Interpreter {
         let replaced = session.models.contains { $0.name == name }
         session.models.removeAll { $0.name == name }
         session.models.append(trained)
-        var line = "loaded \(name) (\(architecture), \(predictor.training.parameterCount) parameters, horizon \(predictor.configuration.horizon)) from \(path.value)"
+        var line = "loaded \(name) (\(architecture), \(predictor.sizeDescription), horizon \(predictor.trainedHorizon)) from \(path.value)"
         if replaced { line += "; replaced the earlier \(name)" }
         line += sameData ? "\n  trained on this data with the same holdout: evaluate compares it with the others"
             : "\n  trained on other data: 'forecast' and 'export' work; 'evaluate' needs it trained here"

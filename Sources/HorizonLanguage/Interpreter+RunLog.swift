@@ -32,14 +32,9 @@ extension Interpreter {
         var run = logEntry(.train, name: model.name, modelKind: model.spec.name, options: model.optionsText, seconds: model.fitSeconds)
         run.series = model.seriesCount
         run.holdout = model.holdoutCounts.max()
-        if let neural = model.predictor as? NeuralPredictor {
-            let training = neural.training
-            run.details = [Run.Detail("parameters", "\(training.parameterCount)"), Run.Detail("epochs", "\(training.epochs.count)"),
-                           Run.Detail("best epoch", "\(training.bestEpoch)"), Run.Detail("stopped", training.stopReason),
-                           Run.Detail("training windows", "\(training.trainingWindows)")]
-            if let best = training.best {
-                run.metrics = [Run.Metric("training loss", best.trainingLoss), Run.Metric("validation wQL", best.validationWQL)]
-            }
+        if let trained = model.predictor as? any ReportsTraining {
+            run.details = trained.trainingFacts.map { Run.Detail($0.name, $0.value) }
+            run.metrics = trained.trainingScores.map { Run.Metric($0.name, $0.value) }
         } else if let summary = (model.predictor as? any SummarizesFit)?.fitSummary {
             run.details = summary.map { Run.Detail("fit", $0) }
         }

@@ -24,3 +24,11 @@ public struct TrainingEpoch: Codable, Sendable, Equatable {
 public protocol ReportsTrainingCurve {
     var trainingCurve: [TrainingEpoch] { get }
 }
+
+/// Adopted by predictors trained by iterating (the networks), so the run log can keep how
+/// training went without knowing which model it was: named facts (size, epochs, why it
+/// stopped) and named scores (the kept epoch's losses).
+public protocol ReportsTraining {
+    var trainingFacts: [(name: String, value: String)] { get }
+    var trainingScores: [(name: String, value: Double?)] { get }
+}

@@ -28,7 +28,7 @@ public struct NeuralEstimator: Estimator {
 
 /// A trained network with everything needed to build its inputs. Immutable after training
 /// (forecasting only reads the weights), hence safe to share.
-public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesFit, @unchecked Sendable {
+public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTraining, SummarizesFit, SavableModel, @unchecked Sendable {
     public let name: String
     public let configuration: NeuralConfiguration
     public let layout: FeatureLayout
@@ -42,6 +42,19 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, SummarizesF
         self.layout = layout
         self.network = network
         training = curve
+    }
+
+    public var kind: String { configuration.architecture.rawValue }
+    public var sizeDescription: String { "\(training.parameterCount) parameters" }
+    public var trainedHorizon: Int { configuration.horizon }
+
+    public var trainingFacts: [(name: String, value: String)] {
+        [("parameters", "\(training.parameterCount)"), ("epochs", "\(training.epochs.count)"), ("best epoch", "\(training.bestEpoch)"),
+         ("stopped", training.stopReason), ("training windows", "\(training.trainingWindows)")]
+    }
+
+    public var trainingScores: [(name: String, value: Double?)] {
+        training.best.map { [("training loss", $0.trainingLoss), ("validation wQL", $0.validationWQL)] } ?? []
     }
 
     public var fitSummary: [String] {
