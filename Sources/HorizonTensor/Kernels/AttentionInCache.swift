@@ -22,7 +22,7 @@ struct AttentionInCache {
     let scale: Float
     /// Keys a row may see, from the first.
     let visible: (Int) -> Int
-    /// Tk rounded up to whole vectors; key columns beyond Tk are zero.
+    /// Tk rounded up to whole pairs of vectors; key columns beyond Tk are zero.
     let paddedKeys: Int
     /// The head width rounded up to whole vectors; value and key rows are zero beyond it.
     let paddedWidth: Int
@@ -34,7 +34,7 @@ struct AttentionInCache {
         self.headWidth = headWidth
         self.scale = scale
         self.visible = visible
-        paddedKeys = (tk + VectorMath.width - 1) / VectorMath.width * VectorMath.width
+        paddedKeys = (tk + 2 * VectorMath.width - 1) / (2 * VectorMath.width) * (2 * VectorMath.width)
         paddedWidth = (headWidth + VectorMath.width - 1) / VectorMath.width * VectorMath.width
     }
 
@@ -105,45 +105,52 @@ struct AttentionInCache {
     }
 
     /// Σ_d a_r[d]·M[d][block] for the four rows and every block of 16 keys, where M is d × Tk
-    /// (keys or values transposed), into `out` (four rows of `paddedKeys`).
+    /// (keys or values transposed), into `out` (four rows of `paddedKeys`). Two blocks at a
+    /// time: eight independent sums keep both FMA units busy, where four chains of 4-cycle
+    /// FMAs left one idle (`paddedKeys` is a multiple of 32, so the second block always exists;
+    /// past `blocks` it is computed and never read).
     @inline(__always) func products(_ a: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
                                     _ m: UnsafePointer<Float>, blocks: Int, into out: UnsafeMutablePointer<Float>) {
-        for c in 0..<blocks {
-            var s0 = V(repeating: 0), s1 = s0, s2 = s0, s3 = s0
+        for c in stride(from: 0, to: blocks, by: 2) {
+            var s0 = V(repeating: 0), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0
             let column = m + c * VectorMath.width
             for d in 0..<headWidth {
-                let k = VectorMath.load(column + d * paddedKeys)
-                s0 = s0.addingProduct(V(repeating: a.0[d]), k)
-                s1 = s1.addingProduct(V(repeating: a.1[d]), k)
-                s2 = s2.addingProduct(V(repeating: a.2[d]), k)
-                s3 = s3.addingProduct(V(repeating: a.3[d]), k)
+                let k = VectorMath.load(column + d * paddedKeys), l = VectorMath.load(column + d * paddedKeys + VectorMath.width)
+                let a0 = V(repeating: a.0[d]), a1 = V(repeating: a.1[d]), a2 = V(repeating: a.2[d]), a3 = V(repeating: a.3[d])
+                s0 = s0.addingProduct(a0, k); t0 = t0.addingProduct(a0, l)
+                s1 = s1.addingProduct(a1, k); t1 = t1.addingProduct(a1, l)
+                s2 = s2.addingProduct(a2, k); t2 = t2.addingProduct(a2, l)
+                s3 = s3.addingProduct(a3, k); t3 = t3.addingProduct(a3, l)
             }
-            let at = out + c * VectorMath.width
-            VectorMath.store(s0, at)
-            VectorMath.store(s1, at + paddedKeys)
-            VectorMath.store(s2, at + 2 * paddedKeys)
-            VectorMath.store(s3, at + 3 * paddedKeys)
+            let at = out + c * VectorMath.width, next = at + VectorMath.width
+            VectorMath.store(s0, at); VectorMath.store(t0, next)
+            VectorMath.store(s1, at + paddedKeys); VectorMath.store(t1, next + paddedKeys)
+            VectorMath.store(s2, at + 2 * paddedKeys); VectorMath.store(t2, next + 2 * paddedKeys)
+            VectorMath.store(s3, at + 3 * paddedKeys); VectorMath.store(t3, next + 3 * paddedKeys)
         }
     }
 
     /// Σ_j w_r[j]·M[j] for the four rows (w: four rows of `paddedKeys`, zero past each row's
-    /// limit), M Tk rows of `paddedWidth`: the rows' outputs or query gradients, added to
-    /// `into` (four rows of `paddedWidth`).
+    /// limit), M Tk rows of `paddedWidth`: the rows' outputs or query gradients, into `out`
+    /// (four rows of `paddedWidth`). Even and odd keys go to separate sums, eight chains.
     @inline(__always) func weightedRows(_ w: UnsafePointer<Float>, _ m: UnsafePointer<Float>, keys: Int, into out: UnsafeMutablePointer<Float>) {
         for c in 0..<(paddedWidth / VectorMath.width) {
-            var o0 = V(repeating: 0), o1 = o0, o2 = o0, o3 = o0
-            for j in 0..<keys {
+            var o0 = V(repeating: 0), o1 = o0, o2 = o0, o3 = o0, e0 = o0, e1 = o0, e2 = o0, e3 = o0
+            for j in stride(from: 0, to: keys, by: 2) {
                 let row = VectorMath.load(m + j * paddedWidth + c * VectorMath.width)
-                o0 = o0.addingProduct(V(repeating: w[j]), row)
-                o1 = o1.addingProduct(V(repeating: w[paddedKeys + j]), row)
+                let next = VectorMath.load(m + (j + 1) * paddedWidth + c * VectorMath.width)
+                o0 = o0.addingProduct(V(repeating: w[j]), row); e0 = e0.addingProduct(V(repeating: w[j + 1]), next)
+                o1 = o1.addingProduct(V(repeating: w[paddedKeys + j]), row); e1 = e1.addingProduct(V(repeating: w[paddedKeys + j + 1]), next)
                 o2 = o2.addingProduct(V(repeating: w[2 * paddedKeys + j]), row)
+                e2 = e2.addingProduct(V(repeating: w[2 * paddedKeys + j + 1]), next)
                 o3 = o3.addingProduct(V(repeating: w[3 * paddedKeys + j]), row)
+                e3 = e3.addingProduct(V(repeating: w[3 * paddedKeys + j + 1]), next)
             }
             let at = out + c * VectorMath.width
-            VectorMath.store(o0, at)
-            VectorMath.store(o1, at + paddedWidth)
-            VectorMath.store(o2, at + 2 * paddedWidth)
-            VectorMath.store(o3, at + 3 * paddedWidth)
+            VectorMath.store(o0 + e0, at)
+            VectorMath.store(o1 + e1, at + paddedWidth)
+            VectorMath.store(o2 + e2, at + 2 * paddedWidth)
+            VectorMath.store(o3 + e3, at + 3 * paddedWidth)
         }
     }
 
