@@ -30,15 +30,16 @@ let package = Package(
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
 
         .target(name: "HorizonCore"),
+        .target(name: "HorizonForecast", dependencies: ["HorizonCore"]),
         .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonTensor"], swiftSettings: fastMath),
-        .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
+        .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonModels"]),
         .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
-        .target(name: "HorizonRuns", dependencies: ["HorizonCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HorizonRuns", dependencies: ["HorizonCore", "HorizonForecast", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "HorizonLanguage",
-            dependencies: ["HorizonCore", "HorizonData", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
+            dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonModels", "HorizonEvaluation", "HorizonPlot", "HorizonRuns"]
         ),
         .target(name: "HorizonNotebook", dependencies: ["HorizonCore", "HorizonLanguage"]),
         .target(name: "HorizonFuzzing", dependencies: ["HorizonCore", "HorizonData", "HorizonLanguage", "HorizonModels", "HorizonPlot"]),
@@ -50,16 +51,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "generate-retail-demo", dependencies: ["HorizonCore", "HorizonData"]),
-        .executableTarget(name: "horizon-bench", dependencies: ["HorizonCore", "HorizonTensor", "HorizonData", "HorizonModels", "HorizonEvaluation"],
+        .executableTarget(name: "horizon-bench", dependencies: ["HorizonCore", "HorizonTensor", "HorizonData", "HorizonForecast", "HorizonModels", "HorizonEvaluation"],
                           swiftSettings: fastMath),
 
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
         .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
-        .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonModels", "HorizonData"]),
-        .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonRuns"]),
-        .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonForecast", "HorizonModels", "HorizonData"]),
+        .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonForecast", "HorizonRuns"]),
+        .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns", "HorizonForecast", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
         .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot", "HorizonLanguage"]),

@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 import HorizonModels
 
 /// The holdout a model is scored on: the training part of every series and the actuals
@@ -60,18 +61,27 @@ public struct ModelScores: Sendable {
     /// Coverage of each central interval (τ, 1 − τ) whose two levels were both asked for,
     /// the widest first.
     public var intervals: [IntervalScore]
-    /// Weighted CRPS: Σ CRPS / Σ|y| over all series and steps (see `Metrics.crps`), the
-    /// dense-grid counterpart of mean wQL.
-    public var crps: Double
-    public var mase: Double
-    public var smape: Double
-    public var msis: Double
-    public var owa: Double?
+    /// Every declared metric's value by name (`MetricDeclaration.all`), NaN where undefined;
+    /// OWA only when Naive2 was scored.
+    public var values: [String: Double]
     /// How many series had a MASE (series with a zero or unknown scale do not).
     public var maseSeries: Int
     public var series: Int
 
     public var meanWQL: Double { wql.isEmpty ? .nan : wql.reduce(0, +) / Double(wql.count) }
+
+    /// A declared metric's value (NaN when it has none).
+    public subscript(_ metric: MetricDeclaration) -> Double { values[metric.name] ?? .nan }
+
+    // The metrics the code reads by name: OWA is built on sMAPE and MASE, reports quote them.
+    public var crps: Double { values["crps"] ?? .nan }
+    public var mase: Double { values["mase"] ?? .nan }
+    public var smape: Double { values["smape"] ?? .nan }
+    public var msis: Double { values["msis"] ?? .nan }
+    public var owa: Double? {
+        get { values["owa"] }
+        set { values["owa"] = newValue }
+    }
 }
 
 /// A row of a score table: its labels (model; or group and model; or window) and scores.
@@ -99,15 +109,18 @@ public enum Evaluator {
         }
     }
 
-    /// Scores a forecast against the holdout. `naive2` gives the Naive2 (sMAPE, MASE) for OWA.
+    /// Scores a forecast against the holdout: wQL and coverage per level, then every declared
+    /// metric (`MetricDeclaration.all`). `naive2` gives the Naive2 (sMAPE, MASE) for OWA.
     public static func score(_ forecast: PanelForecast, on holdout: Holdout, levels: [Double],
                              naive2: (smape: Double, mase: Double)? = nil) -> ModelScores {
         let n = holdout.actuals.count
         precondition(forecast.items.count == n, "forecast has \(forecast.items.count) series, holdout \(n)")
-        // Actuals and forecasts over the scored steps; the metrics themselves live in `Metrics`.
+        let metrics = MetricDeclaration.all
+        // Actuals and forecasts over the scored steps; the formulas live in `Metrics`.
         var actuals: [[Double]] = [], byLevel = [[[Double]]](repeating: [], count: levels.count)
-        var mase: [Double] = [], smape: [Double] = [], msis: [Double] = []
-        var crpsSum = 0.0, absActual = 0.0
+        var perSeries = [[Double]](repeating: [], count: metrics.count)
+        var totals = [(numerator: Double, denominator: Double)](repeating: (0, 0), count: metrics.count)
+        var series = 0
         let season = holdout.train.season
         for i in 0..<n {
             let item = forecast.items[i]
@@ -117,31 +130,51 @@ public enum Evaluator {
             actuals.append(y)
             for (l, level) in levels.enumerated() { byLevel[l].append(Array(item.quantile(level).prefix(steps))) }
             guard y.contains(where: { !$0.isNaN }) else { continue }
-            for (h, a) in y.enumerated() where !a.isNaN {
-                crpsSum += Metrics.crps(a) { item.quantile($0, step: h) }
-                absActual += abs(a)
+            series += 1
+            let scored = ScoredSeries(actual: y, point: Array(item.point.prefix(steps)),
+                                      scale: Metrics.seasonalScale(holdout.train.series[i].values, season: season)) {
+                item.quantile($0, step: $1)
             }
-            let point = Array(item.point.prefix(steps))
-            let scale = Metrics.seasonalScale(holdout.train.series[i].values, season: season)
-            mase.append(Metrics.mase(actual: y, forecast: point, scale: scale))
-            smape.append(Metrics.smape(actual: y, forecast: point))
-            msis.append(Metrics.msis(actual: y, lower: Array(item.quantile(0.025).prefix(steps)),
-                                     upper: Array(item.quantile(0.975).prefix(steps)), scale: scale))
+            for (m, metric) in metrics.enumerated() {
+                switch metric.computation {
+                case .meanOverSeries(let value): perSeries[m].append(value(scored))
+                case .ratioOfTotals(let parts):
+                    let (numerator, denominator) = parts(scored)
+                    totals[m].numerator += numerator
+                    totals[m].denominator += denominator
+                case .meanQuantileLoss, .relativeToNaive2: break
+                }
+            }
         }
-        let maseMean = Metrics.meanOfFinite(mase)
-        let smapeMean = Metrics.meanOfFinite(smape).mean
-        let owa = naive2.map { Metrics.owa(smape: smapeMean, mase: maseMean.mean, naive2Smape: $0.smape, naive2Mase: $0.mase) }
+        let wql = levels.indices.map { Metrics.weightedQuantileLoss(actuals: actuals, quantiles: byLevel[$0], level: levels[$0]) }
+        var values: [String: Double] = [:], counts: [String: Int] = [:]
+        for (m, metric) in metrics.enumerated() {
+            switch metric.computation {
+            case .meanOverSeries:
+                let mean = Metrics.meanOfFinite(perSeries[m])
+                values[metric.name] = mean.mean
+                counts[metric.name] = mean.count
+            case .ratioOfTotals:
+                values[metric.name] = totals[m].denominator > 0 ? totals[m].numerator / totals[m].denominator : totals[m].numerator
+            case .meanQuantileLoss:
+                values[metric.name] = wql.isEmpty ? .nan : wql.reduce(0, +) / Double(wql.count)
+            case .relativeToNaive2:
+                break
+            }
+        }
+        for metric in metrics {
+            guard case .relativeToNaive2 = metric.computation, let naive2 else { continue }
+            values[metric.name] = Metrics.owa(smape: values["smape"] ?? .nan, mase: values["mase"] ?? .nan,
+                                              naive2Smape: naive2.smape, naive2Mase: naive2.mase)
+        }
         return ModelScores(
-            model: forecast.model, levels: levels,
-            wql: levels.indices.map { Metrics.weightedQuantileLoss(actuals: actuals, quantiles: byLevel[$0], level: levels[$0]) },
+            model: forecast.model, levels: levels, wql: wql,
             coverage: byLevel.map { Metrics.coverage(actuals: actuals, quantiles: $0) },
             intervals: centralIntervals(levels).map {
                 IntervalScore(lower: levels[$0.lower], upper: levels[$0.upper],
                               coverage: Metrics.intervalCoverage(actuals: actuals, lower: byLevel[$0.lower], upper: byLevel[$0.upper]))
             },
-            crps: absActual > 0 ? crpsSum / absActual : crpsSum,
-            mase: maseMean.mean, smape: smapeMean, msis: Metrics.meanOfFinite(msis).mean, owa: owa,
-            maseSeries: maseMean.count, series: smape.count)
+            values: values, maseSeries: counts["mase"] ?? 0, series: series)
     }
 
     /// Scores step by step: entry h scores only the (h + 1)-step-ahead forecasts, for the
@@ -156,24 +189,23 @@ public enum Evaluator {
     }
 
     /// The comparison table: one row per `rows` entry, led by its labels, then wQL per level
-    /// and mean, weighted CRPS, coverage per level and of each central interval, MASE, sMAPE,
-    /// MSIS and (when Naive2 was scored) OWA.
+    /// and the probabilistic metrics, coverage per level and of each central interval, and the
+    /// point metrics; a metric no row has (OWA without Naive2) is left out.
     public static func table(_ rows: [ScoreRow], labelHeaders: [String] = ["model"], title: String) -> TextTable {
         guard let first = rows.first?.scores else { return TextTable(title: title, headers: labelHeaders) }
         let names = first.levels.map(NumberFormat.quantileName)
-        var headers = labelHeaders + names.map { "wQL[\($0)]" } + ["mean wQL", "wCRPS"] + names.map { "cov[\($0)]" }
+        let shown = MetricDeclaration.all.filter { metric in rows.contains { $0.scores.values[metric.name] != nil } }
+        let probabilistic = shown.filter { $0.placement == .probabilistic }, point = shown.filter { $0.placement == .point }
+        var headers = labelHeaders + names.map { "wQL[\($0)]" } + probabilistic.map(\.label) + names.map { "cov[\($0)]" }
         headers += first.intervals.map { "cov[\(NumberFormat.quantileName($0.lower))–\(NumberFormat.quantileName($0.upper))]" }
-        headers += ["MASE", "sMAPE", "MSIS"]
-        let hasOWA = rows.contains { $0.scores.owa != nil }
-        if hasOWA { headers.append("OWA") }
+        headers += point.map(\.label)
         var table = TextTable(title: title, headers: headers)
         for row in rows {
             let s = row.scores
-            var cells = row.labels + s.wql.map { NumberFormat.fixed($0, 4) } + [NumberFormat.fixed(s.meanWQL, 4), NumberFormat.fixed(s.crps, 4)]
+            var cells = row.labels + s.wql.map { NumberFormat.fixed($0, 4) } + probabilistic.map { NumberFormat.fixed(s[$0], $0.digits) }
             cells += s.coverage.map { NumberFormat.fixed($0, 3) }
             cells += s.intervals.map { NumberFormat.fixed($0.coverage, 3) }
-            cells += [NumberFormat.fixed(s.mase, 3), NumberFormat.fixed(s.smape, 3), NumberFormat.fixed(s.msis, 3)]
-            if hasOWA { cells.append(NumberFormat.fixed(s.owa ?? .nan, 3)) }
+            cells += point.map { NumberFormat.fixed(s[$0], $0.digits) }
             table.append(cells)
         }
         let short = rows.map(\.scores).filter { $0.maseSeries < $0.series }

@@ -1,3 +1,4 @@
+import HorizonForecast
 import HorizonRuns
 
 /// The language's commands as data: names, usage lines, help and the options each accepts.
@@ -136,7 +137,7 @@ public struct CommandSyntax: Sendable {
     /// The options of `runs` and `runs best`, and the metrics `runs best` ranks by.
     public static let runsListOptionKeys = ["n", "model"]
     public static let runsBestOptionKeys = ["metric", "n", "data"]
-    public static var runMetrics: [String] { RunMetric.allCases.map(\.rawValue) }
+    public static var runMetrics: [String] { MetricDeclaration.all.map(\.name) }
 
     /// The names `set` accepts.
     public static let settings = ["horizon", "context", "season", "seed", "plot"]

@@ -1,6 +1,7 @@
 import HorizonCore
 import HorizonData
 import HorizonEvaluation
+import HorizonForecast
 import HorizonModels
 import HorizonPlot
 

@@ -1,5 +1,6 @@
 import Foundation
 import HorizonCore
+import HorizonForecast
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
@@ -67,27 +68,19 @@ extension Interpreter {
         log([run])
     }
 
-    /// The metric columns, and every column of the evaluation table in `metrics`.
+    /// The metric columns, and every column of the evaluation table in `metrics`, in its order.
     private static func fill(_ run: inout Run, with scores: ModelScores) {
-        run.wql = finite(scores.meanWQL)
-        run.crps = finite(scores.crps)
-        run.mase = finite(scores.mase)
-        run.smape = finite(scores.smape)
-        run.msis = finite(scores.msis)
-        run.owa = scores.owa.flatMap(finite)
+        for metric in MetricDeclaration.all { run[metric] = scores.values[metric.name] }
         let names = scores.levels.map(NumberFormat.quantileName)
         var metrics: [Run.Metric] = zip(names, scores.wql).map { Run.Metric("wQL[\($0)]", $1) }
-        metrics.append(Run.Metric("mean wQL", scores.meanWQL))
-        metrics.append(Run.Metric("wCRPS", scores.crps))
+        let declared = MetricDeclaration.all.filter { scores.values[$0.name] != nil }
+        metrics += declared.filter { $0.placement == .probabilistic }.map { Run.Metric($0.label, scores[$0]) }
         metrics += zip(names, scores.coverage).map { Run.Metric("cov[\($0)]", $1) }
         for interval in scores.intervals {
             let name = "cov[\(NumberFormat.quantileName(interval.lower))–\(NumberFormat.quantileName(interval.upper))]"
             metrics.append(Run.Metric(name, interval.coverage))
         }
-        metrics += [Run.Metric("MASE", scores.mase), Run.Metric("sMAPE", scores.smape), Run.Metric("MSIS", scores.msis)]
-        if let owa = scores.owa { metrics.append(Run.Metric("OWA", owa)) }
+        metrics += declared.filter { $0.placement == .point }.map { Run.Metric($0.label, scores[$0]) }
         run.metrics = metrics
     }
-
-    private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 }

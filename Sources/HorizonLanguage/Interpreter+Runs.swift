@@ -1,5 +1,6 @@
 import Foundation
 import HorizonCore
+import HorizonForecast
 import HorizonRuns
 
 /// Reading the experiment log: `runs`, `runs best` and `runs compare`.
@@ -14,12 +15,13 @@ extension Interpreter {
             emit(model.map { "no runs of '\($0)' in \(store.path)" } ?? "no runs in \(store.path) yet")
             return
         }
+        let listed = Self.listedMetrics
         var table = TextTable(title: "runs in \(store.path), newest first (\(runs.count) of \(total)\(model.map { " runs; model \($0)" } ?? ""))",
-                              headers: ["id", "when", "kind", "model", "options", "holdout", "mean wQL", "MASE", "seconds", "line"])
+                              headers: ["id", "when", "kind", "model", "options", "holdout"] + listed.map(\.label) + ["seconds", "line"])
         for run in runs {
             table.append(["\(run.id ?? 0)", Self.when(run.startedAt), run.kind.rawValue, Self.modelLabel(run), run.options.isEmpty ? "–" : run.options,
-                          run.holdout.map(String.init) ?? "–", Self.number(run.wql), Self.number(run.mase, 3),
-                          NumberFormat.duration(run.durationSeconds), Self.origin(run)])
+                          run.holdout.map(String.init) ?? "–"] + listed.map { Self.number(run[$0], $0.digits) }
+                         + [NumberFormat.duration(run.durationSeconds), Self.origin(run)])
         }
         table.notes = ["'runs best metric=wql' ranks the scored runs; 'runs compare A B' sets two side by side."]
         output.emit(.table(table))
@@ -27,7 +29,7 @@ extension Interpreter {
 
     func bestRuns(_ options: [Option]) throws {
         let metricOption = options.named("metric")!
-        guard let metric = RunMetric(rawValue: metricOption.value.value.lowercased()) else {
+        guard let metric = MetricDeclaration.named(metricOption.value.value) else {
             throw HorizonError("runs are ranked by one of \(CommandSyntax.runMetrics.joined(separator: ", ")), got '\(metricOption.value.value)'",
                                at: metricOption.value.location, suggestion: Suggestions.didYouMean(metricOption.value.value, in: CommandSyntax.runMetrics))
         }
@@ -48,16 +50,24 @@ extension Interpreter {
         }
         var table = TextTable(title: "best \(metric.label) first, \(scope)",
                               headers: ["rank", "id", "kind", "model", "options", "holdout", "levels", metric.label]
-                                  + RunMetric.allCases.filter { $0 != metric && $0 != .owa }.map(\.label) + ["line"])
+                                  + Self.alongside(metric).map(\.label) + ["line"])
         for (rank, run) in runs.enumerated() {
             table.append(["\(rank + 1)", "\(run.id ?? 0)", run.kind.rawValue, Self.modelLabel(run), run.options.isEmpty ? "–" : run.options,
-                          run.holdout.map(String.init) ?? "–", run.levels, Self.number(metric.value(of: run))]
-                         + RunMetric.allCases.filter { $0 != metric && $0 != .owa }.map { Self.number($0.value(of: run), $0 == .wql || $0 == .crps ? 4 : 3) }
+                          run.holdout.map(String.init) ?? "–", run.levels, Self.number(run[metric], metric.digits)]
+                         + Self.alongside(metric).map { Self.number(run[$0], $0.digits) }
                          + [Self.origin(run)])
         }
         table.notes = ["Scores are comparable only on the same holdout and quantile levels: check those columns.",
                        "A backtest's scores pool all its windows; an evaluate's are the holdout's."]
         output.emit(.table(table))
+    }
+
+    /// The scores `runs` lists: mean wQL and MASE, enough to tell runs apart at a glance.
+    static let listedMetrics = ["wql", "mase"].compactMap(MetricDeclaration.named)
+
+    /// The scores `runs best` shows beside the one it ranks by: every other that each run has.
+    static func alongside(_ metric: MetricDeclaration) -> [MetricDeclaration] {
+        MetricDeclaration.all.filter { $0 != metric && !$0.needsReference }
     }
 
     func compareRuns(_ first: Located<String>, _ second: Located<String>) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HorizonCore
+import HorizonForecast
 
 /// The experiment log's database: one SQLite file shared by every session that writes to it.
 ///
@@ -62,6 +63,14 @@ public final class RunStore: @unchecked Sendable {
                 t.column("line", .text).notNull()
             }
         }
+        // A metric declared later adds its column in the migration of its schema version.
+        let later = MetricDeclaration.all.filter { $0.schemaVersion > 1 }
+        for version in Set(later.map(\.schemaVersion)).sorted() {
+            let added = later.filter { $0.schemaVersion == version }
+            migrator.registerMigration("v\(version): metrics \(added.map(\.name).joined(separator: ", "))") { db in
+                try db.alter(table: "run") { t in for metric in added { t.add(column: metric.column, .double) } }
+            }
+        }
         return migrator
     }
 
@@ -120,17 +129,18 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Scored runs ranked by `metric`, best (lowest) first, each configuration once (its best
+    /// Scored runs ranked by `metric`, best first, each configuration once (its best
     /// run; see `Run.Configuration`); only those on data with `fingerprint` when one is given.
     /// Ties go to the older run.
-    public func best(by metric: RunMetric, fingerprint: String?, limit: Int) throws -> [Run] {
+    public func best(by metric: MetricDeclaration, fingerprint: String?, limit: Int) throws -> [Run] {
         try pool.read { db in
             var request = Run.filter(Column(metric.column) != nil)
             if let fingerprint { request = request.filter(Column("data_fingerprint") == fingerprint) }
             // A script that evaluates the same models several times (the walkthrough does) logs
             // the same scores each time: each configuration is ranked once, by its best run.
             var seen = Set<Run.Configuration>(), best: [Run] = []
-            let cursor = try request.order(Column(metric.column).asc, Column("id").asc).fetchCursor(db)
+            let order = metric.lowerIsBetter ? Column(metric.column).asc : Column(metric.column).desc
+            let cursor = try request.order(order, Column("id").asc).fetchCursor(db)
             while best.count < limit, let run = try cursor.next() {
                 if seen.insert(run.configuration).inserted { best.append(run) }
             }

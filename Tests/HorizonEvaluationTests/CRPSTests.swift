@@ -3,6 +3,7 @@ import HorizonData
 import Testing
 @testable import HorizonEvaluation
 @testable import HorizonModels
+import HorizonForecast
 
 /// The forecast of a normal N(μ, σ²) given at `levels`, for one step.
 func normalForecast(mean: Double, sd: Double, levels: [Double]) -> ItemForecast {

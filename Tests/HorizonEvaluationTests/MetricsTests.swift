@@ -3,6 +3,7 @@ import HorizonData
 import Testing
 @testable import HorizonEvaluation
 @testable import HorizonModels
+import HorizonForecast
 
 @Suite struct MetricsTests {
     @Test func pinballByHand() {

@@ -4,6 +4,7 @@ import HorizonData
 import Testing
 @testable import HorizonEvaluation
 @testable import HorizonModels
+import HorizonForecast
 
 /// A one-series forecast of independent normal steps N(means[h], sds[h]²) at 99 levels.
 func normalSteps(means: [Double], sds: [Double]) -> ItemForecast {

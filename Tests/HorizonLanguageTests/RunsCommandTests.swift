@@ -34,7 +34,7 @@ func lastText(_ output: OutputBuffer) -> String? {
         #expect(runs[1].line == "train mean as m8 window=8")
         #expect(runs.allSatisfy { $0.sessionSeed == 9 && $0.horizon == 4 && $0.holdout == 4 && $0.levels == "p10 p50 p90" })
         #expect(runs.allSatisfy { $0.dataFingerprint == interpreter.session.panel?.fingerprint && $0.dataPath == data })
-        #expect(runs[0].wql == nil && runs[0].metrics.isEmpty)
+        #expect(runs[0].scores["wql"] == nil && runs[0].metrics.isEmpty)
         #expect(runs[4].details.map(\.value) == ["2", "4", "yes"])
 
         // The logged scores are the evaluate table's.
@@ -44,8 +44,8 @@ func lastText(_ output: OutputBuffer) -> String? {
         let mean = try #require(table.headers.firstIndex(of: "mean wQL")), mase = try #require(table.headers.firstIndex(of: "MASE"))
         for (row, run) in zip(table.rows, runs[2...3]) {
             #expect(row[0] == run.modelName)
-            #expect(row[mean] == NumberFormat.fixed(run.wql!, 4))
-            #expect(row[mase] == NumberFormat.fixed(run.mase!, 3))
+            #expect(row[mean] == NumberFormat.fixed(run.scores["wql"]!, 4))
+            #expect(row[mase] == NumberFormat.fixed(run.scores["mase"]!, 3))
             #expect(run.metrics.map(\.name).prefix(3) == ["wQL[p10]", "wQL[p50]", "wQL[p90]"])
         }
         #expect(runs[4].metrics.contains { $0.name == "window 2 mean wQL" })

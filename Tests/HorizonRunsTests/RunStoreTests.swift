@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import Testing
 @testable import HorizonRuns
+import HorizonForecast
 
 /// A fresh database path in a folder of its own.
 func scratchDatabase() throws -> String {
@@ -10,6 +11,8 @@ func scratchDatabase() throws -> String {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return folder.appendingPathComponent("runs.sqlite").path
 }
+
+let wql = MetricDeclaration.named("wql")!
 
 func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Double? = 0.5, fingerprint: String? = "abc") -> Run {
     var run = Run(kind: kind, modelName: model, modelKind: model, options: "window=8", seed: 7, horizon: 8, levels: "p10 p50 p90",
@@ -19,8 +22,8 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
     run.dataFingerprint = fingerprint
     run.series = 228
     run.holdout = 8
-    run.wql = wql
-    run.mase = wql.map { $0 * 2 }
+    run.scores["wql"] = wql
+    run.scores["mase"] = wql.map { $0 * 2 }
     run.metrics = [Run.Metric("wQL[p10]", 0.2), Run.Metric("OWA", .nan)]
     run.details = [Run.Detail("windows", "4")]
     return run
@@ -51,8 +54,8 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         let store = try RunStore(path: try scratchDatabase())
         try store.record([sampleRun(model: "a", wql: 0.4), sampleRun(.train, model: "t", wql: nil), sampleRun(model: "b", wql: 0.3),
                           sampleRun(model: "other-data", wql: 0.1, fingerprint: "zzz"), sampleRun(model: "c", wql: 0.4)])
-        #expect(try store.best(by: .wql, fingerprint: "abc", limit: 10).map(\.modelName) == ["b", "a", "c"])
-        #expect(try store.best(by: .wql, fingerprint: nil, limit: 2).map(\.modelName) == ["other-data", "b"])
+        #expect(try store.best(by: wql, fingerprint: "abc", limit: 10).map(\.modelName) == ["b", "a", "c"])
+        #expect(try store.best(by: wql, fingerprint: nil, limit: 2).map(\.modelName) == ["other-data", "b"])
         #expect(try store.recent(limit: 2).map(\.modelName) == ["c", "other-data"])
         #expect(try store.recent(limit: 10, model: "t").count == 1)
     }
@@ -65,9 +68,9 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         reseeded.seed = 8
         try store.record([sampleRun(model: "qrf", wql: 0.2), sampleRun(model: "snaive", wql: 0.3), sampleRun(model: "qrf", wql: 0.2),
                           sampleRun(.backtest, model: "qrf", wql: 0.25), reseeded, sampleRun(model: "qrf", wql: 0.2)])
-        let best = try store.best(by: .wql, fingerprint: "abc", limit: 10)
+        let best = try store.best(by: wql, fingerprint: "abc", limit: 10)
         #expect(best.map(\.id) == [1, 5, 4, 2])
-        #expect(try store.best(by: .wql, fingerprint: "abc", limit: 2).map(\.id) == [1, 5])
+        #expect(try store.best(by: wql, fingerprint: "abc", limit: 2).map(\.id) == [1, 5])
     }
 
     /// A command's runs are written in one transaction: when one of them cannot be inserted,
@@ -130,7 +133,18 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
                           "details", "duration_seconds", "source", "line"])
         try RunStore.migrator.migrate(database)
         let columns = Set(try database.read { db in try db.columns(in: "run").map(\.name) })
-        for metric in RunMetric.allCases { #expect(columns.contains(metric.column), "no column for \(metric)") }
+        for metric in MetricDeclaration.all { #expect(columns.contains(metric.column), "no column for \(metric.name)") }
+    }
+
+    /// Metric columns are single lowercase words (the snake-case coding leaves them as they
+    /// are) and unique; the first migration's metrics are schema version 1 and every later one
+    /// has a version of its own above it.
+    @Test func declaredMetricsFitTheSchema() {
+        let all = MetricDeclaration.all
+        #expect(Set(all.map(\.name)).count == all.count && Set(all.map(\.column)).count == all.count)
+        for metric in all { #expect(metric.column.allSatisfy { $0.isLowercase || $0.isNumber } && !metric.column.isEmpty, "\(metric.column)") }
+        #expect(all.filter { $0.schemaVersion == 1 }.map(\.column).sorted() == ["crps", "mase", "msis", "owa", "smape", "wql"])
+        #expect(all.allSatisfy { $0.schemaVersion >= 1 })
     }
 
     @Test func opensAnExistingLogWithoutMigratingAgain() throws {
