@@ -216,6 +216,7 @@ public enum Evaluator {
         }
         table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; wCRPS = ΣCRPS/Σ|y| (CRPS on a 200-level τ grid through each quantile function);")
         table.notes.append("cov[p] = share of actuals ≤ the p quantile; cov[pLo–pHi] = share inside the interval; MSIS at 95%; OWA vs naive2.")
+        table.notes += shown.compactMap(\.note)
         return table
     }
 }

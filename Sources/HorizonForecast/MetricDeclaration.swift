@@ -54,6 +54,9 @@ public struct MetricDeclaration: Sendable, Equatable {
     public let lowerIsBetter: Bool
     public let placement: Placement
     public let computation: Computation
+    /// Its definition, printed under the evaluation table (the first metrics are defined in
+    /// the table's own notes).
+    public var note: String? = nil
 
     public static func == (a: Self, b: Self) -> Bool { a.name == b.name }
 
@@ -85,6 +88,15 @@ public struct MetricDeclaration: Sendable, Equatable {
                           placement: .point, computation: .meanOverSeries {
                               Metrics.msis(actual: $0.actual, lower: $0.quantiles(0.025), upper: $0.quantiles(0.975), scale: $0.scale)
                           }),
+        MetricDeclaration(name: "nd", label: "ND", column: "nd", schemaVersion: 2, digits: 4, lowerIsBetter: true,
+                          placement: .point, computation: .ratioOfTotals { s in
+                              var error = 0.0, absolute = 0.0
+                              for (h, y) in s.actual.enumerated() where !y.isNaN {
+                                  error += abs(y - s.quantile(0.5, h))
+                                  absolute += abs(y)
+                              }
+                              return (error, absolute)
+                          }, note: "ND = Σ|y − median|/Σ|y| over all series and steps (GluonTS's normalised deviation)."),
         MetricDeclaration(name: "owa", label: "OWA", column: "owa", schemaVersion: 1, digits: 3, lowerIsBetter: true,
                           placement: .point, computation: .relativeToNaive2),
     ]

@@ -47,6 +47,27 @@ import HorizonForecast
         #expect(abs(value - (4.0 + 44 + 84) / 3 / 2) < 1e-12)
     }
 
+    /// ND (GluonTS's normalised deviation) by hand: series a errs by |10 − 12| + |20 − 15| = 7,
+    /// series b by |5 − 4| = 1 (its missing step is skipped), over Σ|y| = 35. The median is
+    /// used, not the point forecast (which differs here).
+    @Test func ndIsTheMedianAbsoluteErrorOverTheTotal() throws {
+        let levels = [0.1, 0.5, 0.9]
+        func item(_ id: String, _ median: [Double]) -> ItemForecast {
+            ItemForecast(id: id, firstTime: 0, point: median.map { $0 + 100 }, levels: levels,
+                         quantiles: [median.map { $0 - 3 }, median, median.map { $0 + 3 }])
+        }
+        let train = Panel(series: [Series(id: "a", values: [1, 2, 3, 4]), Series(id: "b", values: [4, 5, 6, 5])],
+                          frequency: .steps, season: 1, hasTimestamps: false)
+        let holdout = Holdout(train: train, actuals: [[10, 20], [5, .nan]])
+        let scores = Evaluator.score(PanelForecast(model: "m", items: [item("a", [12, 15]), item("b", [4, 100])]), on: holdout, levels: levels)
+        let nd = try #require(MetricDeclaration.named("nd"))
+        #expect(abs(scores[nd] - 8.0 / 35) < 1e-12)
+        let table = Evaluator.table([ScoreRow(labels: ["m"], scores: scores)], title: "t")
+        #expect(Array(table.headers.suffix(4)) == ["MASE", "sMAPE", "MSIS", "ND"])
+        #expect(table.rows[0].last == "0.2286")
+        #expect(table.notes.last?.hasPrefix("ND = Σ|y − median|/Σ|y|") == true)
+    }
+
     @Test func owaIsTheMeanOfRelativeErrors() {
         #expect(Metrics.owa(smape: 10, mase: 1, naive2Smape: 20, naive2Mase: 2) == 0.5)
     }

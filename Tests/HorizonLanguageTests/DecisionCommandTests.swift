@@ -43,7 +43,7 @@ func trainedSession() throws -> (Interpreter, OutputBuffer) {
     @Test func badOptionsAreLocatedWithSuggestions() throws {
         let (interpreter, _) = try trainedSession()
         let sort = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate sort=mse", source: "s", firstLine: 9) }
-        #expect(sort?.description == "s:9:15: error: unknown metric 'mse' (metrics: wql, crps, mase, smape, msis, owa, p10, p50, p90); did you mean 'mase'?")
+        #expect(sort?.description == "s:9:15: error: unknown metric 'mse' (metrics: wql, crps, mase, smape, msis, nd, owa, p10, p50, p90); did you mean 'mase'?")
         let by = #expect(throws: HorizonError.self) { try interpreter.execute("compare by=categry", source: "s") }
         #expect(by?.suggestion == "did you mean 'category'?")
         #expect(by?.location?.column == 12)

@@ -147,6 +147,29 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         #expect(all.allSatisfy { $0.schemaVersion >= 1 })
     }
 
+    /// A log written before ND existed gains its column when opened (migration v2), keeps its
+    /// runs, and ranks by ND from then on.
+    @Test func anOlderLogGainsTheNDColumn() throws {
+        let path = try scratchDatabase()
+        let old = try DatabaseQueue(path: path)
+        try RunStore.migrator.migrate(old, upTo: "v1: runs")
+        try old.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (started_at, kind, model_name, model_kind, options, seed, horizon, levels, wql, metrics, details,
+                                 duration_seconds, source, line)
+                VALUES ('2026-01-01 00:00:00.000', 'evaluate', 'old', 'naive', '', 1, 8, 'p50', 0.3, '[]', '[]', 1, 's:1', 'evaluate')
+                """)
+        }
+        try old.close()
+        let store = try RunStore(path: path)
+        let nd = try #require(MetricDeclaration.named("nd"))
+        var run = sampleRun(model: "new")
+        run[nd] = 0.125
+        try store.record([run])
+        #expect(try store.recent(limit: 5).map { $0[nd] } == [0.125, nil])
+        #expect(try store.best(by: nd, fingerprint: nil, limit: 5).map(\.modelName) == ["new"])
+    }
+
     @Test func opensAnExistingLogWithoutMigratingAgain() throws {
         let path = try scratchDatabase()
         try RunStore(path: path).record([sampleRun()])
