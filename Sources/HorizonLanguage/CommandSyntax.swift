@@ -45,7 +45,7 @@ public struct CommandSyntax: Sendable {
                                                 "Known-future covariates carry their last value forward; a scenario changes them:",
                                                 "price=-20% lowers every future price by 20% (what +elasticity responds to), promo=1 sets it."]),
         CommandSyntax(name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE]",
-                      summary: "score models on the holdout: wQL, CRPS, coverage, MASE, sMAPE, MSIS, OWA",
+                      summary: "score models on the holdout: wQL per level, coverage, " + MetricDeclaration.all.map(\.label).joined(separator: ", "),
                       optionKeys: ["sort", "by"],
                       details: ["wQL = 2·Σ pinball / Σ|y| over all series and steps (a ratio of totals).",
                                 "wCRPS = Σ CRPS / Σ|y|, the CRPS of each forecast integrated on a 200-level τ grid through its",
