@@ -92,9 +92,10 @@ struct AttentionInCache {
 
     @inline(__always) func rows(_ first: Int) -> Rows {
         let count = Swift.min(4, tq - first)
-        let l = (0..<4).map { $0 < count ? visible(first + $0) : 0 }
-        let most = l.max()!
-        return Rows(first: first, count: count, limit: (l[0], l[1], l[2], l[3]), blocks: (most + VectorMath.width - 1) / VectorMath.width)
+        func limit(_ k: Int) -> Int { k < count ? visible(first + k) : 0 }
+        let l = (limit(0), limit(1), limit(2), limit(3))
+        let most = Swift.max(Swift.max(l.0, l.1), Swift.max(l.2, l.3))
+        return Rows(first: first, count: count, limit: l, blocks: (most + VectorMath.width - 1) / VectorMath.width)
     }
 
     /// The four rows' pointers into a (Tq, width) matrix, `zero` past the last row.
