@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "HorizonForecast", dependencies: ["HorizonCore"]),
         .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
-        .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonTensor"], swiftSettings: fastMath),
+        .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonTensor"], swiftSettings: fastMath),
         .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonModels"]),
         .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
         .target(name: "HorizonRuns", dependencies: ["HorizonCore", "HorizonForecast", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,6 +1,7 @@
 import Foundation
 import HorizonCore
 import HorizonData
+import HorizonForecast
 import HorizonTensor
 
 /// Trains a quantile network on windows cut from a panel.
@@ -219,42 +220,47 @@ struct NeuralTrainer {
     }
 
     /// The last forecast time's K-step forecasts on the held-out period of every validation
-    /// series, scored two ways: wQL (mean over the trained levels, in the data's units, as
-    /// reported) and the training objective (the early-stopping criterion).
+    /// series, scored two ways: wQL (mean over the trained levels, in the data's units, by the
+    /// evaluator's own `Metrics.weightedQuantileLoss`, as reported) and the training objective
+    /// (the early-stopping criterion).
     func validate(_ network: QuantileNetwork, series: [SeriesInputs], ends: [Int], builder: WindowBuilder) throws -> (wql: Double, loss: Double) {
         let c = configuration, K = c.horizon, Q = c.levels.count
-        // Chunks run in parallel; each returns its own sums, added in chunk order.
+        // Chunks run in parallel; each returns its actuals and quantiles (missing steps as NaN,
+        // which wQL skips) and its share of the objective, joined in chunk order.
         let chunk = max(1, min(256, (series.count + Self.threads - 1) / Self.threads))
         let chunks = (series.count + chunk - 1) / chunk
-        let sums = try parallelMap(chunks, chunk: 1) { index -> (Double, Double, Double, Double) in
+        let parts = try parallelMap(chunks, chunk: 1) { index -> (actuals: [Double], quantiles: [[Double]], standardised: Double, targets: Double) in
             let start = index * chunk, count = min(chunk, series.count - start)
             var batch = WindowBatch(size: count, layout: layout, context: c.context, forks: c.forks, horizon: K)
             for i in 0..<count { builder.fill(&batch, slot: i, series: series[start + i], end: ends[start + i]) }
             var unused = SeededGenerator(seed: 0)
             let output = Autograd.withoutGradients { network(batch, training: false, generator: &unused) }
             let q = output.scalars
-            var pinball = 0.0, absolute = 0.0, standardised = 0.0, targets = 0.0
+            var actuals: [Double] = [], quantiles = [[Double]](repeating: [], count: Q)
+            var standardised = 0.0, targets = 0.0
             for b in 0..<count {
                 let f = c.forks - 1
                 for k in 0..<K {
                     let slot = (b * c.forks + f) * K + k
-                    guard batch.mask[slot] != 0 else { continue }
-                    let y = Double(batch.targets[slot])
+                    let observed = batch.mask[slot] != 0
+                    let y = observed ? Double(batch.targets[slot]) : .nan
+                    actuals.append(y)
                     let weight = c.weighting == .series ? 1 / Double(batch.scale[b]) : 1
-                    absolute += abs(y)
-                    targets += c.weighting == .series ? 1 : abs(y)
+                    if observed { targets += c.weighting == .series ? 1 : abs(y) }
                     for (l, level) in c.levels.enumerated() {
-                        let e = y - Double(q[slot * Q + l] * batch.scale[b] + batch.location[b])
-                        let rho = e >= 0 ? level * e : (level - 1) * e
-                        pinball += rho
-                        standardised += weight * rho
+                        let forecast = Double(q[slot * Q + l] * batch.scale[b] + batch.location[b])
+                        quantiles[l].append(forecast)
+                        if observed { standardised += weight * Metrics.pinball(y, forecast, level: level) }
                     }
                 }
             }
-            return (pinball, absolute, standardised, targets)
+            return (actuals, quantiles, standardised, targets)
         }
-        let pinball = sums.reduce(0) { $0 + $1.0 }, absolute = sums.reduce(0) { $0 + $1.1 }
-        let standardised = sums.reduce(0) { $0 + $1.2 }, targets = sums.reduce(0) { $0 + $1.3 }
-        return (absolute > 0 ? 2 * pinball / absolute / Double(Q) : pinball, targets > 0 ? standardised / targets / Double(Q) : standardised)
+        let actuals = parts.map(\.actuals)
+        let wql = c.levels.indices.map { l in
+            Metrics.weightedQuantileLoss(actuals: actuals, quantiles: parts.map { $0.quantiles[l] }, level: c.levels[l])
+        }
+        let standardised = parts.reduce(0) { $0 + $1.standardised }, targets = parts.reduce(0) { $0 + $1.targets }
+        return (wql.reduce(0, +) / Double(Q), targets > 0 ? standardised / targets / Double(Q) : standardised)
     }
 }
