@@ -198,7 +198,7 @@ public final class Interpreter {
             throw HorizonError("no help for '\(topic.value)'", at: topic.location,
                                suggestion: Suggestions.didYouMean(topic.value, in: CommandSyntax.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 }))
         }
-        var lines = ["usage: \(syntax.usage)", syntax.summary] + syntax.details
+        var lines = ["usage: \(syntax.usage)", syntax.summary] + syntax.details + ["examples:"] + syntax.examples.map { "  " + $0 }
         if name == "train" {
             lines.append("models:")
             for spec in ModelCatalog.all { lines.append("  \(spec.name.padding(toLength: 13, withPad: " ", startingAt: 0)) \(spec.summary)") }

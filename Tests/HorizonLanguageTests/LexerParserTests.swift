@@ -149,3 +149,14 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(parseError("backtest snaive windows=2 windows=3")?.message.contains("given twice") == true)
     }
 }
+
+/// Every example `help COMMAND` shows parses, as the command it illustrates.
+@Test func everyHelpExampleParses() throws {
+    for syntax in CommandSyntax.all {
+        #expect(!syntax.examples.isEmpty, "\(syntax.name) has no example")
+        for example in syntax.examples {
+            #expect(try parse(example).count == 1, "\(example)")
+            #expect(example == syntax.name || example.hasPrefix(syntax.name + " "), "\(example)")
+        }
+    }
+}
