@@ -21,6 +21,8 @@ public enum Command: Equatable, Sendable {
     case set(setting: Located<String>, value: Located<String>)
     case quantiles([Located<Double>])
     case holdout(Located<Int>)
+    /// `set`, `quantiles` or `holdout` alone: what the session uses now.
+    case current(Located<String>)
     /// `train ets season=A +seasonality +elasticity +distribution conformal=yes as full`: options
     /// before the first add-on are the model's, the others belong to the add-on before them.
     case train(model: Located<String>, alias: Located<String>?, options: [Option], addOns: [AddOnClause])

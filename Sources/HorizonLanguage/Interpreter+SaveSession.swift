@@ -16,7 +16,7 @@ extension Interpreter {
     /// in the history one by one), nor `quit`.
     static func isReplayed(_ command: Command) -> Bool {
         switch command {
-        case .help, .history, .quit, .run, .saveSession, .runs, .runsBest, .runsCompare: return false
+        case .help, .history, .quit, .run, .saveSession, .runs, .runsBest, .runsCompare, .current: return false
         default: return true
         }
     }

@@ -77,6 +77,7 @@ public final class Interpreter {
         case let .set(setting, value): try set(setting, value)
         case .quantiles(let levels): try setQuantiles(levels)
         case .holdout(let n): try setHoldout(n)
+        case .current(let command): showCurrent(command.value)
         case let .train(model, alias, options, addOns): try train(model, alias: alias, options: options, addOns: addOns)
         case let .forecast(model, scenario): try forecast(model, scenario: scenario)
         case let .evaluate(models, options): try evaluate(models, options: options)
@@ -137,6 +138,30 @@ public final class Interpreter {
             updated.panel.season = n
             session.data = updated
             emit("season \(n)")
+        }
+    }
+
+    /// `set`, `quantiles` or `holdout` alone: the values in effect, and where a default comes from.
+    private func showCurrent(_ command: String) {
+        let frequency = session.panel.map { " for \($0.frequency)" } ?? ""
+        switch command {
+        case "quantiles":
+            emit("quantiles " + session.levels.map(NumberFormat.quantileName).joined(separator: " "))
+        case "holdout":
+            if let n = session.holdoutSetting {
+                emit("holdout: the last \(n) points of every series")
+            } else if session.data?.testLengths != nil {
+                emit("holdout: the test file's continuation of each series (set one with 'holdout N')")
+            } else {
+                emit("holdout: the horizon, \(session.horizon) points (set one with 'holdout N')")
+            }
+        default:
+            var lines = ["horizon \(session.horizon)" + (session.horizonSetting == nil ? " (the default\(frequency))" : "")]
+            lines.append(session.context.map { "context \($0)" } ?? "context: each model's default")
+            lines.append(session.panel.map { "season \($0.season)" } ?? "season: from the data, once loaded")
+            lines.append("seed \(session.seed)")
+            lines.append("plot terminal=\(session.plotStyle ?? "chosen from the terminal (ansi in colour, dumb otherwise)")")
+            emit(lines.joined(separator: "\n"))
         }
     }
 

@@ -146,7 +146,8 @@ public struct Parser {
             return .show(item: positionals[0], rows: n)
         case "set":
             guard let setting = positionals.first else {
-                throw HorizonError("'set' needs a setting: \(CommandSyntax.settings.joined(separator: ", "))", at: name.location)
+                if let o = options.first { throw HorizonError("'set' needs a setting before its options", at: o.key.location) }
+                return .current(Located("set", at: name.location))
             }
             let key = setting.value.lowercased()
             guard CommandSyntax.settings.contains(key) else {
@@ -163,9 +164,11 @@ public struct Parser {
             try expect(2...2)
             return .set(setting: Located(key, at: setting.location), value: positionals[1])
         case "quantiles":
+            if positionals.isEmpty && options.isEmpty { return .current(Located("quantiles", at: name.location)) }
             try expect(1...99)
             return .quantiles(try positionals.map(quantileLevel))
         case "holdout":
+            if positionals.isEmpty && options.isEmpty { return .current(Located("holdout", at: name.location)) }
             try expect(1...1)
             return .holdout(try integer(positionals[0]))
         case "train":

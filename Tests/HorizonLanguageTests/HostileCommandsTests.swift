@@ -71,7 +71,7 @@ import Testing
     @Test func garbageLinesAreLocatedErrors() throws {
         let interpreter = Interpreter(output: OutputBuffer())
         for line in ["\u{0}\u{1}\u{7F}", String(decoding: [0xFF, 0xFE, 0x41], as: UTF8.self), String(repeating: "x", count: 100_000),
-                     "train \"", "= = =", "set", "quantiles p0 p100"] {
+                     "train \"", "= = =", "set horizon", "quantiles p0 p100"] {
             let error = #expect(throws: HorizonError.self) { try interpreter.execute(line, source: "<repl>") }
             #expect(error?.location?.source == "<repl>", "\(line.prefix(20)): \(String(describing: error))")
         }

@@ -160,3 +160,21 @@ func parseError(_ text: String) -> HorizonError? {
         }
     }
 }
+
+/// `set`, `quantiles` and `holdout` alone show what the session uses, defaults included, change
+/// nothing, and are not written into a saved session.
+@Test func settingCommandsAloneShowTheCurrentValues() throws {
+    let output = OutputBuffer()
+    let interpreter = Interpreter(output: output)
+    var text: String { output.blocks.map(\.rendered).joined(separator: "\n") }
+    try interpreter.execute("set\nquantiles\nholdout", source: "s")
+    #expect(text.contains("horizon 8 (the default)") && text.contains("context: each model's default")
+            && text.contains("seed 42") && text.contains("quantiles p10 p50 p90")
+            && text.contains("holdout: the horizon, 8 points"), "\(text)")
+    try interpreter.execute("set horizon 5\nset context 20\nquantiles p05 p50 p95\nholdout 3\nset\nquantiles\nholdout", source: "s")
+    #expect(text.contains("horizon 5\ncontext 20") && text.contains("quantiles p5 p50 p95")
+            && text.contains("holdout: the last 3 points of every series"), "\(text)")
+    let alone = try parse("set")[0].command, setting = try parse("set seed 3")[0].command
+    #expect(!Interpreter.isReplayed(alone) && Interpreter.isReplayed(setting))
+    #expect(throws: HorizonError.self) { try parse("set terminal=ansi") }
+}
