@@ -1,12 +1,10 @@
-import HorizonCore
-
 /// Adopted by predictors whose learned state can be written to a model file and rebuilt
 /// from it (`save model`, `load model`), so the session saves and loads any such model
 /// without naming its type. Models refitted from the data in an instant do not adopt it.
 public protocol SavableModel: Predictor {
     /// The catalog name of the model the file rebuilds (`mqcnn`, …).
     var kind: String { get }
-    /// Its size as the save and load lines report it (`12,345 parameters`).
+    /// Its size as the save and load lines report it (`12345 parameters`).
     var sizeDescription: String { get }
     /// The horizon it was trained for: a file does not say otherwise.
     var trainedHorizon: Int { get }
