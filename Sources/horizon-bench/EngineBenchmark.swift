@@ -135,6 +135,36 @@ enum EngineBenchmark {
             }
         }
 
+        // The MQ decoder's first local layer at M4 Hourly's shard shape (32 windows × 24
+        // forecast times × 48 horizons): MQTransformer's inputs [c_{t,k} 64, c_a 64 shared by
+        // the horizons, x_{t+k} 10, attention 16, feedback 16] → 64, as parts of one product
+        // against joined: the per-horizon inputs through one sgemm and c_a's product added
+        // (broadcast over the horizons), or c_a tiled into the one joined input.
+        if only == nil, !quick, block == nil || block == "decoder-local" {
+            let (a, k) = (32 * 24, 48)
+            let specific = randomTensor([a, k, 64], &rng, requiresGrad: true), agnostic = randomTensor([a, 1, 64], &rng, requiresGrad: true)
+            let future = randomTensor([a, k, 10], &rng)
+            let attended = randomTensor([a, k, 16], &rng, requiresGrad: true), revised = randomTensor([a, k, 16], &rng, requiresGrad: true)
+            let w = randomTensor([170, 64], &rng, requiresGrad: true), bias = randomTensor([64], &rng, requiresGrad: true)
+            let tiles = [Int32](repeating: 0, count: k)
+            let ways: [(String, () -> Tensor)] = [
+                ("parts", { Tensor.linear([specific, agnostic, future, attended, revised], w, bias) }),
+                ("joined, c_a's product added", {
+                    let perHorizon = Tensor.concatenate([w.slice(axis: 0, 0..<64), w.slice(axis: 0, 128..<170)], axis: 0)
+                    return Tensor.concatenate([specific, future, attended, revised], axis: -1).linear(perHorizon, bias)
+                        + agnostic.linear(w.slice(axis: 0, 64..<128))
+                }),
+                ("joined, c_a tiled", { Tensor.concatenate([specific, agnostic.gather(axis: 1, indices: tiles), future, attended, revised], axis: -1)
+                    .linear(w, bias) }),
+            ]
+            for (label, layer) in ways {
+                rows.append(Row(block: "decoder-local", shape: "A=\(a) K=\(k) in=170 out=64", engineMs: 1e3 * Timing.median {
+                    layer().mean().backward()
+                    for t in [specific, agnostic, attended, revised, w, bias] { t.zeroGrad() }
+                }, extra: "MQTransformer's first local layer on M4 Hourly: \(label)"))
+            }
+        }
+
         if csv {
             print("block,batch,steps,width,features,engine_ms")
             for r in rows {

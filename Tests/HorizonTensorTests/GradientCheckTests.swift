@@ -78,6 +78,42 @@ import Testing
         g.check([g.tensor([2, 3, 4]), g.tensor([2, 4, 5])]) { $0[0].matmul($0[1]) }        // batched
         g.check([g.tensor([2, 3, 4]), g.tensor([4, 5]), g.tensor([5])]) { $0[0].linear($0[1], $0[2]) }
         g.check([g.tensor([3, 4]), g.tensor([4, 2])]) { $0[0].linear($0[1]) }
+        // Parts side by side, one of them (A, 1, C) repeated over K = 3 rows, one empty.
+        g.check([g.tensor([2, 3, 4]), g.tensor([2, 1, 2]), g.tensor([2, 3, 0]), g.tensor([2, 3, 1]), g.tensor([7, 5]), g.tensor([5])]) {
+            Tensor.linear([$0[0], $0[1], $0[2], $0[3]], $0[4], $0[5])
+        }
+        // Each of 3 groups of every row through its own matrix, rows in two leading axes.
+        g.check([g.tensor([2, 2, 3, 4]), g.tensor([3, 4, 5])]) { $0[0].groupedLinear($0[1]) }
+        // Two repeated parts of different row counts, no bias.
+        g.check([g.tensor([4, 3]), g.tensor([2, 2]), g.tensor([1, 2]), g.tensor([7, 2])]) { Tensor.linear([$0[0], $0[1], $0[2]], $0[3]) }
+    }
+
+    /// Group g of each row is that row's group through matrix g: the batched product of the
+    /// groups moved first, and moved back.
+    @Test func groupedLinearIsTheBatchedProductOfEachGroup() {
+        var rng = SeededGenerator(seed: 11)
+        func random(_ shape: [Int]) -> Tensor {
+            Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(rng.uniform() - 0.5) })
+        }
+        let x = random([5, 3, 4]), w = random([3, 4, 2])
+        let batched = x.permuted([1, 0, 2]).matmul(w).permuted([1, 0, 2])
+        let grouped = x.groupedLinear(w)
+        #expect(grouped.shape == [5, 3, 2])
+        for (a, b) in zip(grouped.scalars, batched.scalars) { #expect(abs(a - b) < 1e-5) }
+    }
+
+    /// The parts' product is the joined input's, to rounding: the op is a rearrangement of
+    /// `linear`, not a new function.
+    @Test func linearOfPartsIsLinearOfTheJoinedInput() {
+        var rng = SeededGenerator(seed: 7)
+        func random(_ shape: [Int]) -> Tensor {
+            Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(rng.uniform() - 0.5) })
+        }
+        let a = random([2, 3, 4]), shared = random([2, 1, 2]), c = random([2, 3, 1]), w = random([7, 5]), bias = random([5])
+        let joined = Tensor.concatenate([a, shared.gather(axis: 1, indices: [0, 0, 0]), c], axis: -1).linear(w, bias)
+        let parts = Tensor.linear([a, shared, c], w, bias)
+        #expect(parts.shape == joined.shape)
+        for (x, y) in zip(parts.scalars, joined.scalars) { #expect(abs(x - y) < 1e-5) }
     }
 
     @Test func softmaxAndNormalisation() {

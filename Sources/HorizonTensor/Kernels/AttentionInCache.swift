@@ -45,6 +45,8 @@ struct AttentionInCache {
         let keysT, keyRows, valueRows, valuesT, scores, gradientsOfP, keyGradT, valueGradT: UnsafeMutablePointer<Float>
         /// Four rows of outputs or query gradients, and a row of zeros for blocks past the last row.
         let rowIn, rowOut, zero: UnsafeMutablePointer<Float>
+        /// The block's four query rows times 1/√d, the factor of the key gradient.
+        let scaledQueries: UnsafeMutablePointer<Float>
         private let all: [UnsafeMutablePointer<Float>]
 
         init(_ a: AttentionInCache) {
@@ -60,7 +62,8 @@ struct AttentionInCache {
             keyRows = make(rows); valueRows = make(rows)
             scores = make(4 * a.paddedKeys); gradientsOfP = make(4 * a.paddedKeys)
             rowIn = make(4 * a.paddedWidth); rowOut = make(4 * a.paddedWidth); zero = make(a.paddedWidth)
-            all = [keysT, valuesT, keyGradT, valueGradT, keyRows, valueRows, scores, gradientsOfP, rowIn, rowOut, zero]
+            scaledQueries = make(4 * a.paddedWidth)
+            all = [keysT, valuesT, keyGradT, valueGradT, keyRows, valueRows, scores, gradientsOfP, rowIn, rowOut, zero, scaledQueries]
         }
 
         deinit { for p in all { p.deallocate() } }
@@ -241,6 +244,11 @@ struct AttentionInCache {
                 }
             }
             // Key and value gradients, transposed: one read and write per four rows.
+            let sq = s.scaledQueries
+            for d in 0..<headWidth {
+                sq[d] = scale * qs.0[d]; sq[paddedWidth + d] = scale * qs.1[d]
+                sq[2 * paddedWidth + d] = scale * qs.2[d]; sq[3 * paddedWidth + d] = scale * qs.3[d]
+            }
             for c in 0..<r.blocks {
                 let at = c * VectorMath.width
                 let d0 = VectorMath.load(s.gradientsOfP + at), d1 = VectorMath.load(s.gradientsOfP + paddedKeys + at)
@@ -250,8 +258,8 @@ struct AttentionInCache {
                 for d in 0..<headWidth {
                     let kc = s.keyGradT + d * paddedKeys + at, vc = s.valueGradT + d * paddedKeys + at
                     var key = VectorMath.load(kc)
-                    key = key.addingProduct(d0, V(repeating: scale * qs.0[d])).addingProduct(d1, V(repeating: scale * qs.1[d]))
-                    key = key.addingProduct(d2, V(repeating: scale * qs.2[d])).addingProduct(d3, V(repeating: scale * qs.3[d]))
+                    key = key.addingProduct(d0, V(repeating: sq[d])).addingProduct(d1, V(repeating: sq[paddedWidth + d]))
+                    key = key.addingProduct(d2, V(repeating: sq[2 * paddedWidth + d])).addingProduct(d3, V(repeating: sq[3 * paddedWidth + d]))
                     VectorMath.store(key, kc)
                     var value = VectorMath.load(vc)
                     value = value.addingProduct(p0, V(repeating: gs.0[d])).addingProduct(p1, V(repeating: gs.1[d]))
