@@ -5,16 +5,20 @@ public struct TrainingEpoch: Codable, Sendable, Equatable {
     public var trainingLoss: Double
     /// Mean wQL on the validation windows after the epoch, when the model keeps some aside.
     public var validationWQL: Double?
-    /// The learning rate the epoch ran at, and its wall time.
+    /// The learning rate the epoch ran at, its wall time, and the processor time it used on
+    /// all threads (steadier than wall time on a shared machine).
     public var learningRate: Double?
     public var seconds: Double?
+    public var cpuSeconds: Double?
 
-    public init(epoch: Int, trainingLoss: Double, validationWQL: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil) {
+    public init(epoch: Int, trainingLoss: Double, validationWQL: Double? = nil, learningRate: Double? = nil, seconds: Double? = nil,
+                cpuSeconds: Double? = nil) {
         self.epoch = epoch
         self.trainingLoss = trainingLoss
         self.validationWQL = validationWQL
         self.learningRate = learningRate
         self.seconds = seconds
+        self.cpuSeconds = cpuSeconds
     }
 }
 

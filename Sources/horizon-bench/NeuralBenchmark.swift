@@ -39,6 +39,9 @@ enum NeuralBenchmark {
         var peaks: (peak: Double, rest: Double)?
         var seconds: Double
         var epochSeconds: Double?
+        /// Processor seconds of a median epoch, on all threads: the cost to compare between
+        /// models, since wall time swings with the machine's other tenants.
+        var epochCPUSeconds: Double?
     }
 
     static func run(_ arguments: [String]) throws {
@@ -65,7 +68,7 @@ enum NeuralBenchmark {
             title: "networks vs references (\(split) split, seeds \(seeds.map(String.init).joined(separator: ",")), "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores; mean ± sd over seeds)",
             headers: ["dataset", "model", "MASE", "MASE near-det", "MASE rest", "sMAPE", "OWA", "wQL p10", "wQL p50", "wQL p90",
-                      "mean wQL", "cov p10–p90", "MSIS", "train s", "s/epoch"])
+                      "mean wQL", "cov p10–p90", "MSIS", "train s", "s/epoch", "CPU s/epoch"])
         var peakTable = TextTable(title: "wQL on peak periods and off them (mean over seeds)",
                                   headers: ["dataset", "model", "peak steps", "mean wQL peak", "mean wQL rest"])
         for name in list("data", "m4,m5,retail") {
@@ -94,6 +97,7 @@ enum NeuralBenchmark {
                 row.append(summary(outcomes.map(\.scores.msis), 2))
                 row.append(summary(outcomes.map(\.seconds), 1))
                 row.append(summary(outcomes.map { $0.epochSeconds ?? .nan }, 2))
+                row.append(summary(outcomes.map { $0.epochCPUSeconds ?? .nan }, 2))
                 table.append(row)
                 if let peaks = dataset.peaks {
                     let steps = peaks.reduce(0) { $0 + $1.filter { $0 }.count }
@@ -137,6 +141,8 @@ enum NeuralBenchmark {
         if let curve = (predictor as? ReportsTrainingCurve)?.trainingCurve, !curve.isEmpty {
             let timed = curve.compactMap(\.seconds)
             outcome.epochSeconds = timed.isEmpty ? nil : timed.sorted()[timed.count / 2]
+            let cpu = curve.compactMap(\.cpuSeconds)
+            outcome.epochCPUSeconds = cpu.isEmpty ? nil : cpu.sorted()[cpu.count / 2]
         }
         if let flags = dataset.nearDeterministic {
             let mase = { (keep: Bool) in

@@ -157,16 +157,13 @@ struct MQDecoder {
     /// the head: it dropped whole quantile increments at random, which trained the median far
     /// from where the data sits on series that barely move.
     ///
-    /// The local MLP's first layer reads [c_{t,k}, c_a, x_{t+k}, extra]; it is applied as two
-    /// products, since c_a is the same for all K horizons: its rows of the weight once per
-    /// forecast time, added to every horizon, the other rows to each horizon. Copying c_a K
-    /// times into the input made a third of the layer's work and its largest copy (M4 Hourly:
-    /// 73,728 rows a batch).
+    /// The local MLP's first layer reads [c_{t,k}, c_a, x_{t+k}, extra] as parts of one
+    /// product (`Tensor.linear(_:_:_:)`), never joined: c_a is the same for all K horizons, so
+    /// its rows of the weight apply once per forecast time. Copying c_a K times into the
+    /// input made a third of the layer's work and its largest copy (M4 Hourly: 73,728 rows a
+    /// batch), and joining the per-horizon parts copied those rows again.
     func quantiles(specific: Tensor, agnostic: Tensor, horizonFeatures: Tensor, extra: [Tensor] = []) -> Tensor {
-        let w = localHidden.weight, c = width, rows = w.shape[0]
-        let perHorizon = Tensor.concatenate([w.slice(axis: 0, 0..<c), w.slice(axis: 0, (2 * c)..<rows)], axis: 0)
-        let hidden = joinFeatures([specific, horizonFeatures] + extra).linear(perHorizon, localHidden.bias)
-            + agnostic.linear(w.slice(axis: 0, c..<(2 * c)))
+        let hidden = Tensor.linear([specific, agnostic, horizonFeatures] + extra, localHidden.weight, localHidden.bias)
         return head(hidden.relu(), baseline: baselineColumn.map { horizonFeatures.slice(axis: -1, $0..<($0 + 1)) })
     }
 }

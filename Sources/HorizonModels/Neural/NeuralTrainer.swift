@@ -76,7 +76,7 @@ struct NeuralTrainer {
         defer { progress.finish() }
 
         epochs: for epoch in 1...c.epochs {
-            let started = Date()
+            let started = Date(), cpuStarted = CPUTime.seconds()
             var lossSum = 0.0, lossCount = 0
             for _ in 0..<c.batchesPerEpoch {
                 if Interrupt.isRequested {
@@ -136,7 +136,8 @@ struct NeuralTrainer {
             }
             let training = lossSum / Double(max(lossCount, 1))
             curve.epochs.append(TrainingEpoch(epoch: epoch, trainingLoss: training, validationWQL: validation?.wql,
-                                              learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started)))
+                                              learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started),
+                                              cpuSeconds: CPUTime.seconds() - cpuStarted))
             let criterion = c.validate ? (validation?.loss ?? training) : -Double(epoch)  // without validation, the latest epoch
             if criterion < best {
                 best = criterion

@@ -106,10 +106,9 @@ final class TransformerNetwork: QuantileNetwork {
         //    and values: query (t, k) sees the steps s ≤ t.
         var query = queryFromState(state)  // (B, F, K·width)
         if let r, let queryFromPosition {
-            // r_{t+k} per (t, k), projected by horizon k's own matrix: (K, B·F, width).
-            let rk = r.gather(axis: 1, indices: targetPositions, indexShape: [F, K]).reshaped([b * F, K, positionWidth]).permuted([1, 0, 2])
-            let projected = rk.matmul(queryFromPosition).permuted([1, 0, 2]).reshaped([b, F, K * width])
-            query = query + projected
+            // r_{t+k} per (t, k), projected by horizon k's own matrix: (B, F, K, width).
+            let rk = r.gather(axis: 1, indices: targetPositions, indexShape: [F, K])
+            query = query + rk.groupedLinear(queryFromPosition).reshaped([b, F, K * width])
         }
         let keys = key(joinFeatures([h] + (r.map { [$0.slice(axis: 1, 0..<T)] } ?? [])))
         let attended = Tensor.attention(query: query.reshaped([b, F * K, width]), key: keys, value: value(h), heads: 1,
@@ -117,18 +116,18 @@ final class TransformerNetwork: QuantileNetwork {
 
         let (specific, agnostic) = decoder.contexts(state, statics: e.statics, horizonFeatures: e.horizon)
         // 3. Feedback-aware self-attention over earlier forecasts of the same target period.
-        //    Its query, key and value come from one product, applied to D_{t,k} = [c_{t,k} ;
-        //    attention output] as two (the rows of the weight for each part), so D is never
-        //    copied together: on M4 Hourly 73,728 rows of 80 a batch.
-        var revised = Tensor(zeros: [b, F, K, width])
+        //    Its query, key and value come from one product over D_{t,k} = [c_{t,k} ;
+        //    attention output] taken as parts, so D is never copied together: on M4 Hourly
+        //    73,728 rows of 80 a batch.
+        let revised: Tensor
         if feedback > 0 {
             let weight = Tensor.concatenate([selfQuery.weight, selfKey.weight, selfValue.weight], axis: 1)
             let bias = [selfQuery.bias, selfKey.bias, selfValue.bias].compactMap { $0 }
-            let c = specific.shape[3]
-            let projections = specific.linear(weight.slice(axis: 0, 0..<c), Tensor.concatenate(bias, axis: 0))
-                + attended.linear(weight.slice(axis: 0, c..<(c + width)))
+            let projections = Tensor.linear([specific, attended], weight, Tensor.concatenate(bias, axis: 0))
             revised = Tensor.listAttention(projections.reshaped([b, F * K, 3 * width]), memory: earlierForecasts, perQuery: feedback)
                 .reshaped([b, F, K, width])
+        } else {
+            revised = Tensor(zeros: [b, F, K, width])  // a horizon of 1 has no earlier forecast of its target
         }
         return decoder.quantiles(specific: specific, agnostic: agnostic, horizonFeatures: e.horizon, extra: [attended, revised])
     }
