@@ -8,12 +8,14 @@ import HorizonModels
 /// tests: any bytes as a script, lexed, parsed and interpreted against a session that holds a
 /// small in-memory panel.
 ///
-/// The interpreter runs a side-effect-free subset. Commands that touch files (`load`, `run`,
-/// `save model`, `save session`, `load model`, `export`, `decide … to`) and charts (which start
-/// gnuplot) are parsed but not run: a fuzzer that wrote files wherever an input said, or read
-/// `/dev/zero`, would damage the machine or hang on purpose, and the loaders have fuzz targets
-/// of their own. The run log stays off (the interpreter's default), so `runs` only says so.
-/// The neural models and any statement with a whole number beyond 1000 (`set horizon 10^9`,
+/// The interpreter runs a side-effect-free subset: the statements whose command declares no
+/// effects (`CommandEffects`). Commands that touch files (`load`, `run`, `save model`, `save
+/// session`, `load model`, `export`, `decide … to`) and charts (which start gnuplot) are parsed
+/// but not run: a fuzzer that wrote files wherever an input said, or read `/dev/zero`, would
+/// damage the machine or hang on purpose, and the loaders have fuzz targets of their own. A
+/// new command is left out until its declaration says it has no effects. The run log stays
+/// off (the interpreter's default), so `runs` only says so. Training or backtesting a network
+/// (unbounded) and any statement with a whole number beyond 1000 (`set horizon 10^9`,
 /// `backtest windows=5000`) are skipped too: they are legitimately slow, not wrong, and would
 /// drown the fuzzer in time-outs.
 public enum ScriptEntry {
@@ -49,16 +51,7 @@ public enum ScriptEntry {
 
     /// Whether the statement is in the side-effect-free, bounded subset (see the type's comment).
     public static func isSafe(_ statement: Statement) -> Bool {
-        switch statement.command {
-        case .load, .loadModel, .saveModel, .saveSession, .run, .exportForecasts, .plot, .plotChart:
-            return false
-        case .decide(_, let output):
-            if output != nil { return false }
-        case .train(let model, _, _, _):
-            if NeuralModels.specs.contains(where: { $0.name == model.value.lowercased() }) { return false }
-        default:
-            break
-        }
+        guard statement.command.effects.isEmpty else { return false }
         return !statement.text.split(whereSeparator: { " =,".contains($0) }).contains { word in
             Int(word).map { $0 > 1000 || $0 < -1000 } ?? (word.allSatisfy(\.isNumber) && word.count > 4)
         }

@@ -23,9 +23,10 @@ extension Interpreter {
                                suggestion: Suggestions.didYouMean(name.value, in: session.modelNames + ModelCatalog.names))
         }
         let horizon = session.horizon
-        let windows = try options.named("windows")?.integer(in: 1...100) ?? 3
+        let declared = BacktestCommand.declaration
+        let windows = try options.named("windows")?.integer(in: 1...100) ?? declared.defaultValue("windows")
         let step = try options.named("step")?.integer(in: 1...100_000) ?? horizon
-        let refit = try options.named("refit").map { try $0.word(["yes", "no"]) == "yes" } ?? true
+        let refit = (try options.named("refit").map { try $0.word(["yes", "no"]) } ?? declared.defaultValue("refit")) == "yes"
         let plan = BacktestPlan(windows: windows, step: step, horizon: horizon, refit: refit)
         let settings = FitSettings(horizon: horizon, context: session.context, levels: session.levels, seed: session.seed)
         let bar = ProgressBar("backtest \(name.value)", total: windows)

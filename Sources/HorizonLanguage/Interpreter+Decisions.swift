@@ -11,8 +11,8 @@ extension Interpreter {
         let cu = try options.named("cu")!.number(in: 0...Double.infinity, positive: true)
         let co = try options.named("co")!.number(in: 0...Double.infinity, positive: true)
         let horizon = session.horizon
-        let leadTime = try options.named("leadtime")?.integer(in: 1...max(1, horizon)) ?? 1
-        let correlation = try options.named("corr")?.number(in: 0...1) ?? 0.5
+        let leadTime = try options.named("leadtime")?.integer(in: 1...max(1, horizon)) ?? DecideCommand.costOptions.defaultValue("leadtime")
+        let correlation = try options.named("corr")?.number(in: 0...1) ?? DecideCommand.costOptions.defaultValue("corr")
         return (Newsvendor(underage: cu, overage: co), leadTime, LeadTimeDemand(correlation: correlation))
     }
 

@@ -16,35 +16,14 @@ extension Interpreter {
         return (holdout, split.kept.map { counts[$0] }, split.excluded)
     }
 
-    func train(_ model: Located<String>, alias: Located<String>?, options: [Option], addOns: [AddOnClause]) throws {
+    func train(_ command: TrainCommand) throws {
+        let (model, alias, options, addOns) = (command.model, command.alias, command.options, command.addOns)
         _ = try requireData(model.location)
-        guard let spec = ModelCatalog.spec(named: model.value) else {
-            throw HorizonError("unknown model '\(model.value)'", at: model.location,
-                               suggestion: Suggestions.didYouMean(model.value, in: ModelCatalog.names))
-        }
-        func values(_ options: [Option], validate: (String, String) throws -> Void, knows: (String) -> Bool) throws -> [String: String] {
-            var values: [String: String] = [:]
-            for o in options {
-                do { try validate(o.key.value, o.value.value) } catch let e as HorizonError {
-                    // An unknown key is the key's fault; a bad value, the value's.
-                    throw e.located(at: knows(o.key.value) ? o.value.location : o.key.location)
-                }
-                values[o.key.value] = o.value.value
-            }
-            return values
-        }
-        var estimator = try spec.make(ModelOptions(try values(options, validate: spec.validate, knows: { k in spec.options.contains { $0.key == k } })))
-        var name = spec.name
-        for clause in addOns {
-            guard let addOn = AddOnCatalog.spec(named: clause.name.value) else {
-                throw HorizonError("unknown add-on '+\(clause.name.value)'", at: clause.name.location,
-                                   suggestion: Suggestions.closest(to: clause.name.value, in: AddOnCatalog.names).map { "did you mean '+\($0)'?" })
-            }
-            let addOnValues = try values(clause.options, validate: addOn.validate, knows: { k in addOn.options.contains { $0.key == k } })
-            estimator = try addOn.make(ModelOptions(addOnValues), estimator)
-            name += "+" + addOn.name
-        }
-        name = alias?.value ?? name
+        let resolved = try command.resolve()
+        let spec = resolved.spec
+        var estimator = try spec.make(resolved.values)
+        for (addOn, values) in resolved.addOns { estimator = try addOn.make(values, estimator) }
+        let name = alias?.value ?? resolved.name
         let (holdout, counts, excluded) = try currentHoldout()
         let settings = FitSettings(horizon: session.horizon, context: session.context, levels: session.levels, seed: session.seed)
         let started = Date()

@@ -6,7 +6,7 @@ import HorizonRuns
 /// Reading the experiment log: `runs`, `runs best` and `runs compare`.
 extension Interpreter {
     func listRuns(_ options: [Option]) throws {
-        let limit = try options.named("n")?.integer(in: 1...100_000) ?? 20
+        let limit = try options.named("n")?.integer(in: 1...100_000) ?? RunsCommand.listOptions.defaultValue("n")
         let model = options.named("model")?.value.value
         guard let store = try openRunLog() else { return }
         let runs = try readLog { try store.recent(limit: limit, model: model) }
@@ -30,11 +30,11 @@ extension Interpreter {
     func bestRuns(_ options: [Option]) throws {
         let metricOption = options.named("metric")!
         guard let metric = MetricDeclaration.named(metricOption.value.value) else {
-            throw HorizonError("runs are ranked by one of \(CommandSyntax.runMetrics.joined(separator: ", ")), got '\(metricOption.value.value)'",
-                               at: metricOption.value.location, suggestion: Suggestions.didYouMean(metricOption.value.value, in: CommandSyntax.runMetrics))
+            throw HorizonError("runs are ranked by one of \(RunsCommand.metrics.joined(separator: ", ")), got '\(metricOption.value.value)'",
+                               at: metricOption.value.location, suggestion: Suggestions.didYouMean(metricOption.value.value, in: RunsCommand.metrics))
         }
-        let limit = try options.named("n")?.integer(in: 1...100_000) ?? 10
-        let everyData = try options.named("data").map { try $0.word(["loaded", "all"]) == "all" } ?? false
+        let limit = try options.named("n")?.integer(in: 1...100_000) ?? RunsCommand.bestOptions.defaultValue("n")
+        let everyData = (try options.named("data").map { try $0.word(["loaded", "all"]) } ?? RunsCommand.bestOptions.defaultValue("data")) == "all"
         let fingerprint = everyData ? nil : session.panel?.fingerprint
         guard let store = try openRunLog() else { return }
         let runs = try readLog { try store.best(by: metric, fingerprint: fingerprint, limit: limit) }

@@ -4,21 +4,11 @@ import HorizonCore
 /// `save session PATH.hz`: this session as a script that replays it.
 extension Interpreter {
     func saveSession(to path: Located<String>) throws {
-        let commands = session.history.filter { Self.isReplayed($0.command) }
+        let commands = session.history.filter(\.command.isReplayed)
         let text = Self.sessionScript(commands.map(\.text), starting: session.startingSettings ?? session.settings,
                                       directory: FileManager.default.currentDirectoryPath)
         try writeFile(path, text)
         emit("saved \(commands.count) command\(commands.count == 1 ? "" : "s") to \(path.value); 'horizon \(path.value)' replays them")
-    }
-
-    /// Whether a command belongs in a saved session: not those that only look at the session
-    /// or the log (their output is not part of the work), nor `run` (the script's commands are
-    /// in the history one by one), nor `quit`.
-    static func isReplayed(_ command: Command) -> Bool {
-        switch command {
-        case .help, .history, .quit, .run, .saveSession, .runs, .runsBest, .runsCompare, .current: return false
-        default: return true
-        }
     }
 
     /// The script: a header, the starting settings written as commands (so a replay does not

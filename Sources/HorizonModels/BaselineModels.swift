@@ -1,3 +1,4 @@
+import HorizonCore
 import HorizonData
 
 /// The first rung of the lineage: the textbook baselines every forecast must beat.
@@ -14,7 +15,7 @@ public enum BaselineModels {
             LocalEstimator(name: "drift", method: Drift())
         },
         ModelSpec(name: "mean", summary: "mean of the history (or of its last `window` points)",
-                  options: [ModelOption("window", .integer(1...1_000_000), help: "average only the last N points")]) { options in
+                  options: [OptionDeclaration("window", .integer(1...1_000_000), help: "average only the last N points")]) { options in
             LocalEstimator(name: "mean", method: Mean(window: options.integer("window")))
         },
         ModelSpec(name: "naive2", summary: "naive on the seasonally adjusted series (M4's Naive2, the OWA reference)") { _ in

@@ -57,24 +57,6 @@ public protocol SummarizesFit {
     var fitSummary: [String] { get }
 }
 
-/// One option a model accepts on the `train` line.
-public struct ModelOption: Sendable {
-    public enum Kind: Sendable {
-        case integer(ClosedRange<Int>), number(ClosedRange<Double>), word([String])
-        /// A comma-separated list of names (e.g. covariate columns), checked against the data at fit time.
-        case names
-    }
-    public var key: String
-    public var kind: Kind
-    public var help: String
-
-    public init(_ key: String, _ kind: Kind, help: String) {
-        self.key = key
-        self.kind = kind
-        self.help = help
-    }
-}
-
 /// Validated `key=value` options for one model.
 public struct ModelOptions: Sendable {
     public var values: [String: String]
@@ -91,10 +73,10 @@ public struct ModelSpec: Sendable {
     public var name: String
     /// One line for `models`/`help`.
     public var summary: String
-    public var options: [ModelOption]
+    public var options: [OptionDeclaration]
     public var make: @Sendable (ModelOptions) throws -> any Estimator
 
-    public init(name: String, summary: String, options: [ModelOption] = [],
+    public init(name: String, summary: String, options: [OptionDeclaration] = [],
                 make: @escaping @Sendable (ModelOptions) throws -> any Estimator) {
         self.name = name
         self.summary = summary
@@ -102,32 +84,21 @@ public struct ModelSpec: Sendable {
         self.make = make
     }
 
-    /// Checks one option's value; the message says what is allowed.
-    public func validate(key: String, value: String) throws {
+    /// Checks one option's value; the message says what is allowed. Returns the value as the
+    /// model reads it (a word matched ignoring case comes back as declared).
+    @discardableResult
+    public func validate(key: String, value: String) throws -> String {
+        try Self.validate(key: key, value: value, options: options, owner: "model '\(name)'", optionOwner: "'\(name)'")
+    }
+
+    /// What models and add-ons share: an unknown key names the options there are.
+    static func validate(key: String, value: String, options: [OptionDeclaration], owner: String, optionOwner: String) throws -> String {
         guard let option = options.first(where: { $0.key == key }) else {
             let known = options.map(\.key)
-            throw HorizonError("model '\(name)' has no option '\(key)'" + (known.isEmpty ? " (it takes none)" : " (options: \(known.joined(separator: ", ")))"),
+            throw HorizonError("\(owner) has no option '\(key)'" + (known.isEmpty ? " (it takes none)" : " (options: \(known.joined(separator: ", ")))"),
                                suggestion: Suggestions.didYouMean(key, in: known))
         }
-        switch option.kind {
-        case .integer(let range):
-            guard let v = Int(value), range.contains(v) else {
-                throw HorizonError("option '\(key)' of '\(name)' takes an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
-            }
-        case .number(let range):
-            guard let v = Double(value), range.contains(v) else {
-                throw HorizonError("option '\(key)' of '\(name)' takes a number in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
-            }
-        case .word(let words):
-            guard words.contains(value) else {
-                throw HorizonError("option '\(key)' of '\(name)' takes one of \(words.joined(separator: ", ")), got '\(value)'",
-                                   suggestion: Suggestions.didYouMean(value, in: words))
-            }
-        case .names:
-            guard !value.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
-                throw HorizonError("option '\(key)' of '\(name)' takes names separated by commas, got '\(value)'")
-            }
-        }
+        return try option.check(value, owner: "option '\(key)' of \(optionOwner)")
     }
 }
 

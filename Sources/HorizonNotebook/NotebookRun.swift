@@ -28,8 +28,8 @@ public struct NotebookRun {
     public var steps: [[Step]]
     public var stop: Stop?
 
-    /// Runs `notebook` in `interpreter`, as `horizon SCRIPT` would: the script is parsed whole
-    /// first (a typo anywhere runs nothing) and stops at the first failing statement. Output
+    /// Runs `notebook` in `interpreter`, as `horizon SCRIPT` would: the script is parsed and
+    /// checked whole first (a typo anywhere runs nothing) and stops at the first failing statement. Output
     /// still reaches the interpreter's own sink as it comes; charts without `to` are also
     /// drawn as SVG for the notebook.
     public static func run(_ notebook: Notebook, in interpreter: Interpreter) -> NotebookRun {
@@ -37,6 +37,7 @@ public struct NotebookRun {
         let statements: [Statement]
         do {
             statements = try Parser().parse(notebook.text, source: notebook.source)
+            try interpreter.check(statements)
         } catch let error as HorizonError {
             run.stop = Stop(reason: .error, cell: notebook.cellIndex(containing: error.location?.line ?? 1) ?? 0, message: error.description)
             return run

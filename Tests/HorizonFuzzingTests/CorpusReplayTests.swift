@@ -46,7 +46,7 @@ import Testing
         let text = try String(contentsOfFile: "\(Self.fuzzRoot)/dictionaries/fuzz-script.dict", encoding: .utf8)
         let entries = Set(text.split(separator: "\n").filter { $0.hasPrefix("\"") }.map { String($0.dropFirst().dropLast()) })
         let word = #/[a-z][a-z0-9+]*=?/#
-        for syntax in CommandSyntax.all {
+        for syntax in CommandTable.all.map({ $0.declaration }) {
             // File extensions and the `key=value` placeholder are not words of the language.
             let usage = syntax.usage.replacing(#/\.[a-z]+/#, with: "").replacing("key=value", with: "")
             for match in usage.matches(of: word) {

@@ -7,18 +7,19 @@ import Testing
     /// Options before the first +ADDON are the model's; the others belong to the add-on before them.
     @Test func addOnsTakeTheOptionsThatFollowThem() throws {
         let statements = try Parser().parse("train ets season=A +seasonality by=none +distribution conformal=yes as full", source: "s")
-        guard case let .train(model, alias, options, addOns) = statements[0].command else { Issue.record("train"); return }
-        #expect(model.value == "ets" && alias?.value == "full")
-        #expect(options.map(\.key.value) == ["season"])
+        guard let train = statements[0].command as? TrainCommand else { Issue.record("train"); return }
+        let addOns = train.addOns
+        #expect(train.model.value == "ets" && train.alias?.value == "full")
+        #expect(train.options.map(\.key.value) == ["season"])
         #expect(addOns.map(\.name.value) == ["seasonality", "distribution"])
         #expect(addOns[0].options.map(\.key.value) == ["by"] && addOns[1].options.map(\.key.value) == ["conformal"])
         #expect(addOns[1].name.location.column == 42)  // the name after '+'
         #expect(parseError("train ets +seasonality +seasonality")?.message.contains("given twice") == true)
         #expect(parseError("train ets + x")?.message.contains("needs an add-on name") == true)
-        guard case let .forecast(name, scenario) = try Parser().parse("forecast full price=-20%", source: "s")[0].command else {
+        guard let forecast = try Parser().parse("forecast full price=-20%", source: "s")[0].command as? ForecastCommand else {
             Issue.record("forecast"); return
         }
-        #expect(name?.value == "full" && scenario.first?.value.value == "-20%")
+        #expect(forecast.model?.value == "full" && forecast.scenario.first?.value.value == "-20%")
     }
 
     @Test func aComposedModelTrainsEvaluatesAndAnswersAPriceScenario() throws {

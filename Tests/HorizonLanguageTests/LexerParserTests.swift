@@ -70,18 +70,18 @@ func parseError(_ text: String) -> HorizonError? {
             """
         let statements = try parse(script)
         #expect(statements.count == 19)
-        guard case let .load(path, options) = statements[0].command else { Issue.record("load"); return }
+        guard case let .data(path, options) = (statements[0].command as? LoadCommand)?.form else { Issue.record("load"); return }
         #expect(path.value == "data.csv")
         #expect(options.map(\.key.value) == ["format", "item", "freq", "season", "test"])
-        guard case let .quantiles(levels) = statements[6].command else { Issue.record("quantiles"); return }
+        guard let levels = (statements[6].command as? QuantilesCommand)?.levels else { Issue.record("quantiles"); return }
         #expect(levels.map(\.value) == [0.05, 0.5, 0.95])
-        guard case let .train(model, alias, trainOptions, addOns) = statements[8].command else { Issue.record("train"); return }
-        #expect(addOns.isEmpty)
-        #expect(model.value == "snaive" && alias?.value == "base" && trainOptions.first?.value.value == "3")
-        guard case let .plot(item, plotModel, output) = statements[11].command else { Issue.record("plot"); return }
-        #expect(item?.value == "JACKET-01" && plotModel?.value == "base" && output?.value == "x.png")
-        guard case let .exportForecasts(exported, to) = statements[13].command else { Issue.record("export"); return }
-        #expect(exported == nil && to.value == "out.csv")
+        guard let train = statements[8].command as? TrainCommand else { Issue.record("train"); return }
+        #expect(train.addOns.isEmpty)
+        #expect(train.model.value == "snaive" && train.alias?.value == "base" && train.options.first?.value.value == "3")
+        guard let plot = statements[11].command as? PlotCommand, case let .item(item, plotModel) = plot.form else { Issue.record("plot"); return }
+        #expect(item?.value == "JACKET-01" && plotModel?.value == "base" && plot.output?.value == "x.png")
+        guard let export = statements[13].command as? ExportCommand else { Issue.record("export"); return }
+        #expect(export.model == nil && export.path.value == "out.csv")
         #expect(statements[3].text == "set horizon 8")
         #expect(statements[2].location.line == 3)
     }
@@ -121,19 +121,19 @@ func parseError(_ text: String) -> HorizonError? {
             plot errors metric=mase
             plot "loss"
             """)
-        guard case let .evaluate(models, options) = statements[0].command else { Issue.record("evaluate"); return }
-        #expect(models.map(\.value) == ["snaive"] && options.map(\.key.value) == ["sort", "by"])
-        guard case .evaluate = statements[1].command else { Issue.record("compare"); return }
-        guard case let .compareCost(costModels, costOptions) = statements[2].command else { Issue.record("compare cost"); return }
+        guard let evaluate = statements[0].command as? EvaluateCommand else { Issue.record("evaluate"); return }
+        #expect(evaluate.models.map(\.value) == ["snaive"] && evaluate.options.map(\.key.value) == ["sort", "by"])
+        guard case .scores = (statements[1].command as? CompareCommand)?.form else { Issue.record("compare"); return }
+        guard case let .cost(costModels, costOptions) = (statements[2].command as? CompareCommand)?.form else { Issue.record("compare cost"); return }
         #expect(costModels.map(\.value) == ["naive"] && costOptions.count == 5)
-        guard case let .backtest(model, _) = statements[3].command else { Issue.record("backtest"); return }
-        #expect(model.value == "snaive")
-        guard case let .decide(_, output) = statements[4].command else { Issue.record("decide"); return }
-        #expect(output?.value == "orders.csv")
-        guard case let .plotChart(kind, _, path) = statements[5].command else { Issue.record("plot calibration"); return }
-        #expect(kind.value == "calibration" && path?.value == "c.png")
-        guard case .plotChart = statements[6].command else { Issue.record("plot errors"); return }
-        guard case let .plot(item, _, _) = statements[7].command else { Issue.record("quoted item"); return }
+        guard let backtest = statements[3].command as? BacktestCommand else { Issue.record("backtest"); return }
+        #expect(backtest.model.value == "snaive")
+        guard let decide = statements[4].command as? DecideCommand else { Issue.record("decide"); return }
+        #expect(decide.output?.value == "orders.csv")
+        guard let chart = statements[5].command as? PlotCommand, case let .chart(kind, _) = chart.form else { Issue.record("plot calibration"); return }
+        #expect(kind.value == "calibration" && chart.output?.value == "c.png")
+        guard case .chart = (statements[6].command as? PlotCommand)?.form else { Issue.record("plot errors"); return }
+        guard case let .item(item, _) = (statements[7].command as? PlotCommand)?.form else { Issue.record("quoted item"); return }
         #expect(item?.value == "loss")
     }
 
@@ -152,11 +152,13 @@ func parseError(_ text: String) -> HorizonError? {
 
 /// Every example `help COMMAND` shows parses, as the command it illustrates.
 @Test func everyHelpExampleParses() throws {
-    for syntax in CommandSyntax.all {
+    for command in CommandTable.all {
+        let syntax = command.declaration
         #expect(!syntax.examples.isEmpty, "\(syntax.name) has no example")
         for example in syntax.examples {
-            #expect(try parse(example).count == 1, "\(example)")
-            #expect(example == syntax.name || example.hasPrefix(syntax.name + " "), "\(example)")
+            let parsed = try parse(example)
+            #expect(parsed.count == 1 && type(of: parsed[0].command) == command, "\(example)")
+            #expect(example == syntax.name || example.hasPrefix(syntax.name + " ") || syntax.name == "load", "\(example)")
         }
     }
 }
@@ -175,6 +177,18 @@ func parseError(_ text: String) -> HorizonError? {
     #expect(text.contains("horizon 5\ncontext 20") && text.contains("quantiles p5 p50 p95")
             && text.contains("holdout: the last 3 points of every series"), "\(text)")
     let alone = try parse("set")[0].command, setting = try parse("set seed 3")[0].command
-    #expect(!Interpreter.isReplayed(alone) && Interpreter.isReplayed(setting))
+    #expect(!alone.isReplayed && setting.isReplayed)
     #expect(throws: HorizonError.self) { try parse("set terminal=ansi") }
+}
+
+/// `help COMMAND` lists every option with its kind and default, read from the declaration that
+/// parsing uses; a model's help does the same from the model's declaration.
+@Test func helpShowsOptionsWithKindsAndDefaults() throws {
+    let output = OutputBuffer()
+    try Interpreter(output: output).execute("help backtest\nhelp mqcnn", source: "s")
+    let text = output.blocks.map(\.rendered).joined(separator: "\n")
+    #expect(text.contains("  windows=integer 1…100 (default 3)  forecast origins"), "\(text)")
+    #expect(text.contains("  refit=yes|no (default yes)"), "\(text)")
+    #expect(text.contains("  epochs=integer 1…10000 (default 30)  passes over the training windows"), "\(text)")
+    #expect(text.contains("examples:\n  backtest ets windows=4 step=8"), "\(text)")
 }

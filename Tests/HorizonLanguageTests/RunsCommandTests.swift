@@ -136,15 +136,15 @@ func lastText(_ output: OutputBuffer) -> String? {
 @Suite struct RunsParserTests {
     @Test func runsForms() throws {
         let statements = try parse("runs\nruns n=5 model=snaive\nruns best metric=wql n=3 data=all\nruns compare 3 7\nsave session s.hz\nsave model m to m.bin")
-        guard case .runs(let list) = statements[1].command else { Issue.record("runs"); return }
+        guard case .list(let list) = (statements[1].command as? RunsCommand)?.form else { Issue.record("runs"); return }
         #expect(list.map(\.key.value) == ["n", "model"])
-        guard case .runsBest(let best) = statements[2].command else { Issue.record("runs best"); return }
+        guard case .best(let best) = (statements[2].command as? RunsCommand)?.form else { Issue.record("runs best"); return }
         #expect(best.map(\.value.value) == ["wql", "3", "all"])
-        guard case let .runsCompare(a, b) = statements[3].command else { Issue.record("runs compare"); return }
+        guard case let .compare(a, b) = (statements[3].command as? RunsCommand)?.form else { Issue.record("runs compare"); return }
         #expect(a.value == "3" && b.value == "7")
-        guard case .saveSession(let path) = statements[4].command else { Issue.record("save session"); return }
+        guard case .session(let path) = (statements[4].command as? SaveCommand)?.form else { Issue.record("save session"); return }
         #expect(path.value == "s.hz")
-        guard case .saveModel = statements[5].command else { Issue.record("save model"); return }
+        guard case .model = (statements[5].command as? SaveCommand)?.form else { Issue.record("save model"); return }
     }
 
     @Test func runsErrorsAreLocated() {

@@ -49,7 +49,7 @@ func tableTexts(_ blocks: [OutputBlock]) -> [String] {
         let script = Interpreter.sessionScript(["train snaive"], starting: settings, directory: "/work")
         #expect(script.contains("\nset seed 18446744073709551615\nquantiles p2.5 0.123 p50\nset horizon 8\nset context 52\n# holdout: the test file, else the horizon\n\ntrain snaive\n"))
         let levels = (try? Parser().parse(script, source: "s").compactMap { s -> [Double]? in
-            if case .quantiles(let l) = s.command { return l.map(\.value) } else { return nil }
+            (s.command as? QuantilesCommand)?.levels.map(\.value)
         }.first) ?? []
         #expect(levels == [0.025, 0.123, 0.5])
     }

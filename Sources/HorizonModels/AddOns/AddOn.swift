@@ -7,10 +7,10 @@ import HorizonData
 public struct AddOnSpec: Sendable {
     public var name: String
     public var summary: String
-    public var options: [ModelOption]
+    public var options: [OptionDeclaration]
     public var make: @Sendable (ModelOptions, any Estimator) throws -> any Estimator
 
-    public init(name: String, summary: String, options: [ModelOption] = [],
+    public init(name: String, summary: String, options: [OptionDeclaration] = [],
                 make: @escaping @Sendable (ModelOptions, any Estimator) throws -> any Estimator) {
         self.name = name
         self.summary = summary
@@ -18,16 +18,11 @@ public struct AddOnSpec: Sendable {
         self.make = make
     }
 
-    /// Checks one option's value, with the same messages as a model's options.
-    public func validate(key: String, value: String) throws {
-        do {
-            try ModelSpec(name: "+" + name, summary: summary, options: options) { _ in throw HorizonError("unused") }
-                .validate(key: key, value: value)
-        } catch var error as HorizonError {
-            error.message = error.message.replacingOccurrences(of: "model '+\(name)'", with: "add-on '+\(name)'")
-                .replacingOccurrences(of: "of '+\(name)'", with: "of add-on '+\(name)'")
-            throw error
-        }
+    /// Checks one option's value, with the same messages as a model's options. Returns the
+    /// value as the add-on reads it.
+    @discardableResult
+    public func validate(key: String, value: String) throws -> String {
+        try ModelSpec.validate(key: key, value: value, options: options, owner: "add-on '+\(name)'", optionOwner: "add-on '+\(name)'")
     }
 }
 

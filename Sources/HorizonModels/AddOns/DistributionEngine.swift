@@ -33,10 +33,10 @@ public struct DistributionEngine: Estimator {
         name: "distribution",
         summary: "quantiles from the model's own rolling-origin backtest errors, per step and segment",
         options: [
-            ModelOption("segment", .word(["category", "velocity", "none"]), help: "how errors are grouped (default category, else velocity)"),
-            ModelOption("errors", .word(["scaled", "ratio"]), help: "(y − ŷ)/max(ŷ, ½ recent mean|y|) (default) or y/ŷ"),
-            ModelOption("origins", .integer(1...52), help: "backtest origins (default 6)"),
-            ModelOption("conformal", .word(["yes", "no"]), help: "finite-sample (n+1) conformal levels (default no)"),
+            OptionDeclaration("segment", .word(["category", "velocity", "none"]), help: "how errors are grouped (default category, else velocity)"),
+            OptionDeclaration("errors", .word(["scaled", "ratio"]), help: "(y − ŷ)/max(ŷ, ½ recent mean|y|) (default) or y/ŷ"),
+            OptionDeclaration("origins", .integer(1...52), help: "backtest origins (default 6)"),
+            OptionDeclaration("conformal", .word(["yes", "no"]), help: "finite-sample (n+1) conformal levels (default no)"),
         ]
     ) { options, inner in
         DistributionEngine(inner: inner, segment: options.word("segment").flatMap(Segment.init(rawValue:)) ?? .category,

@@ -25,7 +25,7 @@ public struct PooledSeasonality: Estimator {
     static let spec = AddOnSpec(
         name: "seasonality",
         summary: "a seasonal profile per category, pooled over its items (new items get the category's shape)",
-        options: [ModelOption("by", .word(["category", "none"]), help: "the static attribute that groups items (default category)")]
+        options: [OptionDeclaration("by", .word(["category", "none"]), help: "the static attribute that groups items (default category)")]
     ) { options, inner in
         PooledSeasonality(inner: inner, groupKey: options.word("by") == "none" ? nil : options.word("by") ?? "category")
     }

@@ -27,7 +27,7 @@ public struct PriceElasticity: Estimator {
     static let spec = AddOnSpec(
         name: "elasticity",
         summary: "a log-log price response per category from 'price' (promo controlled), applied to future prices",
-        options: [ModelOption("by", .word(["category", "none"]), help: "the static attribute that groups items (default category)")]
+        options: [OptionDeclaration("by", .word(["category", "none"]), help: "the static attribute that groups items (default category)")]
     ) { options, inner in
         PriceElasticity(inner: inner, groupKey: options.word("by") == "none" ? nil : options.word("by") ?? "category")
     }

@@ -1,3 +1,4 @@
+import HorizonCore
 /// The second rung: the textbook statistical models, with M4's definitions where M4 gives them.
 public enum ClassicalModels {
     public static let specs: [ModelSpec] = [
@@ -29,10 +30,10 @@ extension ClassicalModels {
         name: "ets",
         summary: "automatic exponential smoothing: ETS(error, trend, season) chosen by AICc per series",
         options: [
-            ModelOption("error", .word(["auto", "A", "M"]), help: "error type (default auto: both)"),
-            ModelOption("trend", .word(["auto", "N", "A", "Ad"]), help: "trend type (default auto: none, additive, damped)"),
-            ModelOption("season", .word(["auto", "N", "A", "M"]), help: "season type (default auto: none, additive, multiplicative)"),
-            ModelOption("init", .word(["optimized", "decomposition"]),
+            OptionDeclaration("error", .word(["auto", "A", "M"]), help: "error type (default auto: both)"),
+            OptionDeclaration("trend", .word(["auto", "N", "A", "Ad"]), help: "trend type (default auto: none, additive, damped)"),
+            OptionDeclaration("season", .word(["auto", "N", "A", "M"]), help: "season type (default auto: none, additive, multiplicative)"),
+            OptionDeclaration("init", .word(["optimized", "decomposition"]),
                         help: "seasonal starting states: optimised with the parameters as statsforecast does (default), or kept at the classical decomposition (faster)"),
         ]
     ) { options in

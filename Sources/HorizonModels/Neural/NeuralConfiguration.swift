@@ -64,30 +64,30 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     public var validate: Bool
 
     /// The train-line options every neural model accepts.
-    public static let options: [ModelOption] = [
-        ModelOption("epochs", .integer(1...10_000), help: "maximum passes over the training windows (default 30)"),
-        ModelOption("batches", .integer(1...100_000), help: "batches per epoch (default 50)"),
-        ModelOption("batch", .integer(1...4096), help: "windows per batch (default 64)"),
-        ModelOption("hidden", .integer(1...1024), help: "width of the hidden layers (default 32 weekly, 64 hourly/daily)"),
-        ModelOption("layers", .integer(1...8), help: "encoder depth (MLP hidden layers, LSTM layers, conv layers; default 2, 1, 3, 3)"),
-        ModelOption("lr", .number(1e-6...1), help: "Adam learning rate at the start (default 0.001), brought down to a tenth by a cosine schedule"),
-        ModelOption("context", .integer(2...10_000), help: "window length the encoder reads (default: set context, else by frequency)"),
-        ModelOption("forks", .integer(1...10_000), help: "forecast creation times per window (default half the context, at most 24)"),
-        ModelOption("dropout", .number(0...0.9), help: "dropout rate during training (default 0.1)"),
-        ModelOption("patience", .integer(1...1000), help: "with validate=yes: epochs without validation improvement before stopping (default 5)"),
-        ModelOption("validate", .word(["yes", "no"]),
-                    help: "hold out the last horizon of every series to stop early and keep the best epoch (default no: train on everything)"),
-        ModelOption("baseline", .word(Baseline.allCases.map(\.rawValue)),
-                    help: "what the median is built on: seasonal (a correction to the seasonal naive value; default) or none (the window's mean)"),
-        ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
-        ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
-        ModelOption("weight", .word(Weighting.allCases.map(\.rawValue)),
-                    help: "loss weight of a window: series (1/scale, every item alike; default) or volume (raw units, as wQL)"),
+    public static let options: [OptionDeclaration] = [
+        OptionDeclaration("epochs", .integer(1...10_000), default: "30", help: "passes over the training windows"),
+        OptionDeclaration("batches", .integer(1...100_000), default: "50", help: "batches per epoch"),
+        OptionDeclaration("batch", .integer(1...4096), default: "64", help: "windows per batch"),
+        OptionDeclaration("hidden", .integer(1...1024), help: "width of the hidden layers (default 32 weekly, 64 hourly/daily)"),
+        OptionDeclaration("layers", .integer(1...8), help: "encoder depth (MLP hidden layers, LSTM layers, conv layers; default 2, 1, 3, 3)"),
+        OptionDeclaration("lr", .number(1e-6...1), default: "0.001", help: "Adam learning rate at the start, brought down to a tenth by a cosine schedule"),
+        OptionDeclaration("context", .integer(2...10_000), help: "window length the encoder reads (default: set context, else by frequency)"),
+        OptionDeclaration("forks", .integer(1...10_000), help: "forecast creation times per window (default half the context, at most 24)"),
+        OptionDeclaration("dropout", .number(0...0.9), default: "0.1", help: "dropout rate during training"),
+        OptionDeclaration("patience", .integer(1...1000), default: "5", help: "with validate=yes: epochs without validation improvement before stopping"),
+        OptionDeclaration("validate", .word(["yes", "no"]), default: "no",
+                    help: "hold out the last horizon of every series to stop early and keep the best epoch (no: train on everything)"),
+        OptionDeclaration("baseline", .word(Baseline.allCases.map(\.rawValue)), default: Baseline.seasonal.rawValue,
+                    help: "what the median is built on: seasonal (a correction to the seasonal naive value) or none (the window's mean)"),
+        OptionDeclaration("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
+        OptionDeclaration("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
+        OptionDeclaration("weight", .word(Weighting.allCases.map(\.rawValue)), default: Weighting.series.rawValue,
+                    help: "loss weight of a window: series (1/scale, every item alike) or volume (raw units, as wQL)"),
     ]
 
-    public static let transformerOptions: [ModelOption] = options + [
-        ModelOption("width", .integer(2...256), help: "width of each horizon's attention head (default 16)"),
-        ModelOption("feedback", .integer(1...64), help: "earlier forecasts of the same target the decoder attends to (default 8)"),
+    public static let transformerOptions: [OptionDeclaration] = options + [
+        OptionDeclaration("width", .integer(2...256), default: "16", help: "width of each horizon's attention head"),
+        OptionDeclaration("feedback", .integer(1...64), default: "8", help: "earlier forecasts of the same target the decoder attends to"),
     ]
 
     /// Resolves options against the settings and the panel's frequency.
@@ -111,22 +111,25 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
             architecture: architecture, horizon: k, context: context, forks: forks,
             hidden: options.integer("hidden") ?? (wide ? 64 : 32),
             layers: options.integer("layers") ?? defaultLayers,
-            epochs: options.integer("epochs") ?? 30,
-            batchesPerEpoch: options.integer("batches") ?? 50,
-            batch: options.integer("batch") ?? 64,
-            learningRate: Float(options.number("lr") ?? 1e-3),
-            dropout: Float(options.number("dropout") ?? 0.1),
-            patience: options.integer("patience") ?? 5,
+            epochs: options.integer("epochs") ?? declaredDefault("epochs"),
+            batchesPerEpoch: options.integer("batches") ?? declaredDefault("batches"),
+            batch: options.integer("batch") ?? declaredDefault("batch"),
+            learningRate: Float(options.number("lr") ?? declaredDefault("lr")),
+            dropout: Float(options.number("dropout") ?? declaredDefault("dropout")),
+            patience: options.integer("patience") ?? declaredDefault("patience"),
             seed: options.integer("seed").map { UInt64($0) } ?? settings.seed,
             levels: levels,
-            attentionWidth: options.integer("width") ?? 16,
-            feedback: options.integer("feedback") ?? 8,
+            attentionWidth: options.integer("width") ?? declaredDefault("width"),
+            feedback: options.integer("feedback") ?? declaredDefault("feedback"),
             pastCovariates: options.names("past"),
             gradientClip: 10,
-            weighting: options.word("weight").flatMap(Weighting.init(rawValue:)) ?? .series,
-            baseline: (options.word("baseline").flatMap(Baseline.init(rawValue:)) ?? .seasonal).nilIfNone,
-            validate: options.word("validate") == "yes")
+            weighting: Weighting(rawValue: options.word("weight") ?? declaredDefault("weight")) ?? .series,
+            baseline: (Baseline(rawValue: options.word("baseline") ?? declaredDefault("baseline")) ?? .seasonal).nilIfNone,
+            validate: (options.word("validate") ?? declaredDefault("validate")) == "yes")
     }
+
+    /// An option's default as declared (the one place it is written).
+    static func declaredDefault<T: LosslessStringConvertible>(_ key: String) -> T { transformerOptions.defaultValue(key) }
 
     /// A window long enough to see a season where that is affordable: a year of weeks, a week
     /// of hours, eight weeks of days, three years of months; otherwise four horizons.

@@ -21,7 +21,7 @@ public enum TreeModels {
         ModelSpec(name: "qrf",
                   summary: "quantile regression forest (Meinshausen): exact leaf weights, one model for all items; point = its median",
                   options: options(minLeaf: 10) + [
-                      ModelOption("max_leaf_samples", .integer(1...1_000_000),
+                      OptionDeclaration("max_leaf_samples", .integer(1...1_000_000),
                                   help: "keep at most N training rows per leaf, drawn at random (default: all, the exact weights)"),
                   ]) { try TreeEstimator(kind: .quantile, options: $0) },
     ]
@@ -31,19 +31,19 @@ public enum TreeModels {
     /// The most trees × training rows one fit may keep (about 4 GB).
     static let maxEntries = 250e6
 
-    static func options(minLeaf: Int) -> [ModelOption] {
+    static func options(minLeaf: Int) -> [OptionDeclaration] {
         [
-            ModelOption("trees", .integer(1...5000), help: "number of trees (default \(defaultTrees))"),
-            ModelOption("depth", .integer(1...64), help: "deepest split level (default: no limit, min_leaf stops growth)"),
-            ModelOption("min_leaf", .integer(1...100_000), help: "least training draws in a leaf (default \(minLeaf))"),
-            ModelOption("mtry", .integer(1...10_000), help: "features tried per split (default a third of them)"),
-            ModelOption("sample", .number(0.01...1), help: "rows drawn per tree, as a fraction of the training rows (default 1)"),
-            ModelOption("replace", .word(["yes", "no"]), help: "draw with replacement (yes: the bootstrap, default) or subsample (no)"),
-            ModelOption("lags", .integer(1...1000), help: "lags of the target (default: the season, at least 7, when it is 2–28; else 8)"),
-            ModelOption("rows", .integer(100...2_000_000),
+            OptionDeclaration("trees", .integer(1...5000), help: "number of trees (default \(defaultTrees))"),
+            OptionDeclaration("depth", .integer(1...64), help: "deepest split level (default: no limit, min_leaf stops growth)"),
+            OptionDeclaration("min_leaf", .integer(1...100_000), help: "least training draws in a leaf (default \(minLeaf))"),
+            OptionDeclaration("mtry", .integer(1...10_000), help: "features tried per split (default a third of them)"),
+            OptionDeclaration("sample", .number(0.01...1), help: "rows drawn per tree, as a fraction of the training rows (default 1)"),
+            OptionDeclaration("replace", .word(["yes", "no"]), help: "draw with replacement (yes: the bootstrap, default) or subsample (no)"),
+            OptionDeclaration("lags", .integer(1...1000), help: "lags of the target (default: the season, at least 7, when it is 2–28; else 8)"),
+            OptionDeclaration("rows", .integer(100...2_000_000),
                         help: "most training rows (item × origin × step), sampled over the whole history (default \(defaultRows))"),
-            ModelOption("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
-            ModelOption("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
+            OptionDeclaration("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
+            OptionDeclaration("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
         ]
     }
 }
