@@ -4,7 +4,7 @@ import HorizonCore
 /// in this folder and one entry here.
 public enum CommandTable {
     public static let all: [any CommandNode.Type] = [
-        LoadCommand.self, DescribeCommand.self, ShowCommand.self, SetCommand.self, QuantilesCommand.self, HoldoutCommand.self,
+        LoadCommand.self, DescribeCommand.self, ItemsCommand.self, ShowCommand.self, SetCommand.self, QuantilesCommand.self, HoldoutCommand.self,
         TrainCommand.self, ForecastCommand.self, EvaluateCommand.self, CompareCommand.self, BacktestCommand.self, DecideCommand.self,
         PlotCommand.self, ExportCommand.self, SaveCommand.self, RunCommand.self, RunsCommand.self, ModelsCommand.self,
         HistoryCommand.self, HelpCommand.self, QuitCommand.self,
