@@ -30,12 +30,12 @@ let package = Package(
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
 
         .target(name: "HorizonCore"),
-        .target(name: "HorizonForecast", dependencies: ["HorizonCore"]),
+        .target(name: "HorizonForecast", dependencies: ["HorizonCore", "HorizonData"]),
         .target(name: "HorizonTensor", dependencies: ["HorizonCore", "CZlib"], swiftSettings: fastMath),
         .target(name: "HorizonData", dependencies: ["HorizonCore", "CZlib", "CLZMA"]),
         .target(name: "HorizonModels", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonTensor"], swiftSettings: fastMath),
-        .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast", "HorizonModels"]),
-        .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonModels"]),
+        .target(name: "HorizonEvaluation", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast"]),
+        .target(name: "HorizonPlot", dependencies: ["HorizonCore", "HorizonData", "HorizonForecast"]),
         .target(name: "HorizonRuns", dependencies: ["HorizonCore", "HorizonForecast", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "HorizonLanguage",
@@ -57,13 +57,13 @@ let package = Package(
         .testTarget(name: "HorizonCoreTests", dependencies: ["HorizonCore"]),
         .testTarget(name: "HorizonTensorTests", dependencies: ["HorizonTensor", "HorizonCore"]),
         .testTarget(name: "HorizonDataTests", dependencies: ["HorizonData"]),
-        .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
+        .testTarget(name: "HorizonModelsTests", dependencies: ["HorizonModels", "HorizonForecast", "HorizonData", "HorizonCore", "HorizonEvaluation"]),
         .testTarget(name: "HorizonEvaluationTests", dependencies: ["HorizonEvaluation", "HorizonForecast", "HorizonModels", "HorizonData"]),
         .testTarget(name: "HorizonLanguageTests", dependencies: ["HorizonLanguage", "HorizonForecast", "HorizonRuns"]),
         .testTarget(name: "HorizonRunsTests", dependencies: ["HorizonRuns", "HorizonForecast", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HorizonNotebookTests", dependencies: ["HorizonNotebook", "HorizonLanguage", "HorizonCore"]),
         .testTarget(name: "HorizonEndToEndTests", dependencies: ["HorizonRuns", "CZlib"]),
-        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonData", "HorizonCore", "HorizonPlot", "HorizonLanguage"]),
+        .testTarget(name: "HorizonFuzzingTests", dependencies: ["HorizonFuzzing", "HorizonForecast", "HorizonData", "HorizonCore", "HorizonPlot", "HorizonLanguage"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -5,8 +5,12 @@
 public struct OptionDeclaration: Sendable {
     public enum Kind: Sendable {
         case integer(ClosedRange<Int>), number(ClosedRange<Double>), word([String])
+        /// A number above zero (a cost).
+        case positive
         /// A comma-separated list of names (e.g. covariate columns), checked against the data at fit time.
         case names
+        /// One name (a column).
+        case name
         /// A file path.
         case path
         /// A name the session knows only when the command runs: a trained model, a metric, a
@@ -36,8 +40,10 @@ public struct OptionDeclaration: Sendable {
         case .integer(let r): return r.upperBound == Int.max ? "integer ≥ \(r.lowerBound)" : "integer \(r.lowerBound)…\(r.upperBound)"
         case .number(let r): return r.upperBound.isFinite ? "number \(NumberFormat.value(r.lowerBound))…\(NumberFormat.value(r.upperBound))"
                                                           : "number ≥ \(NumberFormat.value(r.lowerBound))"
+        case .positive: return "number > 0"
         case .word(let words): return words.joined(separator: "|")
         case .names: return "NAME,…"
+        case .name: return "NAME"
         case .path: return "PATH"
         case .reference(let r): return r.rawValue.uppercased()
         }
@@ -55,12 +61,15 @@ public struct OptionDeclaration: Sendable {
         switch kind {
         case .integer(let range):
             guard let v = Int(value), range.contains(v) else {
-                throw HorizonError("\(owner) takes an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
+                let bounds = range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "in \(range.lowerBound)...\(range.upperBound)"
+                throw HorizonError("\(owner) takes an integer \(bounds), got '\(value)'")
             }
         case .number(let range):
             guard let v = Double(value), v.isFinite, range.contains(v) else {
                 throw HorizonError("\(owner) takes a number in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
             }
+        case .positive:
+            guard let v = Double(value), v.isFinite, v > 0 else { throw HorizonError("\(owner) takes a number > 0, got '\(value)'") }
         case .word(let words):
             guard let match = words.first(where: { $0 == value }) ?? words.first(where: { $0.lowercased() == value.lowercased() }) else {
                 throw HorizonError("\(owner) takes one of \(words.joined(separator: ", ")), got '\(value)'",
@@ -71,7 +80,7 @@ public struct OptionDeclaration: Sendable {
             guard !value.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
                 throw HorizonError("\(owner) takes names separated by commas, got '\(value)'")
             }
-        case .path, .reference:
+        case .name, .path, .reference:
             break
         }
         return value

@@ -1,6 +1,6 @@
 import HorizonCore
 import HorizonData
-import HorizonModels
+import HorizonForecast
 
 /// Rolling-origin evaluation: the same model forecasts from several origins at the end of the
 /// training range, and each window is scored by the same `Evaluator.score` as `evaluate`.
@@ -56,10 +56,12 @@ public struct BacktestResult: Sendable {
 }
 
 public enum Backtest {
-    /// Runs `plan` for one model. `progress` is told how many windows are done; Ctrl-C
-    /// stops between windows (and inside predictions) with `Interrupted`.
+    /// Runs `plan` for one model. `naive2` forecasts each window for the OWA reference (M4's
+    /// Naive2: given by the caller, since the models live above evaluation). `progress` is
+    /// told how many windows are done; Ctrl-C stops between windows (and inside predictions)
+    /// with `Interrupted`.
     public static func run(_ plan: BacktestPlan, panel: Panel, base: [Int], model: String,
-                           estimator: any Estimator, settings: FitSettings, levels: [Double],
+                           estimator: any Estimator, settings: FitSettings, levels: [Double], naive2 reference: any Predictor,
                            progress: (Int) -> Void = { _ in }) throws -> BacktestResult {
         guard base.contains(where: { $0 > 0 }) else {
             throw HorizonError("the newest backtest window would have nothing to score: the holdout is empty (set one with 'holdout N')")
@@ -84,7 +86,7 @@ public enum Backtest {
             }
             var forecast = try predictor.predict(holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
             forecast.model = model
-            let naive2 = try LocalPredictor(name: "naive2", method: Naive2()).predict(holdout.train, horizon: holdout.steps, levels: [0.5])
+            let naive2 = try reference.predict(holdout.train, horizon: holdout.steps, levels: [0.5])
             let reference = Evaluator.score(naive2, on: holdout, levels: [0.5])
             let latest = holdout.train.series.map { panel.time(of: $0, at: $0.count) }.max() ?? 0
             windows.append(BacktestWindow(index: k, firstForecastTime: latest, holdout: holdout, forecast: forecast, naive2: naive2,

@@ -1,5 +1,5 @@
 import HorizonCore
-import HorizonModels
+import HorizonForecast
 
 /// One order: for one series, the demand of `steps` consecutive holdout steps.
 public struct Order: Sendable, Equatable {

@@ -1,7 +1,6 @@
 import HorizonCore
 import HorizonData
 import HorizonForecast
-import HorizonModels
 
 /// The holdout a model is scored on: the training part of every series and the actuals
 /// that follow it.

@@ -1,5 +1,5 @@
 import HorizonData
-import HorizonModels
+import HorizonForecast
 
 /// Scoring per group of series (`by=category`, `by=item`): the holdout and the forecasts
 /// cut down to the group's series, so every group is scored by the same `Evaluator.score`.

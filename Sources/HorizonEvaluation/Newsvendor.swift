@@ -1,5 +1,5 @@
 import HorizonCore
-import HorizonModels
+import HorizonForecast
 
 /// The single-period inventory decision: order Q before demand D is known, pay
 /// c_o per unit left over and c_u per unit short.

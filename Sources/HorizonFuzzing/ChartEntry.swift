@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonModels
 import HorizonPlot
+import HorizonForecast
 
 /// The chart-script writer's entry point, shared by the `fuzz-chart` libFuzzer target and the
 /// tests: any bytes become the names a chart shows (item id, target column, model names,

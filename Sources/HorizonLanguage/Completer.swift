@@ -43,7 +43,7 @@ public struct Completer {
             case .reference(.runMetric): values += RunsCommand.metrics
             case .reference(.attribute): values += session.panel.map(Grouping.attributes) ?? []
             case .reference(.covariate): values += session.panel?.dynamicNames ?? []
-            case .integer, .number, .names: break
+            case .integer, .number, .positive, .names, .name: break
             }
         }
         return values

@@ -3,11 +3,13 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// `backtest NAME [windows=N] [step=S] [refit=yes|no]`: rolling-origin evaluation of one model.
 extension Interpreter {
-    func backtest(_ name: Located<String>, options: [Option]) throws {
+    func backtest(_ command: BacktestCommand) throws {
         let started = Date()
+        let name = command.model
         let data = try requireData(name.location)
         // A trained model brings its options; a catalog name is fitted with its defaults.
         let estimator: any Estimator
@@ -23,16 +25,13 @@ extension Interpreter {
                                suggestion: Suggestions.didYouMean(name.value, in: session.modelNames + ModelCatalog.names))
         }
         let horizon = session.horizon
-        let declared = BacktestCommand.declaration
-        let windows = try options.named("windows")?.integer(in: 1...100) ?? declared.defaultValue("windows")
-        let step = try options.named("step")?.integer(in: 1...100_000) ?? horizon
-        let refit = (try options.named("refit").map { try $0.word(["yes", "no"]) } ?? declared.defaultValue("refit")) == "yes"
+        let (windows, step, refit) = (command.windows, command.step ?? horizon, command.refit)
         let plan = BacktestPlan(windows: windows, step: step, horizon: horizon, refit: refit)
         let settings = FitSettings(horizon: horizon, context: session.context, levels: session.levels, seed: session.seed)
         let bar = ProgressBar("backtest \(name.value)", total: windows)
         defer { bar.finish() }
         let result = try Backtest.run(plan, panel: data.panel, base: session.holdoutCounts(), model: name.value, estimator: estimator,
-                                      settings: settings, levels: Evaluator.requiredLevels(session.levels)) { bar.update(to: $0) }
+                                      settings: settings, levels: Evaluator.requiredLevels(session.levels), naive2: LocalPredictor.naive2) { bar.update(to: $0) }
 
         var rows = result.windows.map { w in
             ScoreRow(labels: ["\(w.index + 1)", data.panel.timeLabel(w.firstForecastTime), "\(w.holdout.train.count)"], scores: w.scores)

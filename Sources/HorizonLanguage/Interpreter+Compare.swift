@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// `evaluate` / `compare`: every model scored on the same holdout, in one table.
 extension Interpreter {

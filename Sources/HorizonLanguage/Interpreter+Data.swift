@@ -3,42 +3,14 @@ import HorizonCore
 import HorizonData
 
 extension Interpreter {
-    func load(_ path: Located<String>, _ options: [Option]) throws {
-        var load = LoadOptions()
-        for o in options {
-            let v = o.value.value
-            switch o.key.value {
-            case "format":
-                guard let f = DataFormat(rawValue: v.lowercased()) else {
-                    throw HorizonError("format must be long, wide or rows, got '\(v)'", at: o.value.location,
-                                       suggestion: Suggestions.didYouMean(v, in: DataFormat.allCases.map(\.rawValue)))
-                }
-                load.format = f
-            case "item": load.itemColumns = v.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            case "time": load.timeColumn = v
-            case "target": load.targetColumn = v
-            case "freq":
-                guard let f = Frequency(code: v) else {
-                    throw HorizonError("freq must be one of H, D, W, M, Q, Y, got '\(v)'", at: o.value.location)
-                }
-                load.frequency = f
-            case "season":
-                guard let m = Int(v), (1...Session.maxSteps).contains(m) else {
-                    throw HorizonError("season must be a whole number from 1 to \(Session.maxSteps), got '\(v)'", at: o.value.location)
-                }
-                load.season = m
-            case "test": load.testPath = v
-            default: break
-            }
-        }
+    func load(_ path: Located<String>, _ load: LoadOptions, test: Located<String>?) throws {
         let started = Date()
         let data: LoadedData
         do {
             data = try PanelLoader.load(path: path.value, options: load)
         } catch let error as HorizonError {
             // Problems with the test file point at the test= option; the rest at the path.
-            let testOption = options.first { $0.key.value == "test" }
-            if let testOption, error.message.contains(testOption.value.value) { throw error.located(at: testOption.value.location) }
+            if let test, error.message.contains(test.value) { throw error.located(at: test.location) }
             throw error.located(at: path.location)
         }
         let seconds = Date().timeIntervalSince(started)

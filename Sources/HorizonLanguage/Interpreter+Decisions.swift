@@ -7,13 +7,13 @@ import HorizonModels
 /// (every model's realised cost and savings).
 extension Interpreter {
     /// The newsvendor costs, lead time and copula correlation of a decision command.
-    private func decisionSettings(_ options: [Option]) throws -> (newsvendor: Newsvendor, leadTime: Int, demand: LeadTimeDemand) {
-        let cu = try options.named("cu")!.number(in: 0...Double.infinity, positive: true)
-        let co = try options.named("co")!.number(in: 0...Double.infinity, positive: true)
+    private func decisionSettings(_ costs: DecisionCosts) throws -> (newsvendor: Newsvendor, leadTime: Int, demand: LeadTimeDemand) {
         let horizon = session.horizon
-        let leadTime = try options.named("leadtime")?.integer(in: 1...max(1, horizon)) ?? DecideCommand.costOptions.defaultValue("leadtime")
-        let correlation = try options.named("corr")?.number(in: 0...1) ?? DecideCommand.costOptions.defaultValue("corr")
-        return (Newsvendor(underage: cu, overage: co), leadTime, LeadTimeDemand(correlation: correlation))
+        if let l = costs.leadTime, l.value > max(1, horizon) {
+            throw HorizonError("leadtime takes an integer in 1...\(max(1, horizon)) (the horizon), got '\(l.value)'", at: l.location)
+        }
+        let leadTime = costs.leadTime?.value ?? DecideCommand.costOptions.defaultValue("leadtime")
+        return (Newsvendor(underage: costs.underage, overage: costs.overage), leadTime, LeadTimeDemand(correlation: costs.correlation))
     }
 
     /// How the order quantity was found, for the notes under a decision table.
@@ -36,14 +36,13 @@ extension Interpreter {
         return notes
     }
 
-    func decide(options: [Option], to path: Located<String>?) throws {
+    func decide(_ costs: DecisionCosts, model: Located<String>?, to path: Located<String>?) throws {
         let data = try requireData()
-        let (newsvendor, leadTime, demand) = try decisionSettings(options)
-        let model = options.named("model")?.value
+        let (newsvendor, leadTime, demand) = try decisionSettings(costs)
         let i = try trainedModel(model)
         let (holdout, _, forecasts) = try holdoutForecasts([i])
         guard leadTime <= holdout.steps else {
-            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: options.named("leadtime")?.value.location)
+            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: costs.leadTime?.location)
         }
         let forecast = forecasts[0]
         let outcome = try Decisions.decide(forecast, actuals: holdout.actuals, newsvendor: newsvendor, leadTime: leadTime,
@@ -100,18 +99,18 @@ extension Interpreter {
         emit("wrote \(outcome.orders.count) orders of \(outcome.model) to \(path.value)")
     }
 
-    func compareCost(_ names: [Located<String>], options: [Option]) throws {
+    func compareCost(_ names: [Located<String>], costs: DecisionCosts, baseline name: Located<String>?) throws {
         _ = try requireData()
-        let (newsvendor, leadTime, demand) = try decisionSettings(options)
+        let (newsvendor, leadTime, demand) = try decisionSettings(costs)
         let (holdout, _, forecasts) = try holdoutForecasts(names)
         guard leadTime <= holdout.steps else {
-            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: options.named("leadtime")?.value.location)
+            throw HorizonError("leadtime=\(leadTime) is longer than the \(holdout.steps)-step holdout", at: costs.leadTime?.location)
         }
         let baseline: Int
-        if let option = options.named("baseline") {
-            guard let k = forecasts.firstIndex(where: { $0.model == option.value.value }) else {
-                throw HorizonError("baseline '\(option.value.value)' is not among the compared models", at: option.value.location,
-                                   suggestion: Suggestions.didYouMean(option.value.value, in: forecasts.map(\.model)))
+        if let name {
+            guard let k = forecasts.firstIndex(where: { $0.model == name.value }) else {
+                throw HorizonError("baseline '\(name.value)' is not among the compared models", at: name.location,
+                                   suggestion: Suggestions.didYouMean(name.value, in: forecasts.map(\.model)))
             }
             baseline = k
         } else {

@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 extension Interpreter {
     /// The current holdout split: series with nothing left to train on are left out (and named).

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonEvaluation
 import HorizonModels
 import HorizonPlot
+import HorizonForecast
 
 extension Interpreter {
     /// A fan chart of one series over the holdout: training history, held-out actuals and the

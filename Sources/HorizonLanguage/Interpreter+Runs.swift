@@ -5,9 +5,7 @@ import HorizonRuns
 
 /// Reading the experiment log: `runs`, `runs best` and `runs compare`.
 extension Interpreter {
-    func listRuns(_ options: [Option]) throws {
-        let limit = try options.named("n")?.integer(in: 1...100_000) ?? RunsCommand.listOptions.defaultValue("n")
-        let model = options.named("model")?.value.value
+    func listRuns(limit: Int, model: String?) throws {
         guard let store = try openRunLog() else { return }
         let runs = try readLog { try store.recent(limit: limit, model: model) }
         let total = try readLog { try store.count() }
@@ -27,14 +25,11 @@ extension Interpreter {
         output.emit(.table(table))
     }
 
-    func bestRuns(_ options: [Option]) throws {
-        let metricOption = options.named("metric")!
-        guard let metric = MetricDeclaration.named(metricOption.value.value) else {
-            throw HorizonError("runs are ranked by one of \(RunsCommand.metrics.joined(separator: ", ")), got '\(metricOption.value.value)'",
-                               at: metricOption.value.location, suggestion: Suggestions.didYouMean(metricOption.value.value, in: RunsCommand.metrics))
+    func bestRuns(_ name: Located<String>, limit: Int, everyData: Bool) throws {
+        guard let metric = MetricDeclaration.named(name.value) else {
+            throw HorizonError("runs are ranked by one of \(RunsCommand.metrics.joined(separator: ", ")), got '\(name.value)'",
+                               at: name.location, suggestion: Suggestions.didYouMean(name.value, in: RunsCommand.metrics))
         }
-        let limit = try options.named("n")?.integer(in: 1...100_000) ?? RunsCommand.bestOptions.defaultValue("n")
-        let everyData = (try options.named("data").map { try $0.word(["loaded", "all"]) } ?? RunsCommand.bestOptions.defaultValue("data")) == "all"
         let fingerprint = everyData ? nil : session.panel?.fingerprint
         guard let store = try openRunLog() else { return }
         let runs = try readLog { try store.best(by: metric, fingerprint: fingerprint, limit: limit) }

@@ -1,33 +1,17 @@
 import HorizonCore
 
-/// Typed option values with errors located at the value, for the commands that check their
-/// options in the interpreter (those whose allowed values depend on the session).
 extension Option {
-    func integer(in range: ClosedRange<Int>) throws -> Int {
-        guard let v = Int(value.value), range.contains(v) else {
-            throw HorizonError("\(key.value) takes a whole number in \(range.lowerBound)…\(range.upperBound), got '\(value.value)'", at: value.location)
+    /// The value checked against a declaration, the error located at the value. Options whose
+    /// allowed values depend on the session (a static attribute, a metric at the session's
+    /// levels) are checked when the command runs, against a declaration made then.
+    func checked(_ declaration: OptionDeclaration) throws -> String {
+        do { return try declaration.check(value.value, owner: key.value) } catch let error as HorizonError {
+            throw error.located(at: value.location)
         }
-        return v
-    }
-
-    /// A number in `range`; `positive` also excludes zero.
-    func number(in range: ClosedRange<Double>, positive: Bool = false) throws -> Double {
-        guard let v = Double(value.value), v.isFinite, range.contains(v), !positive || v > 0 else {
-            let bounds = range.upperBound.isFinite ? "in \(NumberFormat.value(range.lowerBound))…\(NumberFormat.value(range.upperBound))" : (positive ? "> 0" : "≥ \(NumberFormat.value(range.lowerBound))")
-            throw HorizonError("\(key.value) takes a number \(bounds), got '\(value.value)'", at: value.location)
-        }
-        return v
     }
 
     /// One of `choices`, matched exactly or else ignoring case.
-    func word(_ choices: [String]) throws -> String {
-        let v = value.value
-        guard let match = choices.first(where: { $0 == v }) ?? choices.first(where: { $0.lowercased() == v.lowercased() }) else {
-            throw HorizonError("\(key.value) takes one of \(choices.joined(separator: ", ")), got '\(value.value)'", at: value.location,
-                               suggestion: Suggestions.didYouMean(value.value, in: choices))
-        }
-        return match
-    }
+    func word(_ choices: [String]) throws -> String { try checked(OptionDeclaration(key.value, .word(choices), help: "")) }
 }
 
 extension Array where Element == Option {

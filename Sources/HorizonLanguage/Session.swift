@@ -2,6 +2,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// A model fitted in this session.
 public struct TrainedModel {

@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// Horizon's first "distribution engine": quantiles from the empirical distribution of a
 /// point method's own in-sample forecast errors, per horizon.

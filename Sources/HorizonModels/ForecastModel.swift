@@ -1,61 +1,6 @@
 import HorizonCore
 import HorizonData
-
-/// What every fit needs to know beyond the data.
-public struct FitSettings: Sendable {
-    /// Steps ahead to forecast.
-    public var horizon: Int
-    /// How much history a windowed model looks at (nil: the model's own default).
-    public var context: Int?
-    /// The quantile levels the user asked for.
-    public var levels: [Double]
-    /// The seed of the session's generator; models derive their own generator from it.
-    public var seed: UInt64
-
-    public init(horizon: Int, context: Int? = nil, levels: [Double] = [0.1, 0.5, 0.9], seed: UInt64 = 42) {
-        self.horizon = horizon
-        self.context = context
-        self.levels = levels
-        self.seed = seed
-    }
-}
-
-/// The estimator → predictor → forecast separation (as in GluonTS).
-///
-/// An estimator holds a model's configuration; `fit` learns from a panel and returns a
-/// predictor, which turns any history into quantile forecasts. Keeping the predictor separate
-/// is what lets `evaluate` (history = the training part) and `forecast` (history = all the
-/// data) share one fitted model, and lets a global model forecast series it has never seen.
-public protocol Estimator: Sendable {
-    func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor
-    /// True when the predictor estimates everything from the history it is given (the local
-    /// baselines), so fitting again at each backtest origin changes nothing.
-    var refitsOnEveryHistory: Bool { get }
-}
-
-extension Estimator {
-    public var refitsOnEveryHistory: Bool { false }
-}
-
-public protocol Predictor: Sendable {
-    /// Forecasts `horizon` steps past the end of every series in `history`, at `levels`
-    /// (sorted, in (0, 1)); the point forecast is the model's own. `future` holds the
-    /// covariates known in advance over those steps (models without covariates ignore it).
-    func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast
-}
-
-extension Predictor {
-    /// Forecasts with every covariate's last value carried forward over the horizon.
-    public func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
-        try predict(history, future: .carriedForward(history, horizon: horizon), horizon: horizon, levels: levels)
-    }
-}
-
-/// A predictor that has something to say about its fit (the ETS form chosen, how training
-/// went), printed under the `train` line.
-public protocol SummarizesFit {
-    var fitSummary: [String] { get }
-}
+import HorizonForecast
 
 /// Validated `key=value` options for one model.
 public struct ModelOptions: Sendable {

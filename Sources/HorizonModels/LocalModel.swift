@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// A point forecasting method applied to each series on its own (naive, seasonal naive, …).
 public protocol PointMethod: Sendable {

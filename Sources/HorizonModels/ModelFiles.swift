@@ -1,3 +1,4 @@
+import HorizonForecast
 /// Adopted by predictors whose learned state can be written to a model file and rebuilt
 /// from it (`save model`, `load model`), so the session saves and loads any such model
 /// without naming its type. Models refitted from the data in an instant do not adopt it.

@@ -100,3 +100,8 @@ public enum SeasonalAdjustment {
         return figure
     }
 }
+
+extension LocalPredictor where Method == Naive2 {
+    /// M4's Naive2, the reference OWA divides by (evaluation and backtests take it from here).
+    public static var naive2: Self { Self(name: "naive2", method: Naive2()) }
+}

@@ -1,6 +1,6 @@
 import HorizonCore
 import HorizonData
-import HorizonModels
+import HorizonForecast
 
 /// A fan chart: the recent history, the held-out actuals, the median forecast and shaded
 /// bands between symmetric pairs of quantiles (p10–p90 lighter than p25–p75).

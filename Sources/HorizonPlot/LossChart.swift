@@ -1,4 +1,4 @@
-import HorizonModels
+import HorizonForecast
 
 /// `plot loss`: training curves — training loss per epoch (left axis) and, where a model
 /// kept validation windows, validation wQL (dashed, right axis).

@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// Automatic ETS on M4 Hourly (414 series, m = 24, h = 48): fit + predict seconds, sMAPE, MASE,
 /// OWA, MSIS (95%) and mean wQL (q = 0.1, 0.5, 0.9), beside statsforecast's AutoETS (measured

@@ -2,6 +2,7 @@ import Foundation
 import HorizonCore
 import HorizonData
 import HorizonModels
+import HorizonForecast
 
 /// `horizon-bench footprint`: the memory `train` expects a network to need (`NeuralFootprint`)
 /// beside the engine's measured peak, for every architecture at a few sizes, on a synthetic

@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// `horizon-bench forest [key=value …]`: trains snaive, forest and qrf on the retail demo
 /// (h = 8, the last 8 weeks held out) and, when `../shared/datasets` is beside the repository,

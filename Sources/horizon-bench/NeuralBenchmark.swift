@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import HorizonEvaluation
 import HorizonModels
+import HorizonForecast
 
 /// `horizon-bench neural`: the networks of the lineage against snaive, arima and qrf on M4
 /// Hourly (h = 48), the M5 subset (h = 28, prices and events) and the retail demo (h = 8), over
@@ -248,7 +249,7 @@ enum NeuralBenchmark {
                 let settings = FitSettings(horizon: 28, levels: [0.1, 0.5, 0.9], seed: seed)
                 let result = try Backtest.run(plan, panel: panel, base: [Int](repeating: 28, count: panel.count), model: model,
                                               estimator: estimator, settings: settings,
-                                              levels: Evaluator.requiredLevels(settings.levels))
+                                              levels: Evaluator.requiredLevels(settings.levels), naive2: LocalPredictor.naive2)
                 let pooled = Backtest.pool(result.windows.map(\.holdout))
                 let forecast = PanelForecast(model: model, items: result.windows.flatMap(\.forecast.items))
                 let events = pooled.actuals.indices.map { i in (0..<28).map { isEventDay(pooled.future, series: i, step: $0) } }

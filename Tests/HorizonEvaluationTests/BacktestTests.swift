@@ -3,6 +3,7 @@ import HorizonData
 import Testing
 @testable import HorizonEvaluation
 @testable import HorizonModels
+import HorizonForecast
 
 /// A global-style test model: its predictor forecasts, at every step and level, the number of
 /// points it was fitted on, so a test can see which fit produced each window.
@@ -42,7 +43,7 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         let plan = BacktestPlan(windows: 3, step: 5, horizon: 5)
         let result = try Backtest.run(plan, panel: counting, base: [5, 5], model: "naive",
                                       estimator: LocalEstimator(name: "naive", method: Naive()),
-                                      settings: FitSettings(horizon: 5, levels: [0.5]), levels: Evaluator.requiredLevels([0.5]))
+                                      settings: FitSettings(horizon: 5, levels: [0.5]), levels: Evaluator.requiredLevels([0.5]), naive2: LocalPredictor.naive2)
         #expect(result.windows.map { $0.holdout.train.series[0].count } == [15, 20, 25])
         #expect(result.windows.map { $0.holdout.train.series[1].count } == [13, 18, 23])
         #expect(result.windows[0].holdout.actuals == [[15, 16, 17, 18, 19], [13, 14, 15, 16, 17]])
@@ -59,14 +60,14 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         let settings = FitSettings(horizon: 5, levels: [0.5])
         let refit = FitLengthEstimator()
         let withRefit = try Backtest.run(plan, panel: counting, base: [5, 5], model: "m", estimator: refit,
-                                         settings: settings, levels: [0.025, 0.5, 0.975])
+                                         settings: settings, levels: [0.025, 0.5, 0.975], naive2: LocalPredictor.naive2)
         #expect(refit.counter.fits == 3)
         #expect(withRefit.windows.map { $0.forecast.items[0].point[0] } == [15, 20, 25])
         var once = plan
         once.refit = false
         let single = FitLengthEstimator()
         let withoutRefit = try Backtest.run(once, panel: counting, base: [5, 5], model: "m", estimator: single,
-                                            settings: settings, levels: [0.025, 0.5, 0.975])
+                                            settings: settings, levels: [0.025, 0.5, 0.975], naive2: LocalPredictor.naive2)
         #expect(single.counter.fits == 1)
         #expect(withoutRefit.windows.map { $0.forecast.items[0].point[0] } == [15, 15, 15])
     }
@@ -77,7 +78,7 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         let estimator = LocalEstimator(name: "snaive", method: SeasonalNaive())
         let result = try Backtest.run(BacktestPlan(windows: 2, step: 3, horizon: 4), panel: counting, base: [4, 4], model: "snaive",
                                       estimator: estimator, settings: FitSettings(horizon: 4, levels: levels),
-                                      levels: Evaluator.requiredLevels(levels))
+                                      levels: Evaluator.requiredLevels(levels), naive2: LocalPredictor.naive2)
         let holdout = Holdout(splitting: counting, counts: [4, 4], steps: 4)
         let forecast = try estimator.fit(holdout.train, settings: FitSettings(horizon: 4, levels: levels))
             .predict(holdout.train, future: holdout.future, horizon: 4, levels: Evaluator.requiredLevels(levels))
@@ -92,7 +93,7 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         let levels = [0.2, 0.5, 0.8]
         let result = try Backtest.run(BacktestPlan(windows: 3, step: 2, horizon: 3), panel: counting, base: [3, 3], model: "drift",
                                       estimator: LocalEstimator(name: "drift", method: Drift()), settings: FitSettings(horizon: 3, levels: levels),
-                                      levels: Evaluator.requiredLevels(levels))
+                                      levels: Evaluator.requiredLevels(levels), naive2: LocalPredictor.naive2)
         let weights = result.windows.map { $0.holdout.actuals.joined().reduce(0) { $0 + abs($1) } }
         for l in levels.indices {
             let expected = zip(result.windows, weights).reduce(0) { $0 + $1.0.scores.wql[l] * $1.1 } / weights.reduce(0, +)
@@ -105,7 +106,7 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         let estimator = FitLengthEstimator()
         #expect(throws: HorizonError.self) {
             try Backtest.run(BacktestPlan(windows: 2, step: 5, horizon: 5), panel: counting, base: [0, 0], model: "m",
-                             estimator: estimator, settings: FitSettings(horizon: 5, levels: [0.5]), levels: [0.025, 0.5, 0.975])
+                             estimator: estimator, settings: FitSettings(horizon: 5, levels: [0.5]), levels: [0.025, 0.5, 0.975], naive2: LocalPredictor.naive2)
         }
         #expect(estimator.counter.fits == 0)
     }
@@ -114,7 +115,7 @@ let counting = Panel(series: [Series(id: "a", values: (0..<30).map(Double.init))
         #expect(throws: HorizonError.self) {
             try Backtest.run(BacktestPlan(windows: 8, step: 5, horizon: 5), panel: counting, base: [5, 5], model: "naive",
                              estimator: LocalEstimator(name: "naive", method: Naive()), settings: FitSettings(horizon: 5, levels: [0.5]),
-                             levels: [0.025, 0.5, 0.975])
+                             levels: [0.025, 0.5, 0.975], naive2: LocalPredictor.naive2)
         }
     }
 }

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonModels
 import Testing
 @testable import HorizonLanguage
+import HorizonForecast
 
 /// The table a command emitted last.
 func lastTable(_ output: OutputBuffer) -> TextTable? {

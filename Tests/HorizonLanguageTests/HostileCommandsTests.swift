@@ -22,7 +22,7 @@ import Testing
         let interpreter = Interpreter(output: OutputBuffer())
         let path = try demoFile()
         let error = #expect(throws: HorizonError.self) { try interpreter.execute("load \(path) season=5000000", source: "s") }
-        #expect(error?.message == "season must be a whole number from 1 to 10000, got '5000000'")
+        #expect(error?.message == "season takes an integer in 1...10000, got '5000000'" && error?.location?.column == path.count + 14)
         #expect(interpreter.session.data == nil)
     }
 

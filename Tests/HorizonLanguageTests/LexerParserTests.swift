@@ -70,9 +70,10 @@ func parseError(_ text: String) -> HorizonError? {
             """
         let statements = try parse(script)
         #expect(statements.count == 19)
-        guard case let .data(path, options) = (statements[0].command as? LoadCommand)?.form else { Issue.record("load"); return }
+        guard case let .data(path, options, test) = (statements[0].command as? LoadCommand)?.form else { Issue.record("load"); return }
         #expect(path.value == "data.csv")
-        #expect(options.map(\.key.value) == ["format", "item", "freq", "season", "test"])
+        #expect(options.format == .rows && options.itemColumns == ["store", "brand"] && options.frequency == .weekly && options.season == 52)
+        #expect(options.testPath == "t.csv" && test?.location.column == 66)
         guard let levels = (statements[6].command as? QuantilesCommand)?.levels else { Issue.record("quantiles"); return }
         #expect(levels.map(\.value) == [0.05, 0.5, 0.95])
         guard let train = statements[8].command as? TrainCommand else { Issue.record("train"); return }
@@ -124,8 +125,9 @@ func parseError(_ text: String) -> HorizonError? {
         guard let evaluate = statements[0].command as? EvaluateCommand else { Issue.record("evaluate"); return }
         #expect(evaluate.models.map(\.value) == ["snaive"] && evaluate.options.map(\.key.value) == ["sort", "by"])
         guard case .scores = (statements[1].command as? CompareCommand)?.form else { Issue.record("compare"); return }
-        guard case let .cost(costModels, costOptions) = (statements[2].command as? CompareCommand)?.form else { Issue.record("compare cost"); return }
-        #expect(costModels.map(\.value) == ["naive"] && costOptions.count == 5)
+        guard case let .cost(costModels, costs, baseline) = (statements[2].command as? CompareCommand)?.form else { Issue.record("compare cost"); return }
+        #expect(costModels.map(\.value) == ["naive"] && baseline?.value == "snaive")
+        #expect(costs.underage == 4 && costs.overage == 1 && costs.leadTime?.value == 2 && costs.correlation == 0.3)
         guard let backtest = statements[3].command as? BacktestCommand else { Issue.record("backtest"); return }
         #expect(backtest.model.value == "snaive")
         guard let decide = statements[4].command as? DecideCommand else { Issue.record("decide"); return }

@@ -136,10 +136,11 @@ func lastText(_ output: OutputBuffer) -> String? {
 @Suite struct RunsParserTests {
     @Test func runsForms() throws {
         let statements = try parse("runs\nruns n=5 model=snaive\nruns best metric=wql n=3 data=all\nruns compare 3 7\nsave session s.hz\nsave model m to m.bin")
-        guard case .list(let list) = (statements[1].command as? RunsCommand)?.form else { Issue.record("runs"); return }
-        #expect(list.map(\.key.value) == ["n", "model"])
-        guard case .best(let best) = (statements[2].command as? RunsCommand)?.form else { Issue.record("runs best"); return }
-        #expect(best.map(\.value.value) == ["wql", "3", "all"])
+        guard case let .list(limit, model) = (statements[1].command as? RunsCommand)?.form else { Issue.record("runs"); return }
+        #expect(limit == 5 && model == "snaive")
+        guard case .list(20, nil) = (statements[0].command as? RunsCommand)?.form else { Issue.record("runs defaults"); return }
+        guard case let .best(metric, bestLimit, everyData) = (statements[2].command as? RunsCommand)?.form else { Issue.record("runs best"); return }
+        #expect(metric.value == "wql" && bestLimit == 3 && everyData)
         guard case let .compare(a, b) = (statements[3].command as? RunsCommand)?.form else { Issue.record("runs compare"); return }
         #expect(a.value == "3" && b.value == "7")
         guard case .session(let path) = (statements[4].command as? SaveCommand)?.form else { Issue.record("save session"); return }

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonEvaluation
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 @Suite struct AddOnTests {
     static let shape: [Double] = (0..<12).map { 1 + 0.5 * sin(2 * .pi * Double($0) / 12) }

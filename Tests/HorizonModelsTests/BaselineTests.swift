@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 func panel(_ series: [[Double]], season: Int = 1) -> Panel {
     Panel(series: series.enumerated().map { Series(id: "s\($0.offset)", values: $0.element) },

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonEvaluation
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 @Suite struct ClassicalModelTests {
     /// ETS(A,N,N) with α = 0.5, ℓ₀ = 10 on y = 12, 11, 14, by hand:

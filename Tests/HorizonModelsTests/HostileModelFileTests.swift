@@ -4,6 +4,7 @@ import HorizonData
 import HorizonTensor
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// A model file from someone else is checked field by field before anything is allocated:
 /// its checksum only proves it was not damaged by accident (anyone can recompute it).

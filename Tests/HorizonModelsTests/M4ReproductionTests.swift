@@ -4,6 +4,7 @@ import HorizonCore
 import HorizonEvaluation
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// The M4 data beside the repository (`../shared/datasets/m4`); tests that need it skip without it.
 enum M4Files {

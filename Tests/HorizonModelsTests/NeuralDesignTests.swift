@@ -4,6 +4,7 @@ import HorizonData
 import HorizonTensor
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// The design choices that make the networks hold up on real data (M4 Hourly), each with the
 /// behaviour it exists for.

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonTensor
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// The memory estimate that lets `train` refuse a network that cannot fit: checked against
 /// the engine's measured peak for every architecture, and against the sizes that made the

@@ -4,6 +4,7 @@ import HorizonData
 import HorizonTensor
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// A small configuration, so tests train in seconds even in debug builds.
 func tinyConfiguration(_ architecture: NeuralConfiguration.Architecture, context: Int = 12, horizon: Int = 3,

@@ -3,6 +3,7 @@ import HorizonCore
 import HorizonData
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// Training that diverges and optimisers that fail: each stops or falls back, and says so.
 @Suite struct NumericalFaultTests {

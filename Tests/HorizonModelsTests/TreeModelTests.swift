@@ -4,6 +4,7 @@ import HorizonData
 import HorizonEvaluation
 import Testing
 @testable import HorizonModels
+import HorizonForecast
 
 /// Mean wQL at p10/p50/p90 of a catalog model on the last `steps` points of every series.
 private func meanWQL(_ model: String, _ options: [String: String] = [:], on panel: Panel, steps: Int) throws -> Double {

@@ -4,7 +4,10 @@ import HorizonModels
 /// `backtest NAME [windows=N] [step=S] [refit=yes|no]`: rolling-origin evaluation of one model.
 public struct BacktestCommand: CommandNode {
     public var model: Located<String>
-    public var options: [Option]
+    public var windows: Int
+    /// nil: the horizon.
+    public var step: Int?
+    public var refit: Bool
 
     public static let declaration = CommandDeclaration(
         name: "backtest", usage: "backtest NAME [windows=N] [step=S] [refit=yes|no]",
@@ -25,7 +28,9 @@ public struct BacktestCommand: CommandNode {
         try a.expectWords(1...1)
         try a.expectOptionsOnce()
         model = a.words[0]
-        options = a.options
+        windows = try a.integerOption("windows")?.value ?? Self.declaration.defaultValue("windows")
+        step = try a.integerOption("step")?.value
+        refit = (try a.option("refit")?.value ?? Self.declaration.defaultValue("refit")) == "yes"
     }
 
     /// A trained model, or a catalog model fitted with its defaults; a network trains at every origin.
@@ -37,7 +42,7 @@ public struct BacktestCommand: CommandNode {
         NeuralModels.specs.contains { $0.name == model.value.lowercased() } ? .unbounded : .none
     }
 
-    public func run(in interpreter: Interpreter) throws { try interpreter.backtest(model, options: options) }
+    public func run(in interpreter: Interpreter) throws { try interpreter.backtest(self) }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
         Completion(words: r.words.isEmpty ? r.session.modelNames + ModelCatalog.names : [])

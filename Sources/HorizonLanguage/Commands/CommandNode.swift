@@ -130,15 +130,22 @@ public struct CommandArguments: Sendable {
         }
     }
 
-    /// The option's value checked against its declaration, or nil when not given.
-    public func value(_ key: String) throws -> Located<String>? {
+    /// The option's value checked against its declared kind (a word as declared), or nil
+    /// when not given: options are parsed once, here, where the line is.
+    public func option(_ key: String) throws -> Located<String>? {
         guard let o = options.first(where: { $0.key.value == key }) else { return nil }
         guard let declared = declaration.option(key) else { return o.value }
-        do {
-            return Located(try declared.check(o.value.value, owner: key), at: o.value.location)
-        } catch let error as HorizonError {
-            throw error.located(at: o.value.location)
-        }
+        return Located(try o.checked(declared), at: o.value.location)
+    }
+
+    /// An integer option, checked against its declared range.
+    public func integerOption(_ key: String) throws -> Located<Int>? {
+        try option(key).map { Located(Int($0.value)!, at: $0.location) }
+    }
+
+    /// A number option, checked against its declared range.
+    public func numberOption(_ key: String) throws -> Located<Double>? {
+        try option(key).map { Located(Double($0.value)!, at: $0.location) }
     }
 
     /// A whole number written as a word, at least `min`.

@@ -5,7 +5,7 @@ import HorizonCore
 public struct CompareCommand: CommandNode {
     public enum Form: Sendable {
         case scores(EvaluateCommand)
-        case cost(models: [Located<String>], options: [Option])
+        case cost(models: [Located<String>], costs: DecisionCosts, baseline: Located<String>?)
     }
     public var form: Form
 
@@ -38,20 +38,20 @@ public struct CompareCommand: CommandNode {
         }
         guard isCost else { form = .scores(EvaluateCommand(models: a.words, options: a.options)); return }
         try DecideCommand.requireCosts(a, at: a.words[0].location, what: "'compare cost'")
-        form = .cost(models: Array(a.words.dropFirst()), options: a.options)
+        form = .cost(models: Array(a.words.dropFirst()), costs: try DecisionCosts(a), baseline: try a.option("baseline"))
     }
 
     public func check(_ script: inout ScriptCheck) throws {
         switch form {
         case .scores(let evaluate): try evaluate.check(&script)
-        case .cost(let models, _): for model in models { try script.requireModel(model) }
+        case .cost(let models, _, _): for model in models { try script.requireModel(model) }
         }
     }
 
     public func run(in interpreter: Interpreter) throws {
         switch form {
         case .scores(let evaluate): try evaluate.run(in: interpreter)
-        case let .cost(models, options): try interpreter.compareCost(models, options: options)
+        case let .cost(models, costs, baseline): try interpreter.compareCost(models, costs: costs, baseline: baseline)
         }
     }
 

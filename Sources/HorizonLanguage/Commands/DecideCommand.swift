@@ -3,13 +3,14 @@ import HorizonCore
 /// `decide cu=C co=O [leadtime=L] [corr=R] [model=NAME] [to PATH.csv]`: newsvendor orders from
 /// one model's forecasts and their realised cost on the holdout.
 public struct DecideCommand: CommandNode {
-    public var options: [Option]
+    public var costs: DecisionCosts
+    public var model: Located<String>?
     public var output: Located<String>?
 
     /// The newsvendor's costs, shared with `compare cost`.
     static let costOptions = [
-        OptionDeclaration("cu", .number(0...Double.infinity), help: "cost per unit short (lost margin), > 0"),
-        OptionDeclaration("co", .number(0...Double.infinity), help: "cost per unit left over (holding, waste), > 0"),
+        OptionDeclaration("cu", .positive, help: "cost per unit short (lost margin)"),
+        OptionDeclaration("co", .positive, help: "cost per unit left over (holding, waste)"),
         OptionDeclaration("leadtime", .integer(1...Session.maxSteps), default: "1", help: "holdout steps one order covers"),
         OptionDeclaration("corr", .number(0...1), default: "0.5", help: "correlation between the steps of a lead time (Gaussian copula)"),
     ]
@@ -39,7 +40,8 @@ public struct DecideCommand: CommandNode {
             }
             output = a.words[1]
         }
-        options = a.options
+        costs = try DecisionCosts(a)
+        model = try a.option("model")
     }
 
     /// `cu=` and `co=` are required.
@@ -51,15 +53,31 @@ public struct DecideCommand: CommandNode {
     }
 
     public func check(_ script: inout ScriptCheck) throws {
-        if let model = options.first(where: { $0.key.value == "model" }) { try script.requireModel(model.value) }
+        if let model { try script.requireModel(model) }
     }
 
     /// Writing the orders is a file effect; the table alone is not.
     public var effects: CommandEffects { output == nil ? .none : .files }
 
-    public func run(in interpreter: Interpreter) throws { try interpreter.decide(options: options, to: output) }
+    public func run(in interpreter: Interpreter) throws { try interpreter.decide(costs, model: model, to: output) }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
         r.words.last == "to" ? Completion(paths: true, optionKeys: []) : Completion(words: ["to"])
+    }
+}
+
+/// The newsvendor's costs, lead time and copula correlation, as a `decide` or `compare cost`
+/// line gives them (checked against the declarations; the lead time also against the
+/// horizon when the command runs).
+public struct DecisionCosts: Equatable, Sendable {
+    public var underage: Double, overage: Double
+    public var leadTime: Located<Int>?
+    public var correlation: Double
+
+    init(_ a: CommandArguments) throws {
+        underage = try a.numberOption("cu")!.value
+        overage = try a.numberOption("co")!.value
+        leadTime = try a.integerOption("leadtime")
+        correlation = try a.numberOption("corr")?.value ?? DecideCommand.costOptions.defaultValue("corr")
     }
 }

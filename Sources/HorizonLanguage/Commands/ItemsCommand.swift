@@ -17,7 +17,7 @@ public struct ItemsCommand: CommandNode {
     public init(_ a: CommandArguments) throws {
         try a.expectWords(0...1)
         pattern = a.words.first
-        limit = try a.options.first { $0.key.value == "n" }.map { try a.integer($0.value, min: 1) }
+        limit = try a.integerOption("n")
     }
 
     public func run(in interpreter: Interpreter) throws {

@@ -3,8 +3,9 @@ import HorizonData
 
 /// `load PATH [options]` reads data; `load model PATH [as NAME]` reads a saved model.
 public struct LoadCommand: CommandNode {
-    public enum Form: Equatable, Sendable {
-        case data(path: Located<String>, options: [Option])
+    public enum Form: Sendable {
+        /// `test` is where the test file was named, for errors about it.
+        case data(path: Located<String>, options: LoadOptions, test: Located<String>?)
         case model(path: Located<String>, alias: Located<String>?)
     }
     public var form: Form
@@ -20,8 +21,8 @@ public struct LoadCommand: CommandNode {
         examples: ["load datasets/retail-demo.csv", "load m4-hourly.csv format=rows test=m4-hourly-test.csv", "load model mqcnn.hzm as saved"],
         options: [OptionDeclaration("format", .word(DataFormat.allCases.map(\.rawValue)), help: "the table's layout (default: detected)"),
                   OptionDeclaration("item", .names, help: "the item column(s) (default: detected)"),
-                  OptionDeclaration("time", .names, help: "the time column (default: detected)"),
-                  OptionDeclaration("target", .names, help: "the value to forecast (default: detected)"),
+                  OptionDeclaration("time", .name, help: "the time column (default: detected)"),
+                  OptionDeclaration("target", .name, help: "the value to forecast (default: detected)"),
                   OptionDeclaration("freq", .word(Frequency.codes), help: "the series' frequency (default: from the time column)"),
                   OptionDeclaration("season", .integer(1...Session.maxSteps), help: "the seasonal period (default: by frequency)"),
                   OptionDeclaration("test", .path, help: "the held-out continuation of each series (rows layout)")],
@@ -39,7 +40,16 @@ public struct LoadCommand: CommandNode {
             return
         }
         try a.expectWords(1...1)
-        form = .data(path: words[0], options: a.options)
+        var options = LoadOptions()
+        options.format = try a.option("format").flatMap { DataFormat(rawValue: $0.value) }
+        options.itemColumns = try a.option("item").map { $0.value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        options.timeColumn = try a.option("time")?.value
+        options.targetColumn = try a.option("target")?.value
+        options.frequency = try a.option("freq").flatMap { Frequency(code: $0.value) }
+        options.season = try a.integerOption("season")?.value
+        let test = try a.option("test")
+        options.testPath = test?.value
+        form = .data(path: words[0], options: options, test: test)
     }
 
     public func check(_ script: inout ScriptCheck) throws {
@@ -51,7 +61,7 @@ public struct LoadCommand: CommandNode {
 
     public func run(in interpreter: Interpreter) throws {
         switch form {
-        case let .data(path, options): try interpreter.load(path, options)
+        case let .data(path, options, test): try interpreter.load(path, options, test: test)
         case let .model(path, alias): try interpreter.loadModel(path, as: alias)
         }
     }

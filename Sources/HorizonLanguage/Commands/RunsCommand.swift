@@ -5,8 +5,9 @@ import HorizonForecast
 /// the experiment log, listed, ranked or compared.
 public struct RunsCommand: CommandNode {
     public enum Form: Equatable, Sendable {
-        case list(options: [Option])
-        case best(options: [Option])
+        case list(limit: Int, model: String?)
+        /// The metric is checked when the command runs, against the metrics of this build.
+        case best(metric: Located<String>, limit: Int, everyData: Bool)
         case compare(Located<String>, Located<String>)
     }
     public var form: Form
@@ -45,7 +46,8 @@ public struct RunsCommand: CommandNode {
             guard a.options.contains(where: { $0.key.value == "metric" }) else {
                 throw HorizonError("'runs best' needs metric=…: one of \(Self.metrics.joined(separator: ", "))", at: words[0].location)
             }
-            self.form = .best(options: a.options)
+            self.form = .best(metric: try a.option("metric")!, limit: try a.integerOption("n")?.value ?? Self.bestOptions.defaultValue("n"),
+                              everyData: (try a.option("data")?.value ?? Self.bestOptions.defaultValue("data")) == "all")
         case "compare":
             try a.expectOptions(in: [], what: "'runs compare'")
             guard words.count == 3 else {
@@ -55,7 +57,7 @@ public struct RunsCommand: CommandNode {
         case nil:
             try a.expectOptions(in: Self.listOptions.map(\.key), what: "'runs'")
             try a.expectWords(0...0)
-            self.form = .list(options: a.options)
+            self.form = .list(limit: try a.integerOption("n")?.value ?? Self.listOptions.defaultValue("n"), model: try a.option("model")?.value)
         default:
             throw HorizonError("unexpected '\(words[0].value)'; usage: \(Self.declaration.usage)", at: words[0].location,
                                suggestion: Suggestions.didYouMean(words[0].value, in: ["best", "compare"]))
@@ -64,8 +66,8 @@ public struct RunsCommand: CommandNode {
 
     public func run(in interpreter: Interpreter) throws {
         switch form {
-        case .list(let options): try interpreter.listRuns(options)
-        case .best(let options): try interpreter.bestRuns(options)
+        case let .list(limit, model): try interpreter.listRuns(limit: limit, model: model)
+        case let .best(metric, limit, everyData): try interpreter.bestRuns(metric, limit: limit, everyData: everyData)
         case let .compare(a, b): try interpreter.compareRuns(a, b)
         }
     }

@@ -12,7 +12,7 @@ public struct ShowCommand: CommandNode {
     public init(_ a: CommandArguments) throws {
         try a.expectWords(1...1)
         item = a.words[0]
-        rows = try a.options.first { $0.key.value == "n" }.map { try a.integer($0.value, min: 1) }
+        rows = try a.integerOption("n")
     }
 
     public func run(in interpreter: Interpreter) throws { try interpreter.show(item, rows: rows?.value ?? Self.declaration.defaultValue("n")) }

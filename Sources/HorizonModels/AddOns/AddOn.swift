@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// An add-on step on the `train` line (`train ets +seasonality +elasticity +distribution`):
 /// it wraps the estimator to its left, so any point model can be composed with it. Each step

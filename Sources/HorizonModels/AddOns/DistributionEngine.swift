@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// `+distribution`: the distribution engine of the spec's §2.3. It keeps the composed model's
 /// point forecast and replaces its quantiles with ones learnt from the model's own mistakes:

@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// `+seasonality`: a multiplicative seasonal profile per category, pooled across the category's
 /// items, so an item with less than a season of history still gets a seasonal shape (the

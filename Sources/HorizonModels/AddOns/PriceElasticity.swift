@@ -1,6 +1,7 @@
 import Foundation
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// `+elasticity`: a log-log price response per category, estimated from the covariate `price`
 /// (and controlling for `promo` when the panel has it), used with the future prices so that

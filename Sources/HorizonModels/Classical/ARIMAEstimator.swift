@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// `train arima`: one automatic ARIMA per series, chosen at `train` (so `train` can say which
 /// series fell back to the naive forecast, and why) and reused by `evaluate`; `forecast`

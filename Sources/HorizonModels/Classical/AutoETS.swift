@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// Automatic exponential smoothing: every admissible ETS(error, trend, season) model is fitted
 /// by likelihood and the one with the smallest AICc is kept, as statsforecast's `AutoETS` (and

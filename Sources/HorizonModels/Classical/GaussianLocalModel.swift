@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// A per-series method whose forecast distribution is normal: a point forecast and a standard
 /// deviation for every step (analytic variances of ETS and ARIMA).

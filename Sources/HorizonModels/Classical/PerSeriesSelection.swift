@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// What an automatic per-series selection (AutoETS, AutoARIMA) gave one series.
 public enum SelectionOutcome<Fit: Sendable>: Sendable {

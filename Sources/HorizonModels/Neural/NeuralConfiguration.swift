@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// Everything that defines a neural forecaster's network and training, resolved from the
 /// `train` line, the session settings and the data's frequency. It is saved with the weights,

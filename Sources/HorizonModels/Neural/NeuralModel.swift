@@ -2,6 +2,7 @@ import Foundation
 import HorizonCore
 import HorizonData
 import HorizonTensor
+import HorizonForecast
 
 /// `train mlp | mqrnn | mqcnn | mqtransformer`: a global network fitted on windows from every
 /// series, then forecasting every series in batched passes.

@@ -1,3 +1,4 @@
+import HorizonForecast
 /// How a network's training went: its curve, the epoch whose weights were kept, why it
 /// stopped, and how much it learned from — what `train` reports and a saved model keeps.
 public struct TrainingRun: Codable, Sendable, Equatable {

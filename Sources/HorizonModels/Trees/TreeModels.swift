@@ -1,5 +1,6 @@
 import HorizonCore
 import HorizonData
+import HorizonForecast
 
 /// The tree rung of the lineage: one global model over engineered features
 /// (`FeatureBuilder`) for every item and every step ahead.
