@@ -21,7 +21,7 @@ public struct Completer {
         if before.hasSuffix("="), let key = words.last?.dropLast() {
             return matching(prefix, optionValues(String(key), command: command))
         }
-        let request = CompletionRequest(words: Array(words.dropFirst()), prefix: prefix, session: session, paths: paths)
+        let request = CompletionRequest(words: Array(words.dropFirst()), session: session)
         let answer = command.complete(request)
         if answer.paths { return paths(prefix) + matching(prefix, answer.words) }
         let keys = answer.optionKeys ?? command.declaration.optionKeys

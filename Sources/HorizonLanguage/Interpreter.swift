@@ -1,9 +1,6 @@
 import Foundation
 import HorizonCore
 import HorizonData
-import HorizonEvaluation
-import HorizonModels
-import HorizonPlot
 import HorizonRuns
 
 /// Executes Horizon commands against a session, sending results to an output sink.
@@ -89,43 +86,6 @@ public final class Interpreter {
     }
 
     // MARK: settings
-
-    func set(_ setting: Located<String>, _ value: Located<String>) throws {
-        if setting.value == "plot" {
-            guard PlotTarget.terminalStyles.contains(value.value) else {
-                throw HorizonError("unknown plot terminal '\(value.value)' (choose from \(PlotTarget.terminalStyles.joined(separator: ", ")))",
-                                   at: value.location, suggestion: Suggestions.didYouMean(value.value, in: PlotTarget.terminalStyles))
-            }
-            session.plotStyle = value.value
-            emit("plots without 'to' now draw with the \(value.value) terminal")
-            return
-        }
-        if setting.value == "seed" {
-            guard let seed = UInt64(value.value) else {
-                throw HorizonError("a seed is a whole number ≥ 0, got '\(value.value)'", at: value.location)
-            }
-            session.seed = seed
-            emit("seed \(seed)")
-            return
-        }
-        guard let n = Int(value.value), (1...Session.maxSteps).contains(n) else {
-            throw HorizonError("'\(setting.value)' takes a whole number from 1 to \(Session.maxSteps), got '\(value.value)'", at: value.location)
-        }
-        switch setting.value {
-        case "horizon":
-            session.horizonSetting = n
-            emit("horizon \(n)")
-        case "context":
-            session.context = n
-            emit("context \(n)")
-        default:
-            guard let data = session.data else { throw HorizonError("load data before setting its season", at: setting.location) }
-            var updated = data
-            updated.panel.season = n
-            session.data = updated
-            emit("season \(n)")
-        }
-    }
 
     /// `set` alone: the settings in effect, and where a default comes from.
     func showSettings() {

@@ -77,17 +77,31 @@ enum NeuralBenchmark {
                 table.notes.append("\(name): data absent, skipped")
                 continue
             }
-            for model in references + networks {
-                let isNetwork = networks.contains(model)
-                var outcomes: [Outcome] = []
-                for seed in isNetwork || model == "qrf" ? seeds : [seeds[0]] {
-                    outcomes.append(try evaluate(model, options: isNetwork ? networkOptions : [:], on: dataset, seed: seed))
-                    let last = outcomes[outcomes.count - 1]
-                    let line = "\(dataset.name) \(model) seed \(seed): mean wQL \(NumberFormat.fixed(last.scores.meanWQL, 4)) "
-                        + "MASE \(NumberFormat.fixed(last.scores.mase)) OWA \(NumberFormat.fixed(last.scores.owa ?? .nan)) "
-                        + "\(NumberFormat.fixed(last.seconds, 1)) s\n"
-                    FileHandle.standardError.write(Data(line.utf8))
+            // Seed by seed, every network in turn: each seed's networks train minutes apart, so
+            // their epoch costs can be compared pair by pair on a machine whose speed drifts.
+            var outcomesByModel: [String: [Outcome]] = [:]
+            let runs = references.map { ($0, $0 == "qrf" ? seeds : [seeds[0]]) }.flatMap { m, s in s.map { (m, $0) } }
+                + seeds.flatMap { seed in networks.map { ($0, seed) } }
+            for (model, seed) in runs {
+                let outcome = try evaluate(model, options: networks.contains(model) ? networkOptions : [:], on: dataset, seed: seed)
+                outcomesByModel[model, default: []].append(outcome)
+                let line = "\(dataset.name) \(model) seed \(seed): mean wQL \(NumberFormat.fixed(outcome.scores.meanWQL, 4)) "
+                    + "MASE \(NumberFormat.fixed(outcome.scores.mase)) OWA \(NumberFormat.fixed(outcome.scores.owa ?? .nan)) "
+                    + "\(NumberFormat.fixed(outcome.seconds, 1)) s\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            if let first = networks.first, let base = outcomesByModel[first] {
+                for model in networks.dropFirst() {
+                    let pairs = zip(outcomesByModel[model] ?? [], base)
+                    let wall = pairs.compactMap { a, b in a.epochSeconds.flatMap { x in b.epochSeconds.map { x / $0 } } }
+                    let cpu = pairs.compactMap { a, b in a.epochCPUSeconds.flatMap { x in b.epochCPUSeconds.map { x / $0 } } }
+                    table.notes.append("\(dataset.name): an epoch of \(model) costs \(wall.map { NumberFormat.fixed($0, 2) }.joined(separator: ", "))× "
+                        + "one of \(first) in wall time, \(cpu.map { NumberFormat.fixed($0, 2) }.joined(separator: ", "))× in processor time "
+                        + "(per seed, trained one after the other)")
                 }
+            }
+            for model in references + networks {
+                let outcomes = outcomesByModel[model] ?? []
                 let metrics: [(Outcome) -> Double] = [{ $0.scores.mase }, { $0.groups?.nearDeterministic ?? .nan },
                                                       { $0.groups?.rest ?? .nan }, { $0.scores.smape }, { $0.scores.owa ?? .nan }]
                 var row = [dataset.name, model + (outcomes.count > 1 ? " (×\(outcomes.count))" : "")]

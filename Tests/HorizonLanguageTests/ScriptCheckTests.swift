@@ -26,6 +26,15 @@ import Testing
         #expect(try run("train snaive\ntrain naive +distribution segmnt=x").models.isEmpty)
     }
 
+    @Test func commandValuesAreCheckedWhereTheLineIs() throws {
+        for line in ["set horizon 8x", "set seed -1", "set plot terminal=vt100", "holdout x", "quantiles p150", "show A n=0",
+                     "backtest snaive windows=0", "decide cu=0 co=1", "runs n=x", "load x.csv format=tall", "items A n=-2"] {
+            let (error, models) = try run("train qrf trees=20\n" + line)
+            #expect(models.isEmpty && error?.location?.line == 2, "\(line): \(String(describing: error))")
+        }
+        #expect(try run("train snaive\nbacktest etz").error?.suggestion == "did you mean 'ets'?")
+    }
+
     @Test func aModelMustBeTrainedBeforeALineNamesIt() throws {
         let (error, models) = try run("train snaive as base\nevaluate base bsae")
         #expect(models.isEmpty)

@@ -35,7 +35,9 @@ public struct BacktestCommand: CommandNode {
 
     /// A trained model, or a catalog model fitted with its defaults; a network trains at every origin.
     public func check(_ script: inout ScriptCheck) throws {
-        if ModelCatalog.spec(named: model.value) == nil { try script.requireModel(model) }
+        guard script.modelsKnown, ModelCatalog.spec(named: model.value) == nil, !script.models.contains(model.value) else { return }
+        throw HorizonError("no trained model or model type '\(model.value)'", at: model.location,
+                           suggestion: Suggestions.didYouMean(model.value, in: Array(script.models) + ModelCatalog.names))
     }
 
     public var effects: CommandEffects {

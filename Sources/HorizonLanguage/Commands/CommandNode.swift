@@ -178,9 +178,7 @@ public struct ScriptCheck {
 /// What the completer asks a command: the words after its name, and the session.
 public struct CompletionRequest {
     public var words: [String]
-    public var prefix: String
     public var session: Session
-    public var paths: (String) -> [String]
 }
 
 /// A command's answer: candidate words, whether the word is a path, and which option keys

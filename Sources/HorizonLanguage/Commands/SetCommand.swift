@@ -3,9 +3,13 @@ import HorizonPlot
 
 /// `set horizon 8`, `set seed 7`, `set plot terminal=ansi`; `set` alone shows every setting.
 public struct SetCommand: CommandNode {
+    public enum Setting: Equatable, Sendable {
+        case horizon(Int), context(Int), season(Int), seed(UInt64), plotTerminal(String)
+    }
     /// nil: `set` alone.
-    public var setting: Located<String>?
-    public var value: Located<String>?
+    public var setting: Setting?
+    /// Where the setting's name is, for an error that needs data (`season`).
+    public var location: SourceLocation?
 
     public static let settings = ["horizon", "context", "season", "seed", "plot"]
 
@@ -19,6 +23,7 @@ public struct SetCommand: CommandNode {
         examples: ["set", "set horizon 8", "set seed 7", "set plot terminal=ansi"],
         options: [OptionDeclaration("terminal", .word(PlotTarget.terminalStyles), help: "how plots without 'to' draw (set plot)")])
 
+    /// The value is checked here, where the line is, so a bad one stops a script before it runs.
     public init(_ a: CommandArguments) throws {
         guard let first = a.words.first else {
             if let o = a.options.first { throw HorizonError("'set' needs a setting before its options", at: o.key.location) }
@@ -29,25 +34,58 @@ public struct SetCommand: CommandNode {
             throw HorizonError("unknown setting '\(first.value)' (settings: \(Self.settings.joined(separator: ", ")))",
                                at: first.location, suggestion: Suggestions.didYouMean(first.value, in: Self.settings))
         }
-        setting = Located(key, at: first.location)
+        location = first.location
         if key == "plot" {
             guard let terminal = a.options.first(where: { $0.key.value == "terminal" }), a.words.count == 1 else {
                 throw HorizonError("usage: set plot terminal=dumb|ansi|ansi256|ansirgb|sixel", at: first.location)
             }
-            value = terminal.value
+            guard PlotTarget.terminalStyles.contains(terminal.value.value) else {
+                throw HorizonError("unknown plot terminal '\(terminal.value.value)' (choose from \(PlotTarget.terminalStyles.joined(separator: ", ")))",
+                                   at: terminal.value.location, suggestion: Suggestions.didYouMean(terminal.value.value, in: PlotTarget.terminalStyles))
+            }
+            setting = .plotTerminal(terminal.value.value)
             return
         }
         if let o = a.options.first { throw HorizonError("'set \(key)' takes a value, not an option", at: o.key.location) }
         try a.expectWords(2...2)
-        value = a.words[1]
+        let value = a.words[1]
+        if key == "seed" {
+            guard let seed = UInt64(value.value) else { throw HorizonError("a seed is a whole number ≥ 0, got '\(value.value)'", at: value.location) }
+            setting = .seed(seed)
+            return
+        }
+        guard let n = Int(value.value), (1...Session.maxSteps).contains(n) else {
+            throw HorizonError("'\(key)' takes a whole number from 1 to \(Session.maxSteps), got '\(value.value)'", at: value.location)
+        }
+        setting = key == "horizon" ? .horizon(n) : key == "context" ? .context(n) : .season(n)
     }
 
     /// `set` alone only looks.
     public var isReplayed: Bool { setting != nil }
 
     public func run(in interpreter: Interpreter) throws {
-        guard let setting, let value else { interpreter.showSettings(); return }
-        try interpreter.set(setting, value)
+        let session = interpreter.session
+        switch setting {
+        case nil:
+            interpreter.showSettings()
+        case .horizon(let n):
+            session.horizonSetting = n
+            interpreter.emit("horizon \(n)")
+        case .context(let n):
+            session.context = n
+            interpreter.emit("context \(n)")
+        case .season(let n):
+            guard var data = session.data else { throw HorizonError("load data before setting its season", at: location) }
+            data.panel.season = n
+            session.data = data
+            interpreter.emit("season \(n)")
+        case .seed(let seed):
+            session.seed = seed
+            interpreter.emit("seed \(seed)")
+        case .plotTerminal(let style):
+            session.plotStyle = style
+            interpreter.emit("plots without 'to' now draw with the \(style) terminal")
+        }
     }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
