@@ -12,6 +12,11 @@ extension Interpreter {
     func plot(item: Located<String>?, model: Located<String>?, to path: Located<String>?) throws {
         let data = try requireData(item?.location ?? path?.location)
         let (holdout, counts, _) = try currentHoldout()
+        if let item, let whole = try? lookup(item, in: data.panel), holdout.train.index(of: whole.id) == nil {
+            // In the data, but every point is held out: nothing was fitted on it to draw.
+            throw HorizonError("'\(whole.id)' has no history before the holdout (all \(whole.count) of its points are held out), "
+                               + "so no model was fitted on it; 'show \(whole.id)' lists its points", at: item.location)
+        }
         let series = try item.map { try lookup($0, in: holdout.train) } ?? holdout.train.series[0]
         let k = holdout.train.index(of: series.id)!
         var forecast: ItemForecast?
