@@ -103,14 +103,15 @@ extension Interpreter {
         return forecast
     }
 
-    func forecast(_ name: Located<String>?, scenario: [Option] = []) throws {
+    func forecast(_ name: Located<String>?, items: [Located<String>] = [], scenario: [Option] = []) throws {
         let data = try requireData(name?.location)
         let i = try trainedModel(name, at: scenario.first?.key.location)
         let model = session.models[i]
+        let panel = data.panel
+        let named = try items.map { try lookup($0, in: panel).id }  // before the forecast, which can take a while
         let forecast = try futureForecast(i, data: data, scenario: scenario)
         let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
-        let panel = data.panel
-        let shown = forecast.items.prefix(3)
+        let shown = named.isEmpty ? Array(forecast.items.prefix(3)) : named.compactMap { forecast.item($0) }
         for item in shown {
             guard let series = panel[item.id] else { continue }
             var table = TextTable(title: "\(item.id): \(model.name) forecast" + (scenario.isEmpty ? "" : " with \(scenarioText)"),

@@ -70,6 +70,18 @@ func demoFile() throws -> String {
         #expect(lines[1].hasPrefix("A,2021-04-26,1,"))  // week 120 after 2019-01-07
     }
 
+    /// `forecast NAME ITEM …` shows the items named (ignoring case), in the order named; an
+    /// unknown one is an error at that word, before anything is forecast.
+    @Test func forecastShowsTheItemsNamed() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(try demoFile())\nset horizon 3\ntrain snaive\nforecast snaive c b", source: "s")
+        let titles = output.blocks.compactMap { block -> String? in if case .table(let t) = block { return t.title } else { return nil } }
+        #expect(titles == ["C: snaive forecast", "B: snaive forecast"])
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("forecast snaive B Q", source: "s", firstLine: 5) }
+        #expect(error?.description.hasPrefix("s:5:19: error: no series 'Q' in the data") == true)
+    }
+
     @Test func scriptErrorsNameTheScriptLine() throws {
         let dir = (try demoFile() as NSString).deletingLastPathComponent
         let script = dir + "/bad.hz"
