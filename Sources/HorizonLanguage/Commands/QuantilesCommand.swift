@@ -18,15 +18,14 @@ public struct QuantilesCommand: CommandNode {
     public var isReplayed: Bool { !levels.isEmpty }
 
     public func run(in interpreter: Interpreter) throws {
-        if levels.isEmpty {
-            interpreter.emit("quantiles " + interpreter.session.levels.map(NumberFormat.quantileName).joined(separator: " "))
-            return
+        if !levels.isEmpty {
+            var seen = Set<Double>()
+            for level in levels where !seen.insert(level.value).inserted {
+                throw HorizonError("quantile \(NumberFormat.quantileName(level.value)) is listed twice", at: level.location)
+            }
+            interpreter.session.levels = levels.map(\.value).sorted()
         }
-        var seen = Set<Double>()
-        for level in levels where !seen.insert(level.value).inserted {
-            throw HorizonError("quantile \(NumberFormat.quantileName(level.value)) is listed twice", at: level.location)
-        }
-        interpreter.session.levels = levels.map(\.value).sorted()
+        // Alone, the levels in effect; otherwise the new ones.
         interpreter.emit("quantiles " + interpreter.session.levels.map(NumberFormat.quantileName).joined(separator: " "))
     }
 
