@@ -42,4 +42,25 @@ import Testing
         #expect(simd([-100, 100], VectorMath.tanh) == [-1, 1])
         #expect(simd([-200, 200], VectorMath.sigmoid).map { $0.isFinite } == [true, true])
     }
+
+    /// The lane reductions find the sum and the largest lane wherever it sits, with −∞ lanes
+    /// (masked keys) and lengths that end mid-vector.
+    @Test func laneSumAndMaximumAreExact() {
+        for n in [1, 15, 16, 17, 40, 168] {
+            for position in [0, n / 2, n - 1] {
+                // Small integers: every order of adding them gives the same float.
+                var xs = (0..<n).map { Float(($0 * 37) % 101 - 50) }
+                xs[position] = 1000
+                let total = xs.reduce(0, +)
+                xs.withUnsafeBufferPointer { p in
+                    #expect(VectorMath.sum(n, p.baseAddress!) == total)
+                    #expect(VectorMath.maximum(n, p.baseAddress!) == 1000)
+                }
+            }
+        }
+        var lanes = VectorMath.V(repeating: -.infinity)
+        lanes[11] = -3
+        #expect(VectorMath.maximum(lanes) == -3)
+        #expect(VectorMath.sum(VectorMath.V((0..<16).map(Float.init))) == 120)
+    }
 }

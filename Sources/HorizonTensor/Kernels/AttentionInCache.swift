@@ -167,6 +167,7 @@ struct AttentionInCache {
     func forward(query q: UnsafePointer<Float>, keys k: UnsafePointer<Float>, values v: UnsafePointer<Float>,
                  out: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>, _ s: Scratch) {
         load(keys: k, values: v, into: s, transposedValues: false)
+        var inverses = SIMD4<Float>(repeating: 0)
         for first in stride(from: 0, to: tq, by: 4) {
             let r = rows(first)
             products(pointers(q, r, zero: s.zero), s.keysT, blocks: r.blocks, into: s.scores)
@@ -174,34 +175,40 @@ struct AttentionInCache {
                 let p = s.scores + row * paddedKeys, n = limit(r, row)
                 guard n > 0 else {
                     p.update(repeating: 0, count: r.blocks * VectorMath.width)
+                    inverses[row] = 0
                     if row < r.count { logSumExp[first + row] = -.infinity }
                     continue
                 }
-                let lse = softmax(p, limit: n, blocks: r.blocks)
+                let (lse, total) = exponentials(p, limit: n, blocks: r.blocks)
+                inverses[row] = 1 / total
                 if row < r.count { logSumExp[first + row] = lse }
             }
             weightedRows(s.scores, s.valueRows, keys: r.blocks * VectorMath.width, into: s.rowOut)
-            for row in 0..<r.count { (out + (first + row) * width).update(from: s.rowOut + row * paddedWidth, count: headWidth) }
+            for row in 0..<r.count {
+                let target = out + (first + row) * width, source = s.rowOut + row * paddedWidth, inverse = inverses[row]
+                for d in 0..<headWidth { target[d] = source[d] * inverse }
+            }
         }
     }
 
-    /// Turns a row of scores into probabilities in place (zero past `limit`); returns the
-    /// log-sum-exp.
-    @inline(__always) func softmax(_ p: UnsafeMutablePointer<Float>, limit: Int, blocks: Int) -> Float {
-        (p + limit).update(repeating: -.infinity, count: blocks * VectorMath.width - limit)
-        let maximum = VectorMath.maximum(limit, p)
+    /// Turns a row of scores into exp(score − max) in place (zero past `limit`); returns the
+    /// log-sum-exp and the sum. The probabilities are these over the sum: the caller divides
+    /// the row's output (head-width floats) rather than every probability (Tk of them).
+    @inline(__always) func exponentials(_ p: UnsafeMutablePointer<Float>, limit: Int, blocks: Int) -> (Float, Float) {
+        let end = blocks * VectorMath.width
+        (p + limit).update(repeating: -.infinity, count: end - limit)
+        // Past `limit` is −∞, so whole vectors give the maximum without a scalar tail.
+        let maximum = VectorMath.maximum(end, p)
         let shift = V(repeating: maximum)
         var lanes = V(repeating: 0)
         for c in 0..<blocks {
-            let at = p + c * VectorMath.width
-            let e = VectorMath.exp(VectorMath.load(at) - shift).replacing(with: 0, where: VectorMath.load(at) .== -.infinity)
+            let at = p + c * VectorMath.width, score = VectorMath.load(at)
+            let e = VectorMath.exp(score - shift).replacing(with: 0, where: score .== -.infinity)
             VectorMath.store(e, at)
             lanes += e
         }
-        let total = lanes.sum()
-        let inverse = V(repeating: 1 / total)
-        for c in 0..<blocks { let at = p + c * VectorMath.width; VectorMath.store(VectorMath.load(at) * inverse, at) }
-        return maximum + logf(total)
+        let total = VectorMath.sum(lanes)
+        return (maximum + logf(total), total)
     }
 
     /// Backward: adds this head's gradients into `gq`, `gk`, `gv` (any may be nil), from the
@@ -237,7 +244,7 @@ struct AttentionInCache {
                     VectorMath.store(e, p + at)
                     lanes = lanes.addingProduct(e, VectorMath.load(dp + at))
                 }
-                let rowDot = V(repeating: lanes.sum())
+                let rowDot = V(repeating: VectorMath.sum(lanes))
                 for c in 0..<r.blocks {
                     let at = c * VectorMath.width
                     VectorMath.store(VectorMath.load(p + at) * (VectorMath.load(dp + at) - rowDot), dp + at)

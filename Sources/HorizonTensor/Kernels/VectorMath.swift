@@ -129,12 +129,28 @@ enum VectorMath {
 }
 
 extension VectorMath {
+    /// The sum of a vector's lanes as a tree of halves (four vector adds). Why not `V.sum()`:
+    /// the standard library adds the 16 lanes in order, one dependent chain of 15 scalar adds
+    /// (about 60 cycles), and attention takes one per row and per listed row.
+    @inline(__always) static func sum(_ v: V) -> Float {
+        let eight = v.lowHalf + v.highHalf, four = eight.lowHalf + eight.highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+
+    /// The largest lane, as a tree of halves (see `sum(_:)`).
+    @inline(__always) static func maximum(_ v: V) -> Float {
+        let eight = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let four = eight.lowHalf.replacing(with: eight.highHalf, where: eight.highHalf .> eight.lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return Swift.max(two[0], two[1])
+    }
+
     /// Σ a[i]·b[i] in 16 lanes: a scalar loop's running sum is one sequential chain the
     /// compiler may not reorder, so it never vectorises (attention's rows of 16–64 floats).
     @inline(__always) static func dot(_ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
         var acc = V(repeating: 0), i = 0
         while i + width <= n { acc += load(a + i) * load(b + i); i += width }
-        var total = acc.sum()
+        var total = sum(acc)
         while i < n { total += a[i] * b[i]; i += 1 }
         return total
     }
@@ -155,7 +171,7 @@ extension VectorMath {
             i = width
             // `pointwiseMax` goes lane by lane through the stack; a compare and blend does not.
             while i + width <= n { let v = load(x + i); acc = acc.replacing(with: v, where: v .> acc); i += width }
-            best = acc.max()
+            best = maximum(acc)
         }
         while i < n { best = Swift.max(best, x[i]); i += 1 }
         return best
@@ -166,7 +182,7 @@ extension VectorMath {
     @inline(__always) static func sum(_ n: Int, _ x: UnsafePointer<Float>) -> Float {
         var acc = V(repeating: 0), i = 0
         while i + width <= n { acc += load(x + i); i += width }
-        var total = acc.sum()
+        var total = sum(acc)
         while i < n { total += x[i]; i += 1 }
         return total
     }

@@ -67,7 +67,7 @@ extension Tensor {
                 VectorMath.store(e, y + j, tail)
                 total = VectorMath.sum(tail, y + j)
             }
-            total += lanes.sum()
+            total += VectorMath.sum(lanes)
         }
         if limit < n { (y + limit).update(repeating: 0, count: n - limit) }
         let inverse = 1 / total

@@ -13,7 +13,7 @@ extension Tensor {
         precondition(Tensor.elementCount(newShape) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let input = self
         return Tensor(shape: newShape, storage: storage, inputs: [input]) { node in
-            input.accumulateGrad(node.gradStorage!.pointer)
+            input.receiveGrad(node.gradStorage!)
         }
     }
 
