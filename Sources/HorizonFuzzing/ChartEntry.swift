@@ -54,13 +54,14 @@ public enum ChartEntry {
         ]
     }
 
-    /// A fan chart whose item id, target column and title come from `name`.
+    /// A fan chart whose item id, target column, title and scenario label come from `name`.
     public static func fanChart(_ name: (Int) -> String) -> FanChart {
         let series = Series(id: name(0), start: Timestamp.seconds(year: 2024, month: 1, day: 1), values: (0..<30).map { 10 + Double($0 % 7) })
         let panel = Panel(series: [series], frequency: .weekly, season: 52, hasTimestamps: true, targetName: name(1))
         let forecast = ItemForecast(id: name(0), firstTime: 0, point: [12, 13, 14], levels: [0.1, 0.5, 0.9],
                                     quantiles: [[10, 11, 12], [12, 13, 14], [14, 15, 16]])
-        return FanChart(title: name(0) + " — " + name(2), panel: panel, history: series, actuals: [11, 12, 13], forecast: forecast)
+        return FanChart(title: name(0) + " — " + name(2), panel: panel, history: series, actuals: [11, 12, 13], forecast: forecast,
+                        scenario: (forecast, name(3)), lastPoints: 20)
     }
 
     /// Throws when `script` (names from data) could make gnuplot run or read anything from a name.

@@ -47,7 +47,10 @@ extension Interpreter {
         } else {
             var rows = overall.map { ScoreRow(labels: [$0.model], scores: $0) }
             if let sort { rows = sort.sorted(rows) }
-            output.emit(.table(Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))))
+            var table = Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))
+            let naive2 = SeasonalAdjustment.test(holdout.train)
+            if naive2.passed == 0 { table.notes.append("OWA is relative to " + naive2.description + ".") }
+            output.emit(.table(table))
         }
         logEvaluation(overall, models: forecasts.compactMap { session.model(named: $0.model) }, holdout: holdout,
                       seconds: Date().timeIntervalSince(started))

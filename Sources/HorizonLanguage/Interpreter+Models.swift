@@ -76,7 +76,7 @@ extension Interpreter {
 
     /// Forecasts of model `i` past the end of the data, computed once per horizon and levels
     /// (a scenario, which changes the future covariates, is computed afresh).
-    private func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
+    func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
         if scenario.isEmpty, let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
            cached.items.first?.levels == session.levels {
             return cached
@@ -96,6 +96,10 @@ extension Interpreter {
             } else {
                 throw HorizonError("a scenario value is a change in percent (price=-20%) or a number (promo=1), got '\(text)'", at: o.value.location)
             }
+            if !text.hasSuffix("%"), let value = Double(text), let range = observedRange(of: o.key.value, in: data.panel), !range.contains(value) {
+                emit("warning: \(o.key.value)=\(text) is outside the observed \(o.key.value) (\(NumberFormat.fixed(range.lowerBound, 2))…"
+                     + "\(NumberFormat.fixed(range.upperBound, 2))); a change in percent is written \(o.key.value)=\(text)%")
+            }
             for s in future.dynamic.indices { future.dynamic[s][o.key.value] = future.dynamic[s][o.key.value]?.map(change) }
         }
         let forecast = try session.models[i].predictor.predict(data.panel, future: future, horizon: session.horizon, levels: session.levels)
@@ -110,15 +114,30 @@ extension Interpreter {
         let panel = data.panel
         let named = try items.map { try lookup($0, in: panel).id }  // before the forecast, which can take a while
         let forecast = try futureForecast(i, data: data, scenario: scenario)
+        // A scenario is read against the forecast without it: both, side by side, and the change.
+        let baseline = scenario.isEmpty ? nil : try futureForecast(i, data: data)
         let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
         let shown = named.isEmpty ? Array(forecast.items.prefix(3)) : named.compactMap { forecast.item($0) }
         for item in shown {
             guard let series = panel[item.id] else { continue }
-            var table = TextTable(title: "\(item.id): \(model.name) forecast" + (scenario.isEmpty ? "" : " with \(scenarioText)"),
-                                  headers: ["time", "point"] + item.levels.map(NumberFormat.quantileName))
+            let base = baseline?.item(item.id)
+            let quantileHeaders = item.levels.map(NumberFormat.quantileName)
+            var table = TextTable(title: "\(item.id): \(model.name) forecast"
+                                    + (scenario.isEmpty ? "" : " with \(scenarioText) beside the baseline (quantiles with \(scenarioText))"),
+                                  headers: ["time"] + (base == nil ? ["point"] : ["baseline", scenarioText, "change"]) + quantileHeaders)
             for h in 0..<item.horizon {
-                table.append([panel.timeLabel(panel.time(of: series, at: series.count + h)), NumberFormat.fixed(item.point[h], 2)]
-                             + item.quantiles.map { NumberFormat.fixed($0[h], 2) })
+                var row = [panel.timeLabel(panel.time(of: series, at: series.count + h))]
+                if let base {
+                    row += [NumberFormat.fixed(base.point[h], 2), NumberFormat.fixed(item.point[h], 2), Self.change(from: base.point[h], to: item.point[h])]
+                } else {
+                    row.append(NumberFormat.fixed(item.point[h], 2))
+                }
+                table.append(row + item.quantiles.map { NumberFormat.fixed($0[h], 2) })
+            }
+            if let base {
+                let before = base.point.reduce(0, +), after = item.point.reduce(0, +)
+                table.append(["total", NumberFormat.fixed(before, 1), NumberFormat.fixed(after, 1), Self.change(from: before, to: after)]
+                             + item.quantiles.map { _ in "" })
             }
             output.emit(.table(table))
         }
@@ -126,14 +145,28 @@ extension Interpreter {
              + (forecast.items.count > shown.count ? "; \(shown.count) shown, 'export forecasts \(model.name) to FILE.csv' writes all" : ""))
     }
 
+    /// "+12.3%", or "–" from a baseline of 0.
+    static func change(from before: Double, to after: Double) -> String {
+        guard before != 0, before.isFinite, after.isFinite else { return "–" }
+        let percent = 100 * (after / before - 1)
+        return (percent >= 0 ? "+" : "") + NumberFormat.fixed(percent, 1) + "%"
+    }
+
+    /// The smallest and largest observed value of a covariate over time, nil if none is.
+    func observedRange(of name: String, in panel: Panel) -> ClosedRange<Double>? {
+        var low = Double.infinity, high = -Double.infinity
+        for s in panel.series { for v in s.dynamic[name] ?? [] where v.isFinite { low = min(low, v); high = max(high, v) } }
+        return low <= high ? low...high : nil
+    }
+
     /// Streams the rows to the file a series at a time (10,000 series × 10,000 steps is 10⁸
     /// rows: never held whole), and stops at Ctrl-C, leaving any earlier file as it was.
-    func exportForecasts(_ name: Located<String>?, to path: Located<String>) throws {
+    func exportForecasts(_ name: Located<String>?, scenario: [Option] = [], to path: Located<String>) throws {
         let data = try requireData(path.location)
         let i = try trainedModel(name, at: path.location)
         // Refused before the forecast is computed (it can take a while); writeFile checks again.
         try checkWritable(path)
-        let forecast = try futureForecast(i, data: data)
+        let forecast = try futureForecast(i, data: data, scenario: scenario)
         let levels = forecast.items.first?.levels ?? session.levels
         try writeFile(path) { fd in
             var chunk = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"
@@ -153,7 +186,9 @@ extension Interpreter {
             }
             try AtomicFile.writeAll(Data(chunk.utf8), to: fd)
         }
-        emit("wrote \(forecast.items.count) series × \(forecast.horizon) steps of \(session.models[i].name) forecasts to \(path.value)")
+        let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
+        emit("wrote \(forecast.items.count) series × \(forecast.horizon) steps of \(session.models[i].name) forecasts"
+             + (scenario.isEmpty ? "" : " with \(scenarioText)") + " to \(path.value)")
     }
 
     func listModels() {

@@ -7,10 +7,14 @@ import HorizonPlot
 import HorizonForecast
 
 extension Interpreter {
-    /// A fan chart of one series over the holdout: training history, held-out actuals and the
-    /// model's quantile forecast (without a model: the history and actuals only).
-    func plot(item: Located<String>?, model: Located<String>?, to path: Located<String>?) throws {
+    /// A fan chart of one series: over the holdout (training history, held-out actuals and the
+    /// model's quantile forecast, its scores in the title; without a model the history and
+    /// actuals only), or past the end of the data (`future`), where a scenario is drawn against
+    /// the baseline.
+    func plot(_ chart: PlotCommand.ItemChart, to path: Located<String>?) throws {
+        let item = chart.item
         let data = try requireData(item?.location ?? path?.location)
+        if chart.future { return try plotFuture(chart, data: data, to: path) }
         let (holdout, counts, _) = try currentHoldout()
         if let item, let whole = try? lookup(item, in: data.panel), holdout.train.index(of: whole.id) == nil {
             // In the data, but every point is held out: nothing was fitted on it to draw.
@@ -21,13 +25,41 @@ extension Interpreter {
         let k = holdout.train.index(of: series.id)!
         var forecast: ItemForecast?
         var title = series.id
-        if model != nil || !session.models.isEmpty {
-            let i = try trainedModel(model, at: item?.location)
-            forecast = try holdoutForecast(i, holdout: holdout, counts: counts).items[k]
-            title += " — \(session.models[i].name)"
+        if chart.model != nil || !session.models.isEmpty {
+            let i = try trainedModel(chart.model, at: item?.location)
+            let all = try holdoutForecast(i, holdout: holdout, counts: counts)
+            forecast = all.items[k]
+            let scores = Evaluator.score(all.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+            title += " — \(session.models[i].name): holdout mean wQL \(NumberFormat.fixed(scores.meanWQL, 3))"
+                + (scores.mase.isFinite ? ", MASE \(NumberFormat.fixed(scores.mase, 2))" : "")
         }
-        let chart = FanChart(title: title, panel: data.panel, history: series, actuals: holdout.actuals[k], forecast: forecast)
-        try show(to: path) { try chart.draw(to: $0) }
+        let drawn = FanChart(title: title, panel: data.panel, history: series, actuals: holdout.actuals[k], forecast: forecast,
+                             lastPoints: chart.last?.value)
+        try show(to: path) { try drawn.draw(to: $0) }
+    }
+
+    /// The forecast past the end of the data, from the full series; with a scenario, its fan
+    /// beside the baseline's.
+    private func plotFuture(_ chart: PlotCommand.ItemChart, data: LoadedData, to path: Located<String>?) throws {
+        let series = try chart.item.map { try lookup($0, in: data.panel) } ?? data.panel.series[0]
+        let i = try trainedModel(chart.model, at: chart.item?.location)
+        let k = data.panel.index(of: series.id)!
+        let baseline = try futureForecast(i, data: data)
+        guard let base = baseline.item(series.id) else {
+            throw HorizonError("'\(series.id)' has no future forecast from \(session.models[i].name)", at: chart.item?.location)
+        }
+        var scenario: (forecast: ItemForecast, label: String)?
+        if !chart.scenario.isEmpty, let changed = try futureForecast(i, data: data, scenario: chart.scenario).item(series.id) {
+            scenario = (changed, chart.scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "))
+        }
+        var title = "\(series.id) — \(session.models[i].name): the next \(base.horizon) steps"
+        if let scenario {
+            let before = base.point.reduce(0, +), after = scenario.forecast.point.reduce(0, +)
+            title += ", \(scenario.label) \(Self.change(from: before, to: after)) in total"
+        }
+        let drawn = FanChart(title: title, panel: data.panel, history: data.panel.series[k], actuals: [], forecast: base,
+                             scenario: scenario, lastPoints: chart.last?.value)
+        try show(to: path) { try drawn.draw(to: $0) }
     }
 
     /// Draws a chart to `path` (by its extension) or to the terminal, and reports it; for a

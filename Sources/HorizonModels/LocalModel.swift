@@ -11,9 +11,13 @@ public protocol PointMethod: Sendable {
     /// Forecasts from each origin (an origin o means the history `y[..<o]`), for the
     /// in-sample error distribution. Methods with a costly set-up override this to share it.
     func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]]
+    /// What `train` should say about how the method met this data (none by default).
+    func fitNotes(_ panel: Panel) -> [String]
 }
 
 extension PointMethod {
+    public func fitNotes(_ panel: Panel) -> [String] { [] }
+
     public func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]] {
         origins.map { forecast(y[..<$0], horizon: horizon, season: season) }
     }
@@ -40,6 +44,7 @@ public struct LocalEstimator<Method: PointMethod>: Estimator {
         predictor.shortSeries = panel.series.reduce(0) {
             $0 + (LocalPredictor<Method>.fillForward($1.values).count < method.minimumLength ? 1 : 0)
         }
+        predictor.notes = method.fitNotes(panel)
         return predictor
     }
 }
@@ -50,6 +55,8 @@ public struct LocalPredictor<Method: PointMethod>: Predictor, SummarizesFit {
     public var errors = EmpiricalErrors()
     /// Training series shorter than `method.minimumLength`, which get the naive forecast.
     public var shortSeries = 0
+    /// The method's own notes on the training data.
+    public var notes: [String] = []
 
     public init(name: String, method: Method) {
         self.name = name
@@ -57,7 +64,7 @@ public struct LocalPredictor<Method: PointMethod>: Predictor, SummarizesFit {
     }
 
     public var fitSummary: [String] {
-        shortSeries == 0 ? [] : ["\(shortSeries) series shorter than \(name)'s \(method.minimumLength) points: naive forecast instead"]
+        notes + (shortSeries == 0 ? [] : ["\(shortSeries) series shorter than \(name)'s \(method.minimumLength) points: naive forecast instead"])
     }
 
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {

@@ -17,6 +17,11 @@ public struct Naive2: PointMethod {
         return (0..<horizon).map { last * indices[(x.count + $0) % season] }
     }
 
+    /// How many series the seasonality test found seasonal: the others are forecast by naive.
+    public func fitNotes(_ panel: Panel) -> [String] {
+        [SeasonalAdjustment.test(panel).description]
+    }
+
     /// The seasonal indices are estimated once on the whole history and shared by every
     /// origin: the error distribution then reflects the naive step, which is what varies.
     public func backtest(_ y: [Double], origins: [Int], horizon: Int, season: Int) -> [[Double]] {
@@ -37,6 +42,34 @@ public enum SeasonalAdjustment {
     public static func indices(_ y: [Double], season m: Int) -> [Double]? {
         guard m > 1, isSeasonal(y, season: m), y.allSatisfy({ $0 > 0 }) else { return nil }
         return multiplicativeFigure(y, season: m)
+    }
+
+    /// How many of the panel's series pass the seasonality test at the panel's season, said in
+    /// words with the reason when none does: what naive2 (and so OWA's reference) is here.
+    public static func test(_ panel: Panel) -> (passed: Int, description: String) {
+        let m = panel.season
+        let passed = panel.series.reduce(0) { $0 + (isSeasonal(forwardFilled($1.values), season: m) ? 1 : 0) }
+        var text = "naive2: \(passed) of \(panel.series.count) series passed the seasonality test at lag \(m)"
+        guard passed == 0 else { return (passed, text + "; the others are forecast by naive") }
+        let longest = panel.series.map(\.count).max() ?? 0, lagLimit = longest > 0 ? Int((10 * log10(Double(longest))).rounded(.down)) : 0
+        if m <= 1 {
+            text += " (no season)"
+        } else if longest < 3 * m {
+            text += " (it needs 3 seasons, \(3 * m) points; the longest series has \(longest))"
+        } else if lagLimit < m {
+            text += " (it looks at lags up to ⌊10·log10 n⌋ = \(lagLimit) for the longest series, below the season)"
+        }
+        return (0, text + ": naive2 is the naive forecast here")
+    }
+
+    /// The values with gaps carried forward (leading gaps dropped), as the forecasts see them.
+    static func forwardFilled(_ y: [Double]) -> [Double] {
+        var out: [Double] = [], last = Double.nan
+        for v in y {
+            if !v.isNaN { last = v }
+            if !last.isNaN { out.append(last) }
+        }
+        return out
     }
 
     /// The M4 test: n ≥ 3m and |r_m| > 1.645·√((1 + 2·Σ_{i<m} r_i²)/n), with R's `acf`

@@ -79,8 +79,8 @@ func parseError(_ text: String) -> HorizonError? {
         guard let train = statements[8].command as? TrainCommand else { Issue.record("train"); return }
         #expect(train.addOns.isEmpty)
         #expect(train.model.value == "snaive" && train.alias?.value == "base" && train.options.first?.value.value == "3")
-        guard let plot = statements[11].command as? PlotCommand, case let .item(item, plotModel) = plot.form else { Issue.record("plot"); return }
-        #expect(item?.value == "JACKET-01" && plotModel?.value == "base" && plot.output?.value == "x.png")
+        guard let plot = statements[11].command as? PlotCommand, case let .item(itemChart) = plot.form else { Issue.record("plot"); return }
+        #expect(itemChart.item?.value == "JACKET-01" && itemChart.model?.value == "base" && plot.output?.value == "x.png" && !itemChart.future)
         guard let export = statements[13].command as? ExportCommand else { Issue.record("export"); return }
         #expect(export.model == nil && export.path.value == "out.csv")
         #expect(statements[3].text == "set horizon 8")
@@ -135,8 +135,8 @@ func parseError(_ text: String) -> HorizonError? {
         guard let chart = statements[5].command as? PlotCommand, case let .chart(kind, _) = chart.form else { Issue.record("plot calibration"); return }
         #expect(kind.value == "calibration" && chart.output?.value == "c.png")
         guard case .chart = (statements[6].command as? PlotCommand)?.form else { Issue.record("plot errors"); return }
-        guard case let .item(item, _) = (statements[7].command as? PlotCommand)?.form else { Issue.record("quoted item"); return }
-        #expect(item?.value == "loss")
+        guard case let .item(itemChart) = (statements[7].command as? PlotCommand)?.form else { Issue.record("quoted item"); return }
+        #expect(itemChart.item?.value == "loss")
     }
 
     @Test func misplacedOptionsAreLocated() {

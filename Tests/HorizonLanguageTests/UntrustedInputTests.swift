@@ -43,9 +43,9 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
         for (k, id) in ids.enumerated() {
             // The ids reach the interpreter as written in the data (no script could type a newline in one).
             let item = Located(id, at: SourceLocation(source: "s", line: 1, column: 1))
-            try interpreter.plot(item: item, model: nil, to: nil)
-            try interpreter.plot(item: item, model: Located("n`touch \(canary)`", at: item.location), to: nil)
-            try interpreter.plot(item: item, model: nil, to: Located(dir + "/chart '\(k)`id`$(id).svg", at: item.location))
+            try interpreter.plot(PlotCommand.ItemChart(item: item), to: nil)
+            try interpreter.plot(PlotCommand.ItemChart(item: item, model: Located("n`touch \(canary)`", at: item.location)), to: nil)
+            try interpreter.plot(PlotCommand.ItemChart(item: item), to: Located(dir + "/chart '\(k)`id`$(id).svg", at: item.location))
         }
         try interpreter.execute("plot compare\nplot calibration\nplot errors", source: "s", firstLine: 5)
         #expect(!FileManager.default.fileExists(atPath: canary))
@@ -77,7 +77,7 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
         try interpreter.execute("load model \(dir)/named.hzm", source: "s")
         let name = try #require(interpreter.session.models.last?.name)
         #expect(name.hasPrefix("m`touch"))
-        try interpreter.plot(item: nil, model: Located(name, at: SourceLocation(source: "s", line: 1, column: 1)), to: nil)
+        try interpreter.plot(PlotCommand.ItemChart(model: Located(name, at: SourceLocation(source: "s", line: 1, column: 1))), to: nil)
         try interpreter.execute("plot compare\nplot loss", source: "s")
         #expect(!FileManager.default.fileExists(atPath: canary))
     }

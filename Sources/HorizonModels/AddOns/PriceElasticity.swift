@@ -11,10 +11,18 @@ import HorizonForecast
 ///   log(1 + q_t) = a_t + ε·log p_t + δ·promo_t + u_t,
 /// where a_t, the item's local level, is removed by subtracting centred 9-point moving means
 /// from every term (so trend, season and the item's size do not masquerade as price effects).
-/// Each group's ε is shrunk toward the pooled ε of all groups by precision weights
-/// (1/se² against 1/τ², τ² the spread of the group estimates beyond their sampling error),
-/// then clipped to [−5, 0]; δ is clipped to [−1, 3]. A group without price variation uses the
-/// pooled ε.
+///
+/// Price and promotion usually move together (a promotion is a price cut with a display), so
+/// ε is only learned from price changes that are not the promotion itself: changes of the
+/// regular price, or cuts of different depths. Where a group has little of that, its
+/// standard error is large and the estimate means nothing on its own. Each group's ε is
+/// therefore combined with a prior of no response, N(0, 1): the data's estimate ε̂ with standard
+/// error s gets the weight w = (1/s²)/(1/s² + 1), so a well-measured group keeps its estimate
+/// and an unmeasured one predicts no price effect — and says so (`identified` is w ≥ ½). Why
+/// not shrink toward the pooled estimate of all groups, as before: one price-elastic category
+/// with deep cuts then set every staple's response (−3.7 for detergent on the retail demo,
+/// whose generator gives −0.3). δ is then re-estimated at the ε used; ε is clipped to [−5, 0],
+/// δ to [−1, 3].
 ///
 /// Use: the history is put on each item's reference price (its median) and without promotions,
 /// y·(p_ref/p)^ε·e^(−δ·promo); the inner model forecasts that baseline; the forecast is
@@ -24,6 +32,8 @@ public struct PriceElasticity: Estimator {
     public var groupKey: String?
     public static let priceName = "price", promoName = "promo"
     static let halfWindow = 4
+    /// The prior's standard deviation: elasticities of everyday goods lie within a few units of 0.
+    static let priorSpread = 1.0
 
     static let spec = AddOnSpec(
         name: "elasticity",
@@ -33,27 +43,46 @@ public struct PriceElasticity: Estimator {
         PriceElasticity(inner: inner, groupKey: options.word("by") == "none" ? nil : options.word("by") ?? "category")
     }
 
-    /// Sufficient statistics of the demeaned regression.
+    /// Sufficient statistics of the demeaned regression, and how many items' prices moved.
     struct Moments {
         var xx = 0.0, xd = 0.0, dd = 0.0, xy = 0.0, dy = 0.0, yy = 0.0, n = 0.0
+        var items = 0
         mutating func add(_ o: Moments) {
-            xx += o.xx; xd += o.xd; dd += o.dd; xy += o.xy; dy += o.dy; yy += o.yy; n += o.n
+            xx += o.xx; xd += o.xd; dd += o.dd; xy += o.xy; dy += o.dy; yy += o.yy; n += o.n; items += o.items
         }
 
-        /// (ε, δ, se(ε)), or nil without price variation.
-        var estimate: (elasticity: Double, promo: Double, se: Double)? {
-            guard n > 3, xx > 1e-8 else { return nil }
+        /// The group's response: the least-squares (ε̂, δ̂) and se(ε̂), combined with the prior.
+        var response: PriceResponse {
+            guard n > 3, xx > 1e-8 else {
+                return PriceResponse(elasticity: 0, promo: dd > 1e-8 ? min(max(dy / dd, -1), 3) : 0, interval: 0...0, items: items,
+                                     identified: false, estimate: nil, standardError: nil)
+            }
             let det = xx * dd - xd * xd
-            let e: Double, d: Double, inv11: Double
-            if dd > 1e-8, det > 1e-12 * xx * dd {
+            let e: Double, d: Double, inverse: Double
+            if dd > 1e-8, det > 1e-9 * xx * dd {
                 e = (xy * dd - dy * xd) / det
                 d = (dy * xx - xy * xd) / det
-                inv11 = dd / det
+                inverse = dd / det
+            } else if dd > 1e-8 {
+                // Prices moved only with promotions, always by the same share: the lift cannot
+                // be split between them, so it stays with the promotion and ε with the prior.
+                let spread = 1.96 * PriceElasticity.priorSpread
+                return PriceResponse(elasticity: 0, promo: min(max(dy / dd, -1), 3), interval: PriceElasticity.clip(-spread)...0,
+                                     items: items, identified: false, estimate: nil, standardError: nil)
             } else {
-                e = xy / xx; d = 0; inv11 = 1 / xx
+                e = xy / xx; d = 0; inverse = 1 / xx  // no promotions: price alone
             }
             let sigma2 = max(yy - e * xy - d * dy, 0) / max(n - 2, 1)
-            return (e, d, (sigma2 * inv11).squareRoot())
+            let se = max((sigma2 * inverse).squareRoot(), 1e-9)
+            let precision = 1 / (se * se), prior = 1 / (PriceElasticity.priorSpread * PriceElasticity.priorSpread)
+            let weight = precision / (precision + prior)
+            let used = PriceElasticity.clip(weight * e)
+            let spread = 1.96 / (precision + prior).squareRoot()
+            // δ given the ε used: what is left of the promotion weeks' lift.
+            let promo = dd > 1e-8 ? (dy - used * xd) / dd : 0
+            return PriceResponse(elasticity: used, promo: min(max(promo, -1), 3),
+                                 interval: PriceElasticity.clip(used - spread)...PriceElasticity.clip(used + spread), items: items,
+                                 identified: weight >= 0.5, estimate: e, standardError: se)
         }
     }
 
@@ -80,6 +109,7 @@ public struct PriceElasticity: Estimator {
             let y = ys[t] - my / width, x = xs[t] - mx / width, d = ds[t] - md / width
             m.xx += x * x; m.xd += x * d; m.dd += d * d; m.xy += x * y; m.dy += d * y; m.yy += y * y; m.n += 1
         }
+        if m.xx > 1e-8 { m.items = 1 }
         return m
     }
 
@@ -88,45 +118,42 @@ public struct PriceElasticity: Estimator {
             throw HorizonError("+elasticity needs a covariate named 'price' (this data has: \(panel.dynamicNames.isEmpty ? "none" : panel.dynamicNames.joined(separator: ", ")))")
         }
         let key = groupKey.flatMap { panel.staticNames.contains($0) ? $0 : nil }
-        var byGroup: [String: Moments] = [:], all = Moments()
-        for s in panel.series {
-            let m = Self.moments(s)
-            byGroup[panel.group(of: s, by: key), default: Moments()].add(m)
-            all.add(m)
-        }
-        guard let pooled = all.estimate else {
+        var byGroup: [String: Moments] = [:]
+        for s in panel.series { byGroup[panel.group(of: s, by: key), default: Moments()].add(Self.moments(s)) }
+        guard byGroup.values.contains(where: { $0.xx > 1e-8 }) else {
             throw HorizonError("+elasticity: the prices never change, so no price response can be estimated")
         }
-        let estimates = byGroup.compactMapValues { $0.estimate }
-        // τ²: the spread of group estimates beyond their own sampling error (at least 0.05²).
-        let values = estimates.values.map(\.elasticity)
-        let mean = values.isEmpty ? pooled.elasticity : values.reduce(0, +) / Double(values.count)
-        let spread = values.isEmpty ? 0 : values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)
-        let noise = estimates.isEmpty ? 0 : estimates.values.reduce(0) { $0 + $1.se * $1.se } / Double(estimates.count)
-        let tau2 = max(spread - noise, 0.0025)
-        var response: [String: (elasticity: Double, promo: Double)] = [:]
-        for group in byGroup.keys {
-            guard let e = estimates[group] else {
-                response[group] = (Self.clip(pooled.elasticity), min(max(pooled.promo, -1), 3)); continue
-            }
-            let w = (1 / (e.se * e.se)) / (1 / (e.se * e.se) + 1 / tau2)
-            response[group] = (Self.clip(w * e.elasticity + (1 - w) * pooled.elasticity), min(max(e.promo, -1), 3))
-        }
-        response["all"] = (Self.clip(pooled.elasticity), min(max(pooled.promo, -1), 3))
-        let effects = PriceEffects(groupKey: key, response: response)
+        let effects = PriceEffects(groupKey: key, response: byGroup.mapValues(\.response))
         return ElasticityPredictor(inner: try inner.fit(effects.baseline(panel), settings: settings), effects: effects)
     }
 
     static func clip(_ e: Double) -> Double { min(max(e, -5), 0) }
 }
 
+/// One group's price response, and how well its own data measured it.
+public struct PriceResponse: Sendable {
+    /// The elasticity used: the data's estimate combined with the prior of no response.
+    public var elasticity: Double
+    /// The log lift of a promotion week beyond its price cut.
+    public var promo: Double
+    /// A 95% interval for the elasticity (the posterior's, clipped to [−5, 0]).
+    public var interval: ClosedRange<Double>
+    /// How many items' prices moved (the ones that inform ε).
+    public var items: Int
+    /// Whether the group's own data outweigh the prior (standard error at most 1).
+    public var identified: Bool
+    /// The least-squares estimate and its standard error, nil when no price moved.
+    public var estimate: Double?, standardError: Double?
+}
+
 /// The fitted responses and how they move demand.
 struct PriceEffects: Sendable {
     let groupKey: String?
-    let response: [String: (elasticity: Double, promo: Double)]
+    let response: [String: PriceResponse]
 
+    /// The item's group's (ε, δ); none for a group the fit never saw.
     func effect(_ panel: Panel, _ s: Series) -> (elasticity: Double, promo: Double) {
-        response[panel.group(of: s, by: groupKey)] ?? response["all"]!
+        response[panel.group(of: s, by: groupKey)].map { ($0.elasticity, $0.promo) } ?? (0, 0)
     }
 
     /// The item's reference (regular) price: the median of its observed prices.
@@ -159,16 +186,31 @@ public struct ElasticityPredictor: Predictor, SummarizesFit {
     let inner: any Predictor
     let effects: PriceEffects
 
-    /// The estimated (elasticity, promo effect) of each group.
-    public var responses: [String: (elasticity: Double, promo: Double)] { effects.response }
+    /// The estimated response of each group.
+    public var responses: [String: PriceResponse] { effects.response }
 
+    /// A line per group: the elasticity used, its interval, how many items informed it, and
+    /// whether the data measured it or it fell back to no response.
     public var fitSummary: [String] {
-        let groups = effects.response.keys.filter { $0 != "all" || effects.response.count == 1 }.sorted()
-        let text = groups.map { g in
+        let lines = effects.response.keys.sorted().map { g -> String in
             let r = effects.response[g]!
-            return "\(g) \(NumberFormat.fixed(r.elasticity, 2))" + (r.promo != 0 ? " (promo ×\(NumberFormat.fixed(exp(r.promo), 2)))" : "")
+            var text = "  \(g): \(NumberFormat.fixed(r.elasticity, 2)) (95% \(NumberFormat.fixed(r.interval.lowerBound, 2))…\(NumberFormat.fixed(r.interval.upperBound, 2)); "
+                + "\(r.items) item\(r.items == 1 ? "" : "s") with price changes)"
+            if r.promo != 0 { text += ", promotion ×\(NumberFormat.fixed(exp(r.promo), 2))" }
+            if r.items == 0 {
+                text += "; no price changes: no price response"
+            } else if !r.identified {
+                if let estimate = r.estimate, let se = r.standardError {
+                    text += "; not identified (own estimate \(NumberFormat.fixed(estimate, 2)) ± \(NumberFormat.fixed(se, 2)): "
+                        + "prices rarely moved apart from promotions), so close to no response"
+                } else {
+                    text += "; not identified (prices moved only with promotions, by the same share): no price response"
+                }
+            }
+            return text
         }
-        return combinedReport(["+elasticity: price elasticity by group: " + text.joined(separator: ", ")], inner: inner)
+        let by = effects.groupKey.map { "by \($0)" } ?? "for all items"
+        return combinedReport(["+elasticity: price elasticity \(by):"] + lines, inner: inner)
     }
 
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
