@@ -52,10 +52,12 @@ extension Interpreter {
         if !chart.scenario.isEmpty, let changed = try futureForecast(i, data: data, scenario: chart.scenario).item(series.id) {
             scenario = (changed, chart.scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "))
         }
-        var title = "\(series.id) — \(session.models[i].name): the next \(base.horizon) steps"
+        var title = "\(series.id) — \(session.models[i].name): "
         if let scenario {
             let before = base.point.reduce(0, +), after = scenario.forecast.point.reduce(0, +)
-            title += ", \(scenario.label) \(Self.change(from: before, to: after)) in total"
+            title += "\(scenario.label) \(Self.change(from: before, to: after)) over \(base.horizon) steps"
+        } else {
+            title += "the next \(base.horizon) steps"
         }
         let drawn = FanChart(title: title, panel: data.panel, history: data.panel.series[k], actuals: [], forecast: base,
                              scenario: scenario, lastPoints: chart.last?.value)

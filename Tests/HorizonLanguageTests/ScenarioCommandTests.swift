@@ -94,7 +94,7 @@ import Testing
         let svg = FileManager.default.temporaryDirectory.appendingPathComponent("future-\(UUID().uuidString).svg").path
         try interpreter.execute("plot head-01 future price=-20% last=10 to \(svg)", source: "s")
         let drawn = try String(contentsOfFile: svg, encoding: .utf8)
-        #expect(drawn.contains("HEAD-01 — naive+elasticity: the next 4 steps, price=-20% +5"))
+        #expect(drawn.contains("HEAD-01 — naive+elasticity: price=-20% +5") && drawn.contains("% over 4 steps"))
         #expect(drawn.contains("price=-20% (median)") && drawn.contains("baseline (median)") && drawn.contains(">week<"))
 
         // The script itself: an origin line, exactly 10 points of history, both fans.

@@ -139,6 +139,7 @@ import HorizonForecast
             #expect(!r.identified && abs(r.elasticity) < 0.1, "\(category): \(r)")
             #expect(predictor.fitSummary.contains { $0.hasPrefix("  \(category): ") && $0.contains("not identified") })
         }
+        #expect(predictor.fitSummary.contains { $0.contains("prices rarely moved apart from promotions") })
     }
 
     /// 60 random walks with noise: the point model is naive; the engine's p10/p90 from backtest

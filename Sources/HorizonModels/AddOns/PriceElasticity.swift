@@ -200,17 +200,16 @@ public struct ElasticityPredictor: Predictor, SummarizesFit {
             if r.items == 0 {
                 text += "; no price changes: no price response"
             } else if !r.identified {
-                if let estimate = r.estimate, let se = r.standardError {
-                    text += "; not identified (own estimate \(NumberFormat.fixed(estimate, 2)) ± \(NumberFormat.fixed(se, 2)): "
-                        + "prices rarely moved apart from promotions), so close to no response"
-                } else {
-                    text += "; not identified (prices moved only with promotions, by the same share): no price response"
-                }
+                text += "; not identified" + (r.estimate.map { e in r.standardError.map { " (own estimate \(NumberFormat.fixed(e, 2)) ± \(NumberFormat.fixed($0, 2)))" } ?? "" } ?? "")
             }
             return text
         }
         let by = effects.groupKey.map { "by \($0)" } ?? "for all items"
-        return combinedReport(["+elasticity: price elasticity \(by):"] + lines, inner: inner)
+        var own = ["+elasticity: price elasticity \(by):"] + lines
+        if effects.response.values.contains(where: { $0.items > 0 && !$0.identified }) {
+            own.append("  not identified: prices rarely moved apart from promotions, so the estimate stays near no response (a prior N(0, 1))")
+        }
+        return combinedReport(own, inner: inner)
     }
 
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
