@@ -17,6 +17,8 @@ public struct Statement: Equatable, Sendable {
     public var command: any CommandNode
     public var location: SourceLocation
     public var text: String
+    /// Where the command's tables go as CSV (`evaluate … to scores.csv`), besides the screen.
+    public var tablePath: Located<String>?
 
     /// Two statements are the same when they were written the same at the same place: the
     /// canonical text determines the command.

@@ -32,6 +32,7 @@ extension Interpreter {
         defer { bar.finish() }
         let result = try Backtest.run(plan, panel: data.panel, base: session.holdoutCounts(), model: name.value, estimator: estimator,
                                       settings: settings, levels: Evaluator.requiredLevels(session.levels), naive2: LocalPredictor.naive2) { bar.update(to: $0) }
+        bar.finish()  // before the table, which would otherwise start on the bar's line
 
         var rows = result.windows.map { w in
             ScoreRow(labels: ["\(w.index + 1)", data.panel.timeLabel(w.firstForecastTime), "\(w.holdout.train.count)"], scores: w.scores)

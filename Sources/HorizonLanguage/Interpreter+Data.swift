@@ -17,12 +17,19 @@ extension Interpreter {
         session.data = data
         session.dataPath = path.value
         session.sourceFiles = [path.value] + (load.testPath.map { [$0] } ?? [])
+        // Models fitted on other data cannot forecast this one: they go, and the summary says so.
+        let dropped = session.models.map(\.name)
         session.models = []
         session.naive2Reference = nil
         let lengths = data.panel.series.map(\.count)
         var lines = ["loaded \(path.value): \(data.panel.count) series, \(lengths.min() ?? 0)–\(lengths.max() ?? 0) points each, \(data.rowsRead) rows in \(NumberFormat.duration(seconds))"]
         lines += data.report.map { "  " + $0 }
         lines.append("  horizon \(session.horizon)" + (session.horizonSetting == nil ? " (default for \(data.panel.frequency); change with 'set horizon N')" : ""))
+        if !dropped.isEmpty {
+            let shown = dropped.prefix(5).joined(separator: ", ") + (dropped.count > 5 ? ", …" : "")
+            lines.append("  dropped the \(dropped.count) model\(dropped.count == 1 ? "" : "s") trained on the earlier data (\(shown)); "
+                         + "'save model NAME to FILE' before a load keeps one")
+        }
         emit(lines.joined(separator: "\n"))
     }
 

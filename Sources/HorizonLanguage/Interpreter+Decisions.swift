@@ -125,6 +125,7 @@ extension Interpreter {
                                                  demand: demand, seed: session.seed))
             bar.advance()
         }
+        bar.finish()  // before the table, which would otherwise start on the bar's line
         var table = Decisions.costTable(outcomes, baseline: baseline,
                                         title: "inventory cost on the holdout: cu=\(NumberFormat.value(newsvendor.underage)) co=\(NumberFormat.value(newsvendor.overage)), lead time \(leadTime), \(holdout.train.count) series")
         table.notes = decisionNotes(newsvendor, leadTime: leadTime, demand: demand, steps: holdout.steps)

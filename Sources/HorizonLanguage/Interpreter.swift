@@ -69,7 +69,17 @@ public final class Interpreter {
     func emit(_ text: String) { output.emit(.text(text)) }
 
     private func dispatch(_ statement: Statement) throws -> Outcome {
-        try statement.command.run(in: self)
+        if let path = statement.tablePath {
+            try checkWritable(path)  // before the command runs, which can take a while
+            let screen = output, tables = TableCapture(forwardingTo: screen)
+            output = tables
+            defer { output = screen }
+            try statement.command.run(in: self)
+            output = screen
+            try writeTables(tables.tables, to: path)
+        } else {
+            try statement.command.run(in: self)
+        }
         return statement.command.endsSession ? .quit : .proceed
     }
 

@@ -60,11 +60,11 @@ public struct Parser {
             case .newline, .end: break
             }
         }
-        let command = try self.command(args, start: tokens[0].location)
-        return Statement(command: command, location: tokens[0].location, text: text)
+        let (command, tablePath) = try self.command(args, start: tokens[0].location)
+        return Statement(command: command, location: tokens[0].location, text: text, tablePath: tablePath)
     }
 
-    private func command(_ args: [CommandArguments.Argument], start: SourceLocation) throws -> any CommandNode {
+    private func command(_ args: [CommandArguments.Argument], start: SourceLocation) throws -> (any CommandNode, Located<String>?) {
         guard case .word(let name, false) = args[0] else {
             throw HorizonError("a line must start with a command (try 'help')", at: start)
         }
@@ -72,8 +72,19 @@ public struct Parser {
             throw HorizonError("unknown command '\(name.value)'", at: name.location,
                                suggestion: Suggestions.didYouMean(name.value, in: CommandTable.names))
         }
-        let arguments = CommandArguments(name: name, all: Array(args.dropFirst()), declaration: type.declaration)
+        var rest = Array(args.dropFirst()), tablePath: Located<String>?
+        if type.declaration.tablesTo, let to = rest.lastIndex(where: { if case .word(let w, false) = $0 { return w.value == "to" } else { return false } }) {
+            guard to + 1 < rest.count, case .word(let path, _) = rest[to + 1], to + 2 == rest.count else {
+                throw HorizonError("'to' ends the line with a file name: \(name.value) … to PATH.csv", at: start)
+            }
+            guard path.value.lowercased().hasSuffix(".csv") else {
+                throw HorizonError("tables are written as CSV: name the file PATH.csv", at: path.location)
+            }
+            tablePath = path
+            rest.removeSubrange(to...)
+        }
+        let arguments = CommandArguments(name: name, all: rest, declaration: type.declaration)
         if type.declaration.ownOptions { try arguments.expectOptions(in: type.declaration.optionKeys) }
-        return try type.init(arguments)
+        return (try type.init(arguments), tablePath)
     }
 }

@@ -10,7 +10,7 @@ public struct BacktestCommand: CommandNode {
     public var refit: Bool
 
     public static let declaration = CommandDeclaration(
-        name: "backtest", usage: "backtest NAME [windows=N] [step=S] [refit=yes|no]",
+        name: "backtest", usage: "backtest NAME [windows=N] [step=S] [refit=yes|no] [to PATH.csv]",
         summary: "rolling-origin evaluation: scores per window and pooled",
         details: ["N windows whose origins are S steps apart (default: the horizon); the newest window",
                   "is the session's holdout, each earlier one starts S steps before the next and scores the horizon after it.",
@@ -22,7 +22,8 @@ public struct BacktestCommand: CommandNode {
         examples: ["backtest ets windows=4 step=8"],
         options: [OptionDeclaration("windows", .integer(1...100), default: "3", help: "forecast origins"),
                   OptionDeclaration("step", .integer(1...100_000), help: "steps between origins (default: the horizon)"),
-                  OptionDeclaration("refit", .word(["yes", "no"]), default: "yes", help: "fit again at every origin")])
+                  OptionDeclaration("refit", .word(["yes", "no"]), default: "yes", help: "fit again at every origin")],
+        tablesTo: true)
 
     public init(_ a: CommandArguments) throws {
         try a.expectWords(1...1)
@@ -47,6 +48,7 @@ public struct BacktestCommand: CommandNode {
     public func run(in interpreter: Interpreter) throws { try interpreter.backtest(self) }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
-        Completion(words: r.words.isEmpty ? r.session.modelNames + ModelCatalog.names : [])
+        if r.words.last == "to" { return Completion(paths: true, optionKeys: []) }
+        return Completion(words: r.words.isEmpty ? r.session.modelNames + ModelCatalog.names : ["to"])
     }
 }

@@ -67,6 +67,9 @@ public struct CommandDeclaration: Sendable {
     /// Whether `save session` replays it: not commands that only look (help, history, runs).
     public var replayed = true
     public var effects: CommandEffects = .none
+    /// Whether a trailing `to PATH.csv` writes the tables the command prints as CSV (the
+    /// parser takes it off the line, so the command itself never sees it).
+    public var tablesTo = false
 
     public func option(_ key: String) -> OptionDeclaration? { options.first { $0.key == key } }
 

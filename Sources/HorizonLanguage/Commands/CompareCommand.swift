@@ -14,7 +14,7 @@ public struct CompareCommand: CommandNode {
         OptionDeclaration("baseline", .reference(.model), help: "the model savings are measured against (default snaive, else naive2, else the first)")]
 
     public static let declaration = CommandDeclaration(
-        name: "compare", usage: "compare [NAME ...] [sort=METRIC] [by=ATTRIBUTE] | compare cost cu=C co=O [leadtime=L] [corr=R] [baseline=NAME] [NAME ...]",
+        name: "compare", usage: "compare [NAME ...] [sort=METRIC] [by=ATTRIBUTE] [to PATH.csv] | compare cost cu=C co=O [leadtime=L] [corr=R] [baseline=NAME] [NAME ...] [to PATH.csv]",
         summary: "the evaluate table; or each model's realised inventory cost and savings",
         details: ["compare [NAME ...] [sort=…] [by=…] is evaluate (see 'help evaluate').",
                   "compare cost: every model orders its critical-fractile quantile τ* = cu/(cu+co) for each holdout step",
@@ -25,7 +25,7 @@ public struct CompareCommand: CommandNode {
                   "  in-stock rate (share of orders that met all demand; τ* is its target).",
                   "leadtime=L and corr=R: as in 'help decide'."],
         examples: ["compare ets qrf", "compare cost cu=4 co=1"],
-        options: EvaluateCommand.options + costOptions)
+        options: EvaluateCommand.options + costOptions, tablesTo: true)
 
     public init(_ a: CommandArguments) throws {
         try a.expectOptionsOnce()
@@ -56,8 +56,9 @@ public struct CompareCommand: CommandNode {
     }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
+        if r.words.last == "to" { return Completion(paths: true, optionKeys: []) }
         let cost = r.words.first == "cost"
-        return Completion(words: (r.words.isEmpty ? ["cost"] : []) + r.session.modelNames,
+        return Completion(words: (r.words.isEmpty ? ["cost"] : []) + r.session.modelNames + ["to"],
                           optionKeys: (cost ? costOptions : EvaluateCommand.options).map(\.key))
     }
 }

@@ -10,7 +10,7 @@ public struct EvaluateCommand: CommandNode {
                           OptionDeclaration("by", .reference(.attribute), help: "score each group of series (category, item, …) on its own")]
 
     public static let declaration = CommandDeclaration(
-        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE]",
+        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE] [to PATH.csv]",
         summary: "score models on the holdout: wQL per level, coverage, " + MetricDeclaration.all.map(\.label).joined(separator: ", "),
         details: ["wQL = 2·Σ pinball / Σ|y| over all series and steps (a ratio of totals).",
                   "wCRPS = Σ CRPS / Σ|y|, the CRPS of each forecast integrated on a 200-level τ grid through its",
@@ -20,9 +20,10 @@ public struct EvaluateCommand: CommandNode {
                   "OWA = ½(sMAPE/sMAPE_naive2 + MASE/MASE_naive2), naive2 scored on the same series.",
                   "sort=wql|crps|mase|smape|msis|owa|pNN orders the models best first (pNN: wQL at that level);",
                   "by=category (or any static attribute, or item) scores each group of series on its own.",
+                  "to PATH.csv also writes the table as CSV (the numbers as shown).",
                   "'compare' is the same command; 'compare cost' turns the forecasts into inventory cost."],
         examples: ["evaluate", "evaluate sort=mase by=category"],
-        options: options)
+        options: options, tablesTo: true)
 
     init(models: [Located<String>], options: [Option]) {
         self.models = models
@@ -40,5 +41,7 @@ public struct EvaluateCommand: CommandNode {
 
     public func run(in interpreter: Interpreter) throws { try interpreter.evaluate(models, options: options) }
 
-    public static func complete(_ r: CompletionRequest) -> Completion { Completion(words: r.session.modelNames) }
+    public static func complete(_ r: CompletionRequest) -> Completion {
+        r.words.last == "to" ? Completion(paths: true, optionKeys: []) : Completion(words: r.session.modelNames + ["to"])
+    }
 }
