@@ -43,12 +43,19 @@ public enum ScoreMetric: Equatable, Sendable {
 
     /// Rows ordered by this metric, best first; missing values last, ties kept in order.
     public func sorted(_ rows: [ScoreRow]) -> [ScoreRow] {
+        order(rows.map(\.scores), worstFirst: false).map { rows[$0] }
+    }
+
+    /// The indices of `scores` ordered by this metric, best (or worst) first; missing values
+    /// last either way, ties kept in order.
+    public func order(_ scores: [ModelScores], worstFirst: Bool) -> [Int] {
         let lowerIsBetter = if case .declared(let metric) = self { metric.lowerIsBetter } else { true }
-        return rows.enumerated().sorted { a, b in
-            let x = value(a.element.scores), y = value(b.element.scores)
+        let values = scores.map(value)
+        return values.indices.sorted { a, b in
+            let x = values[a], y = values[b]
             if x.isNaN != y.isNaN { return !x.isNaN }
-            if x != y, !x.isNaN { return lowerIsBetter ? x < y : x > y }
-            return a.offset < b.offset
-        }.map(\.element)
+            if x != y, !x.isNaN { return (lowerIsBetter != worstFirst) ? x < y : x > y }
+            return a < b
+        }
     }
 }

@@ -36,6 +36,7 @@ extension Interpreter {
             do { return try ScoreMetric.parse(o.value.value, levels: session.levels) } catch let e as HorizonError { throw e.located(at: o.value.location) }
         }
         let by = try options.named("by").map { try $0.word(Grouping.attributes(of: data.panel)) }
+        let keep = options.named("n").flatMap { Int($0.value.value) }
         let (holdout, counts, forecasts) = try holdoutForecasts(names)
         let reference = try naive2Reference(holdout: holdout, counts: counts)
         let overall = forecasts.map {
@@ -43,7 +44,7 @@ extension Interpreter {
         }
         let title = "holdout: \(holdout.steps) steps, \(holdout.train.count) series"
         if let by {
-            output.emit(.table(try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, title: title)))
+            output.emit(.table(try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, keep: keep, title: title)))
         } else {
             var rows = overall.map { ScoreRow(labels: [$0.model], scores: $0) }
             if let sort { rows = sort.sorted(rows) }
@@ -56,25 +57,32 @@ extension Interpreter {
                       seconds: Date().timeIntervalSince(started))
     }
 
-    /// The evaluation table with each group of series (`by=`) scored on its own.
+    /// The evaluation table with each group of series (`by=`) scored on its own. With `sort`,
+    /// the groups come worst first by the first model's score and the models best first within
+    /// each; `keep` keeps that many groups.
     private func groupedTable(_ forecasts: [PanelForecast], holdout: Holdout, reference: PanelForecast, by: String,
-                              sort: ScoreMetric?, title: String) throws -> TextTable {
-        var rows: [ScoreRow] = []
+                              sort: ScoreMetric?, keep: Int?, title: String) throws -> TextTable {
         let groups = Grouping.groups(of: holdout.train, by: by)
+        var scored: [[ScoreRow]] = []
         for group in groups {
             try Interrupt.check()
             let part = holdout.selecting(group.indices)
             let naive2 = Evaluator.score(reference.selecting(group.indices), on: part, levels: [0.5])
-            var groupRows = forecasts.map {
+            scored.append(forecasts.map {
                 ScoreRow(labels: [group.name, $0.model],
                          scores: Evaluator.score($0.selecting(group.indices), on: part, levels: session.levels,
                                                  naive2: (naive2.smape, naive2.mase)))
-            }
-            if let sort { groupRows = sort.sorted(groupRows) }
-            rows += groupRows
+            })
         }
-        var table = Evaluator.table(rows, labelHeaders: [by, "model"],
-                                    title: title + ", by \(by) (\(groups.count) groups)" + (sort.map { ", best \($0.label) first in each" } ?? ""))
+        var order = Array(scored.indices), title = title
+        if let sort, let firstModel = forecasts.first?.model {
+            order = sort.order(scored.map { $0[0].scores }, worstFirst: true)
+            if let keep { order = Array(order.prefix(keep)) }
+            title = title + ", worst \(by) first by \(firstModel)'s \(sort.label)" + (keep.map { " (\(min($0, groups.count)) of \(groups.count))" } ?? "")
+                + (forecasts.count > 1 ? ", models best first in each" : "")
+        }
+        let rows = order.flatMap { sort?.sorted(scored[$0]) ?? scored[$0] }
+        var table = Evaluator.table(rows, labelHeaders: [by, "model"], title: title + (sort == nil ? ", by \(by) (\(groups.count) groups)" : ""))
         table.notes.insert("Each \(by) is scored on its own series (ratios of totals within it; OWA against naive2 on the same series).", at: 0)
         return table
     }

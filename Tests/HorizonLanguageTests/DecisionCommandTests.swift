@@ -41,6 +41,24 @@ func trainedSession() throws -> (Interpreter, OutputBuffer) {
         #expect(lastTable(output)?.rows.count == 9)
     }
 
+    /// by=item with sort= lists the items worst first by the first model's score (what an
+    /// analyst looks at), models best first within each; n= keeps that many items.
+    @Test func byItemSortsWorstFirstAndKeepsN() throws {
+        let (interpreter, output) = try trainedSession()
+        try interpreter.execute("evaluate snaive by=item sort=mase", source: "s")
+        let all = try #require(lastTable(output))
+        let mase = try #require(all.headers.firstIndex(of: "MASE"))
+        let values = all.rows.map { Double($0[mase]) ?? .nan }
+        #expect(values.count == 3 && values == values.sorted(by: >), "\(values)")
+        #expect(all.title?.contains("worst item first by snaive's MASE") == true)
+        try interpreter.execute("evaluate snaive naive by=item sort=mase n=2", source: "s")
+        let worst = try #require(lastTable(output))
+        #expect(worst.rows.count == 4 && Set(worst.rows.map { $0[0] }) == Set(all.rows.prefix(2).map { $0[0] }))
+        #expect(worst.title?.contains("(2 of 3)") == true)
+        let alone = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate n=2", source: "s", firstLine: 4) }
+        #expect(alone?.description.hasPrefix("s:4:10: error: n= keeps the worst groups of by=") == true)
+    }
+
     @Test func badOptionsAreLocatedWithSuggestions() throws {
         let (interpreter, _) = try trainedSession()
         let sort = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate sort=mse", source: "s", firstLine: 9) }

@@ -7,10 +7,11 @@ public struct EvaluateCommand: CommandNode {
     public var options: [Option]
 
     static let options = [OptionDeclaration("sort", .reference(.metric), help: "order the models best first by this metric"),
-                          OptionDeclaration("by", .reference(.attribute), help: "score each group of series (category, item, …) on its own")]
+                          OptionDeclaration("by", .reference(.attribute), help: "score each group of series (category, item, …) on its own"),
+                          OptionDeclaration("n", .integer(1...10_000_000), help: "with by= and sort=: only the N worst groups")]
 
     public static let declaration = CommandDeclaration(
-        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE] [to PATH.csv]",
+        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE [n=N]] [to PATH.csv]",
         summary: "score models on the holdout: wQL per level, coverage, " + MetricDeclaration.all.map(\.label).joined(separator: ", "),
         details: ["wQL = 2·Σ pinball / Σ|y| over all series and steps (a ratio of totals).",
                   "wCRPS = Σ CRPS / Σ|y|, the CRPS of each forecast integrated on a 200-level τ grid through its",
@@ -19,10 +20,11 @@ public struct EvaluateCommand: CommandNode {
                   "MASE and MSIS use the in-sample seasonal naive scale (M4); sMAPE is in percent (M4);",
                   "OWA = ½(sMAPE/sMAPE_naive2 + MASE/MASE_naive2), naive2 scored on the same series.",
                   "sort=wql|crps|mase|smape|msis|owa|pNN orders the models best first (pNN: wQL at that level);",
-                  "by=category (or any static attribute, or item) scores each group of series on its own.",
+                  "by=category (or any static attribute, or item) scores each group of series on its own; with sort=,",
+                  "  the groups come worst first by the first model's score (the items to look at), and n=N keeps N of them.",
                   "to PATH.csv also writes the table as CSV (the numbers as shown).",
                   "'compare' is the same command; 'compare cost' turns the forecasts into inventory cost."],
-        examples: ["evaluate", "evaluate sort=mase by=category"],
+        examples: ["evaluate", "evaluate sort=mase by=category", "evaluate qrf by=item sort=mase n=10"],
         options: options, tablesTo: true)
 
     init(models: [Located<String>], options: [Option]) {
@@ -32,6 +34,10 @@ public struct EvaluateCommand: CommandNode {
 
     public init(_ a: CommandArguments) throws {
         try a.expectOptionsOnce()
+        if let n = a.options.first(where: { $0.key.value == "n" }), !a.options.contains(where: { $0.key.value == "by" }) {
+            throw HorizonError("n= keeps the worst groups of by=; give by=item (or another attribute)", at: n.key.location)
+        }
+        _ = try a.integerOption("n")
         self.init(models: a.words, options: a.options)
     }
 
