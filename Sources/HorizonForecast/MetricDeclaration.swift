@@ -58,6 +58,25 @@ public struct MetricDeclaration: Sendable, Equatable {
     /// the table's own notes).
     public var note: String? = nil
 
+    /// What it measures, how, and how to read it: `help METRIC`.
+    public var explanation: String {
+        switch name {
+        case "wql": return "weighted quantile loss: wQL[τ] = 2·Σ pinball_τ(y, q_τ) / Σ|y| over all series and steps, one per quantile level; "
+            + "mean wQL averages the levels. A ratio of totals (Amazon Forecast's and GluonTS's definition), so big series weigh more. 0 is perfect; lower is better."
+        case "crps": return "weighted CRPS: Σ CRPS / Σ|y|, each forecast's continuous ranked probability score integrated on a 200-level τ grid through "
+            + "its quantile function (linear between the trained levels, normal-shaped tails). It scores the whole distribution; about the mean wQL over every level."
+        case "mase": return "mean absolute scaled error (M4): each series' mean |y − ŷ| over the holdout divided by its in-sample seasonal-naive mean absolute "
+            + "error, averaged over series. Below 1 beats the seasonal naive's in-sample accuracy; a constant or too-short history has no scale and is left out."
+        case "smape": return "symmetric MAPE in percent (M4): the mean of 200·|y − ŷ| / (|y| + |ŷ|) over the holdout (0 where both are 0), averaged over "
+            + "series. Bounded by 200; it punishes under-forecasts of small values more than over-forecasts."
+        case "msis": return "mean scaled interval score (M4) of the 95% interval p2.5–p97.5: its width plus 40× the distance of each actual outside it, "
+            + "divided by the same scale as MASE. Rewards narrow intervals that still cover."
+        case "owa": return "overall weighted average (M4): ½·(sMAPE / sMAPE of naive2 + MASE / MASE of naive2), naive2 scored on the same series; "
+            + "below 1 beats naive2 (the naive forecast of the seasonally adjusted series)."
+        default: return note ?? label
+        }
+    }
+
     public static func == (a: Self, b: Self) -> Bool { a.name == b.name }
 
     /// Whether a score needs another model's on the same holdout (OWA needs Naive2's), so some

@@ -1,4 +1,5 @@
 import HorizonCore
+import HorizonForecast
 import Testing
 @testable import HorizonLanguage
 
@@ -193,4 +194,19 @@ func parseError(_ text: String) -> HorizonError? {
     #expect(text.contains("  refit=yes|no (default yes)"), "\(text)")
     #expect(text.contains("  epochs=integer 1…10000 (default 30)  passes over the training windows"), "\(text)")
     #expect(text.contains("examples:\n  backtest ets windows=4 step=8"), "\(text)")
+}
+
+/// Every metric explains itself (`help wql`), and a model's word options list their values.
+@Test func helpExplainsMetricsAndListsAllowedValues() throws {
+    let output = OutputBuffer()
+    let interpreter = Interpreter(output: output)
+    for metric in MetricDeclaration.all {
+        try interpreter.execute("help \(metric.name.uppercased())", source: "s")
+        let text = output.blocks.last.map(\.rendered) ?? ""
+        #expect(text.hasPrefix("\(metric.label) (sort=\(metric.name)") && text.count > 60, "\(text)")
+    }
+    try interpreter.execute("help ets", source: "s")
+    #expect(output.blocks.last?.rendered.contains("  error=auto|A|M") == true)
+    let typo = #expect(throws: HorizonError.self) { try interpreter.execute("help wlq", source: "s") }
+    #expect(typo?.suggestion == "did you mean 'wql'?")
 }

@@ -1,4 +1,5 @@
 import HorizonCore
+import HorizonForecast
 import HorizonModels
 
 /// `help [COMMAND | MODEL | +ADDON]`: the command list, or one in detail.
@@ -6,8 +7,8 @@ public struct HelpCommand: CommandNode {
     public var topic: Located<String>?
 
     public static let declaration = CommandDeclaration(
-        name: "help", usage: "help [COMMAND | MODEL | +ADDON]", summary: "this list, or one command, model or add-on in detail",
-        examples: ["help train", "help ets", "help +elasticity"], replayed: false)
+        name: "help", usage: "help [COMMAND | MODEL | +ADDON | METRIC]", summary: "this list, or one command, model, add-on or metric in detail",
+        examples: ["help train", "help ets", "help +elasticity", "help wql"], replayed: false)
 
     public init(_ a: CommandArguments) throws {
         try a.expectWords(0...1)
@@ -36,8 +37,12 @@ public struct HelpCommand: CommandNode {
             return ["\(spec.name): \(spec.summary)"] + spec.options.map { "  " + $0.helpLine }
         }
         guard let command = CommandTable.named(name) else {
+            if let metric = MetricDeclaration.named(name) {
+                return ["\(metric.label) (sort=\(metric.name), plot compare metric=\(metric.name)): \(metric.explanation)"]
+            }
             throw HorizonError("no help for '\(topic.value)'", at: topic.location,
-                               suggestion: Suggestions.didYouMean(topic.value, in: CommandTable.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 }))
+                               suggestion: Suggestions.didYouMean(topic.value, in: CommandTable.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 }
+                                                                  + MetricDeclaration.all.map(\.name)))
         }
         let d = command.declaration
         var lines = ["usage: \(d.usage)", d.summary] + d.details
@@ -46,6 +51,7 @@ public struct HelpCommand: CommandNode {
     }
 
     public static func complete(_ r: CompletionRequest) -> Completion {
-        Completion(words: r.words.isEmpty ? CommandTable.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 } : [], optionKeys: [])
+        Completion(words: r.words.isEmpty ? CommandTable.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 } + MetricDeclaration.all.map(\.name) : [],
+                   optionKeys: [])
     }
 }
