@@ -49,11 +49,13 @@ public struct Completer {
         return values
     }
 
-    /// Candidates with control characters are left out: readline would list them raw on the
-    /// terminal, and nobody can type them.
+    /// Candidates starting with `prefix`, ignoring case (`jack` finds `JACKET-01`, as lookups
+    /// ignore case). Candidates with control characters are left out: readline would list them
+    /// raw on the terminal, and nobody can type them.
     private func matching(_ prefix: String, _ candidates: [String]) -> [String] {
         var seen = Set<String>()
-        return candidates.filter { $0.hasPrefix(prefix) && !Visible.hasControl($0) && seen.insert($0).inserted }
+        let lowered = prefix.lowercased()
+        return candidates.filter { $0.lowercased().hasPrefix(lowered) && !Visible.hasControl($0) && seen.insert($0).inserted }
     }
 
     /// Files and directories (with a trailing slash) starting with `prefix`.

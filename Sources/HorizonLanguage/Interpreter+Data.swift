@@ -1,6 +1,7 @@
 import Foundation
 import HorizonCore
 import HorizonData
+import HorizonModels
 
 extension Interpreter {
     func load(_ path: Located<String>, _ load: LoadOptions, test: Located<String>?) throws {
@@ -31,6 +32,35 @@ extension Interpreter {
                          + "'save model NAME to FILE' before a load keeps one")
         }
         emit(lines.joined(separator: "\n"))
+    }
+
+    /// One item: its attributes, span, level and spread, gaps, zeros, covariates, whether the
+    /// seasonality test finds its season, and how much of it the holdout takes.
+    func describe(_ item: Located<String>) throws {
+        let data = try requireData(item.location)
+        let panel = data.panel
+        let series = try lookup(item, in: panel)
+        let observed = series.values.filter { !$0.isNaN }
+        let mean = observed.isEmpty ? Double.nan : observed.reduce(0, +) / Double(observed.count)
+        let spread = observed.count < 2 ? Double.nan : (observed.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(observed.count - 1)).squareRoot()
+        var table = TextTable(title: series.id, headers: ["property", "value"])
+        for (key, value) in series.statics.sorted(by: { $0.key < $1.key }) { table.append([key, value]) }
+        table.append(["length", "\(series.count) points, \(panel.timeLabel(series.start)) – \(panel.timeLabel(panel.time(of: series, at: max(series.count - 1, 0))))"])
+        table.append(["missing values", "\(series.count - observed.count)"])
+        table.append(["zeros", "\(observed.filter { $0 == 0 }.count) (\(NumberFormat.fixed(observed.isEmpty ? 0 : 100 * Double(observed.filter { $0 == 0 }.count) / Double(observed.count), 1))%)"])
+        table.append(["\(panel.targetName): mean, sd", "\(NumberFormat.value(mean)), \(NumberFormat.value(spread))"])
+        table.append(["\(panel.targetName): min, max, last", "\(NumberFormat.value(observed.min() ?? .nan)), \(NumberFormat.value(observed.max() ?? .nan)), \(NumberFormat.value(observed.last ?? .nan))"])
+        for name in panel.dynamicNames {
+            let values = (series.dynamic[name] ?? []).filter { $0.isFinite }
+            table.append([name, values.isEmpty ? "none" : "\(NumberFormat.value(values.min()!))…\(NumberFormat.value(values.max()!)), last \(NumberFormat.value(values.last!))"
+                          + " (\(Set(values).count) distinct)"])
+        }
+        let seasonal = SeasonalAdjustment.isSeasonal(SeasonalAdjustment.forwardFilled(series.values), season: panel.season)
+        table.append(["season \(panel.season)", seasonal ? "the seasonality test finds it" : "the seasonality test does not find it (naive2 is naive here)"])
+        let k = panel.index(of: series.id)!, counts = session.holdoutCounts()
+        let held = k < counts.count ? min(counts[k], series.count) : 0
+        table.append(["holdout", held == series.count ? "all \(held) points (no history before it)" : "last \(held) points"])
+        output.emit(.table(table))
     }
 
     func describe() throws {
@@ -96,7 +126,16 @@ extension Interpreter {
         if let caseless { return caseless }
         // A pasted 20,000-character id is named by its start, not echoed whole.
         let shown = item.value.count > 80 ? item.value.prefix(60) + "… (\(item.value.count) characters)" : item.value
-        throw HorizonError("no series '\(shown)' in the data", at: item.location,
-                           suggestion: Suggestions.didYouMean(item.value, in: panel.ids))
+        // A typo is suggested by edit distance; the start of an id by the ids it starts.
+        var suggestion = Suggestions.didYouMean(item.value, in: panel.ids)
+        if suggestion == nil, !item.value.isEmpty, item.value.count <= Suggestions.maxLength {
+            let lowered = item.value.lowercased()
+            let starting = panel.ids.filter { $0.lowercased().hasPrefix(lowered) }
+            if !starting.isEmpty {
+                suggestion = "items starting with '\(Visible.name(item.value))': " + starting.prefix(5).map(Visible.name).joined(separator: ", ")
+                    + (starting.count > 5 ? ", … (\(starting.count))" : "")
+            }
+        }
+        throw HorizonError("no series '\(shown)' in the data", at: item.location, suggestion: suggestion)
     }
 }

@@ -63,7 +63,7 @@ public enum SeasonalAdjustment {
     }
 
     /// The values with gaps carried forward (leading gaps dropped), as the forecasts see them.
-    static func forwardFilled(_ y: [Double]) -> [Double] {
+    public static func forwardFilled(_ y: [Double]) -> [Double] {
         var out: [Double] = [], last = Double.nan
         for v in y {
             if !v.isNaN { last = v }

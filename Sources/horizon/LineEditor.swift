@@ -18,6 +18,8 @@ final class LineEditor {
         // Our SIGINT handler, not readline's, must see Ctrl-C: it sets the flag that poll() wakes on.
         horizon_rl_set_catch_signals(0)
         rl_variable_bind("enable-bracketed-paste", "off")
+        // Item ids are matched ignoring case; readline must then join the matches the same way.
+        rl_variable_bind("completion-ignore-case", "on")
         horizon_rl_set_completion(horizonAttemptedCompletion)
         horizon_rl_set_word_breaks(" \t\n=")
         horizon_history_set_length(2000)

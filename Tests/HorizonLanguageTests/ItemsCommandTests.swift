@@ -1,3 +1,5 @@
+import Foundation
+import HorizonData
 import HorizonCore
 import Testing
 @testable import HorizonLanguage
@@ -35,5 +37,38 @@ import Testing
         #expect(error?.description.hasPrefix("s:2:7: error: no item matches 'zz' (of 3)") == true)
         #expect(!(try Parser().parse("items", source: "s")[0].command.isReplayed))
         #expect(try Parser().parse("items", source: "s")[0].command.effects.isEmpty)
+    }
+}
+
+/// One item described; ids completed and suggested ignoring case and by their start.
+@Suite struct ItemLookupTests {
+    @Test func describeItemShowsItsProfile() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\ndescribe c", source: "s")
+        guard case .table(let table)? = output.blocks.last else { Issue.record("no table"); return }
+        #expect(table.title == "C")
+        let properties = Dictionary(uniqueKeysWithValues: table.rows.map { ($0[0], $0[1]) })
+        #expect(properties["category"] == "toys")
+        #expect(properties["length"]?.hasPrefix("120 points, 2019-01-07 – ") == true)
+        #expect(properties["price"] == "9.99…9.99, last 9.99 (1 distinct)")
+        #expect(properties["season 52"]?.contains("does not find it") == true)
+        #expect(properties["holdout"] == "last 4 points")
+    }
+
+    @Test func idsAreCompletedAndSuggestedByTheirStart() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString).csv").path
+        var csv = "item,week,sales\n"
+        for id in ["JACKET-01", "JACKET-02", "GLOVES-01"] {
+            for w in 0..<10 { csv += "\(id),\(Timestamp.format(Timestamp.seconds(year: 2024, month: 1, day: 1) + Int64(w) * 604_800)),\(w)\n" }
+        }
+        try csv.write(toFile: path, atomically: false, encoding: .utf8)
+        try interpreter.execute("load \(path)", source: "s")
+        #expect(Completer(session: interpreter.session).complete(prefix: "jack", before: "plot ") == ["JACKET-01", "JACKET-02"])
+        #expect(Completer(session: interpreter.session).complete(prefix: "glo", before: "describe ") == ["GLOVES-01"])
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("show jack", source: "s") }
+        #expect(error?.suggestion == "items starting with 'jack': JACKET-01, JACKET-02")
     }
 }
