@@ -43,18 +43,35 @@ extension Interpreter {
             Evaluator.score($0, on: holdout, levels: session.levels, naive2: (reference.smape, reference.mase))
         }
         let title = "holdout: \(holdout.steps) steps, \(holdout.train.count) series"
+        var table: TextTable
         if let by {
-            output.emit(.table(try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, keep: keep, title: title)))
+            table = try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, keep: keep, title: title)
         } else {
             var rows = overall.map { ScoreRow(labels: [$0.model], scores: $0) }
             if let sort { rows = sort.sorted(rows) }
-            var table = Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))
+            table = Evaluator.table(rows, title: title + (sort.map { ", best \($0.label) first" } ?? ""))
             let naive2 = SeasonalAdjustment.test(holdout.train)
             if naive2.passed == 0 { table.notes.append("OWA is relative to " + naive2.description + ".") }
-            output.emit(.table(table))
         }
+        if let columns = options.named("columns") {
+            do {
+                table = try table.selectingColumns(columns.value.value.split(separator: ",").map(String.init), aliases: Self.columnAliases(table))
+            } catch let e as HorizonError { throw e.located(at: columns.value.location) }
+        }
+        output.emit(.table(table))
         logEvaluation(overall, models: forecasts.compactMap { session.model(named: $0.model) }, holdout: holdout,
                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Short names for the evaluation table's columns: each metric's name, each level's
+    /// (its wQL), and `cov` for every coverage column.
+    static func columnAliases(_ table: TextTable) -> [String: [String]] {
+        var aliases: [String: [String]] = ["cov": table.headers.filter { $0.hasPrefix("cov[") }]
+        for metric in MetricDeclaration.all { aliases[metric.name] = [metric.label] }
+        for header in table.headers where header.hasPrefix("wQL[") && header.hasSuffix("]") {
+            aliases[String(header.dropFirst(4).dropLast())] = [header]
+        }
+        return aliases
     }
 
     /// The evaluation table with each group of series (`by=`) scored on its own. With `sort`,

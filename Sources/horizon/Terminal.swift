@@ -40,6 +40,13 @@ enum Terminal {
         FileHandle.standardError.write(Data((Visible.lines(message) + "\n").utf8))
     }
 
+    /// The terminal's width in characters, nil when standard output is not a terminal.
+    static func columns() -> Int? {
+        var size = winsize()
+        guard stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return nil }
+        return Int(size.ws_col) - 1
+    }
+
     /// Terminal charts fill the window's width, up to 140 columns.
     static func chartSize() -> (width: Int, height: Int) {
         var size = winsize()
@@ -62,7 +69,8 @@ final class TerminalOutput: OutputSink {
         var text: String
         switch block {
         case .chart(let chart): text = chart
-        case .table(let table): text = table.rendered()
+        // A table wider than the terminal shows the columns that fit (a wrapped row is noise).
+        case .table(let table): text = (Terminal.columns().map { table.fitted(toWidth: $0) } ?? table).rendered()
         default: text = Visible.lines(block.rendered)
         }
         if !text.hasSuffix("\n") { text += "\n" }

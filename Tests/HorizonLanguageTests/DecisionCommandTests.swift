@@ -55,6 +55,10 @@ func trainedSession() throws -> (Interpreter, OutputBuffer) {
         let worst = try #require(lastTable(output))
         #expect(worst.rows.count == 4 && Set(worst.rows.map { $0[0] }) == Set(all.rows.prefix(2).map { $0[0] }))
         #expect(worst.title?.contains("(2 of 3)") == true)
+        try interpreter.execute("evaluate columns=owa,mase,p50,cov", source: "s")
+        #expect(lastTable(output)?.headers == ["model", "OWA", "MASE", "wQL[p50]", "cov[p10]", "cov[p50]", "cov[p90]", "cov[p10–p90]"])
+        let column = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate columns=mase,smap", source: "s", firstLine: 5) }
+        #expect(column?.location?.column == 18 && column?.suggestion?.lowercased() == "did you mean 'smape'?")
         let alone = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate n=2", source: "s", firstLine: 4) }
         #expect(alone?.description.hasPrefix("s:4:10: error: n= keeps the worst groups of by=") == true)
     }

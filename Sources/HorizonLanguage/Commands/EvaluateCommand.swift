@@ -8,10 +8,11 @@ public struct EvaluateCommand: CommandNode {
 
     static let options = [OptionDeclaration("sort", .reference(.metric), help: "order the models best first by this metric"),
                           OptionDeclaration("by", .reference(.attribute), help: "score each group of series (category, item, …) on its own"),
-                          OptionDeclaration("n", .integer(1...10_000_000), help: "with by= and sort=: only the N worst groups")]
+                          OptionDeclaration("n", .integer(1...10_000_000), help: "with by= and sort=: only the N worst groups"),
+                          OptionDeclaration("columns", .names, help: "the columns shown, in order: metric names (mase,owa,wql…), levels (p10: wQL at p10), cov, or headers")]
 
     public static let declaration = CommandDeclaration(
-        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE [n=N]] [to PATH.csv]",
+        name: "evaluate", usage: "evaluate [NAME ...] [sort=METRIC] [by=category|item|ATTRIBUTE [n=N]] [columns=NAME,…] [to PATH.csv]",
         summary: "score models on the holdout: wQL per level, coverage, " + MetricDeclaration.all.map(\.label).joined(separator: ", "),
         details: ["wQL = 2·Σ pinball / Σ|y| over all series and steps (a ratio of totals).",
                   "wCRPS = Σ CRPS / Σ|y|, the CRPS of each forecast integrated on a 200-level τ grid through its",
@@ -22,9 +23,11 @@ public struct EvaluateCommand: CommandNode {
                   "sort=wql|crps|mase|smape|msis|owa|pNN orders the models best first (pNN: wQL at that level);",
                   "by=category (or any static attribute, or item) scores each group of series on its own; with sort=,",
                   "  the groups come worst first by the first model's score (the items to look at), and n=N keeps N of them.",
+                  "columns=mase,owa,p90,cov shows only those columns (metric names, levels for wQL, cov for coverage, or",
+                  "  headers); a terminal narrower than the table shows the columns that fit and names the others.",
                   "to PATH.csv also writes the table as CSV (the numbers as shown).",
                   "'compare' is the same command; 'compare cost' turns the forecasts into inventory cost."],
-        examples: ["evaluate", "evaluate sort=mase by=category", "evaluate qrf by=item sort=mase n=10"],
+        examples: ["evaluate", "evaluate sort=mase by=category", "evaluate qrf by=item sort=mase n=10", "evaluate columns=mase,smape,owa"],
         options: options, tablesTo: true)
 
     init(models: [Located<String>], options: [Option]) {
@@ -38,6 +41,7 @@ public struct EvaluateCommand: CommandNode {
             throw HorizonError("n= keeps the worst groups of by=; give by=item (or another attribute)", at: n.key.location)
         }
         _ = try a.integerOption("n")
+        _ = try a.option("columns")
         self.init(models: a.words, options: a.options)
     }
 
