@@ -131,12 +131,15 @@ enum HTMLNotebook {
         .out { margin: 10px 0 0; }
         .label { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; color: #8c959f; margin: 0 0 2px; }
         .label::before { content: "\\203A  "; }
-        pre.text { padding: 2px 0; }
+        pre.text { padding: 2px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
         .table { overflow-x: auto; margin: 4px 0; }
         table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
         caption { caption-side: top; text-align: left; font-weight: 600; padding: 2px 0 6px; white-space: nowrap; }
         th, td { padding: 3px 10px; border-bottom: 1px solid #e3e7eb; white-space: nowrap; text-align: left; }
         th { background: #f3f5f8; font-weight: 600; }
+        /* The first column (model, item) stays in view while a wide table scrolls, and a long name wraps. */
+        th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; background: #fff; max-width: 18em; white-space: normal; overflow-wrap: anywhere; }
+        th:first-child { background: #f3f5f8; }
         .num { text-align: right; }
         tbody tr:hover { background: #f8fafc; }
         .notes { color: #57606a; font-size: 12.5px; margin: 6px 0 0; }

@@ -32,6 +32,15 @@ func trickyData(in folder: String) throws -> String {
 }
 
 @Suite struct CellTests {
+    /// A wide table scrolls under its first column, which stays in view and wraps a long
+    /// model name; a long text line wraps instead of hiding behind a scroll bar.
+    @Test func wideTablesKeepTheirFirstColumnInView() {
+        let style = HTMLNotebook.style.replacingOccurrences(of: "\n", with: " ")
+        #expect(style.contains("th:first-child, td:first-child { position: sticky; left: 0;"))
+        #expect(style.contains("white-space: normal; overflow-wrap: anywhere;"))
+        #expect(style.contains("pre.text { padding: 2px 0; white-space: pre-wrap;"))
+    }
+
     @Test func cellsSplitOnMarkersAndBlankLinesWithLeadingCommentsAsProse() {
         let text = """
             # A title line of the intro.
