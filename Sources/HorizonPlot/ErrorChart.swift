@@ -7,7 +7,7 @@ public enum ErrorChart {
                               lines: models.map { m in
                                   LineChart.Line(title: m.name, points: m.byStep.enumerated().map { (Double($0.offset + 1), $0.element) })
                               })
-        chart.integerX = models.allSatisfy { $0.byStep.count <= 30 }
+        chart.integerX = true
         return chart
     }
 }

@@ -89,12 +89,18 @@ public struct FanChart {
     public func script(for target: PlotTarget) -> String {
         var s = target.preamble
         s += "set title \(Gnuplot.literal(title)) noenhanced\n"
-        s += "set key top left noenhanced\nset grid\n"
+        // In characters the legend would overwrite the history: it goes below the plot there.
+        s += (target.isText ? "set key outside below horizontal noenhanced\n" : "set key top left noenhanced\n") + "set grid\n"
         if panel.hasTimestamps {
             s += "set xdata time\nset timefmt '%s'\n"
             s += panel.frequency == .hourly ? "set format x '%m-%d %Hh'\n" : "set format x '%Y-%m'\n"
         }
-        s += "set ylabel \(Gnuplot.literal(panel.targetName)) noenhanced\nset xlabel \(Gnuplot.literal(xLabel))\n"
+        // A rotated y label lands on the tick labels in characters: there the x label names both axes.
+        if target.isText {
+            s += "set xlabel \(Gnuplot.literal(xLabel + " (y: " + panel.targetName + ")")) noenhanced\n"
+        } else {
+            s += "set ylabel \(Gnuplot.literal(panel.targetName)) noenhanced\nset xlabel \(Gnuplot.literal(xLabel))\n"
+        }
         // The forecast origin: the last time the model saw.
         let origin = panel.hasTimestamps ? "'\(x(history.count - 1))'" : x(history.count - 1)  // a time is given as text
         s += "set arrow from \(origin), graph 0 to \(origin), graph 1 nohead dashtype 3 linecolor rgb '#777777'\n"

@@ -5,14 +5,17 @@ import HorizonForecast
 public enum LossChart {
     public static func make(models: [(name: String, curve: [TrainingEpoch])]) -> LineChart {
         var lines: [LineChart.Line] = []
-        for m in models {
+        for (k, m) in models.enumerated() {
+            // A model's two curves share its colour; validation is the dashed one.
             lines.append(LineChart.Line(title: "\(m.name) training loss",
-                                        points: m.curve.map { (Double($0.epoch), $0.trainingLoss) }))
+                                        points: m.curve.map { (Double($0.epoch), $0.trainingLoss) }, colorGroup: k))
             let validation = m.curve.compactMap { e in e.validationWQL.map { (x: Double(e.epoch), y: $0) } }
             if !validation.isEmpty {
-                lines.append(LineChart.Line(title: "\(m.name) validation wQL", points: validation, rightAxis: true, dashed: true))
+                lines.append(LineChart.Line(title: "\(m.name) validation wQL", points: validation, rightAxis: true, dashed: true, colorGroup: k))
             }
         }
-        return LineChart(title: "training curves", xLabel: "epoch", yLabel: "training loss", rightLabel: "validation wQL", lines: lines)
+        var chart = LineChart(title: "training curves", xLabel: "epoch", yLabel: "training loss", rightLabel: "validation wQL", lines: lines)
+        chart.integerX = true
+        return chart
     }
 }
