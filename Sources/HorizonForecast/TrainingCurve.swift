@@ -35,4 +35,7 @@ public protocol ReportsTrainingCurve {
 public protocol ReportsTraining {
     var trainingFacts: [(name: String, value: String)] { get }
     var trainingScores: [(name: String, value: Double?)] { get }
+    /// The last finished epoch when Ctrl-C stopped training (nil when it was not stopped):
+    /// the session records it as `stop=`, so a replay trains the same model.
+    var interruptedAfterEpoch: Int? { get }
 }

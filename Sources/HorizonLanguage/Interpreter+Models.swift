@@ -30,9 +30,18 @@ extension Interpreter {
         let started = Date()
         let predictor = try estimator.fit(holdout.train, settings: settings)
         let seconds = Date().timeIntervalSince(started)
-        let optionsText = (options.map { "\($0.key.value)=\($0.value.value)" }
-            + addOns.flatMap { a in ["+" + a.name.value.lowercased()] + a.options.map { "\($0.key.value)=\($0.value.value)" } })
+        // A training Ctrl-C stopped is recorded as stopping there (stop=K), in the model's
+        // options and in the line the session replays, so a replay gives the same model.
+        let stop = (predictor as? any ReportsTraining)?.interruptedAfterEpoch
+        let modelOptions = options.filter { stop == nil || $0.key.value != "stop" }.map { "\($0.key.value)=\($0.value.value)" }
+            + (stop.map { ["stop=\($0)"] } ?? [])
+        let optionsText = (modelOptions + addOns.flatMap { a in ["+" + a.name.value.lowercased()] + a.options.map { "\($0.key.value)=\($0.value.value)" } })
             .joined(separator: " ")
+        if let stop, let text = currentStatement?.text, text.hasPrefix("train \(model.value)") {
+            // The canonical line with stop=K after the model's name (an earlier stop= of its own goes).
+            let rest = String(text.dropFirst("train \(model.value)".count)).replacingOccurrences(of: #" stop=\d+"#, with: "", options: .regularExpression)
+            recordedText = "train \(model.value) stop=\(stop)" + rest
+        }
         let trained = TrainedModel(name: name, spec: spec, estimator: estimator, optionsText: optionsText,
                                    predictor: predictor, holdoutCounts: counts, seriesCount: holdout.train.count,
                                    fitSeconds: seconds)

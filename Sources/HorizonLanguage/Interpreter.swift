@@ -23,6 +23,9 @@ public final class Interpreter {
     /// The statement being executed and when it started, so logged runs can name the line
     /// that produced them.
     private(set) var currentStatement: Statement?
+    /// What the history keeps for the statement running when it is not what was written: a
+    /// training Ctrl-C stopped is kept with `stop=` the epoch it stopped after.
+    var recordedText: String?
     private(set) var currentStatementStart = Date()
     /// The scripts `run` is executing, innermost last: none of them may be written over.
     var runningScripts: [String] = []
@@ -57,9 +60,14 @@ public final class Interpreter {
         let enclosing = (currentStatement, currentStatementStart)
         (currentStatement, currentStatementStart) = (statement, Date())
         defer { (currentStatement, currentStatementStart) = enclosing }
+        let enclosingText = recordedText
+        recordedText = nil
+        defer { recordedText = enclosingText }
         do {
             let outcome = try dispatch(statement)
-            session.history.append(statement)
+            var recorded = statement
+            if let recordedText { recorded.text = recordedText }
+            session.history.append(recorded)
             return outcome
         } catch let error as HorizonError {
             throw error.located(at: statement.location)

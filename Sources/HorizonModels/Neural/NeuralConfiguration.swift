@@ -63,10 +63,14 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     /// Hold out the last `horizon` points for early stopping (`validate=yes`); by default every
     /// point is trained on for the full schedule.
     public var validate: Bool
+    /// The last epoch to run, on the learning-rate schedule of `epochs`: a training stopped
+    /// by Ctrl-C is replayed exactly by stopping where it stopped.
+    public var stopAfter: Int? = nil
 
     /// The train-line options every neural model accepts.
     public static let options: [OptionDeclaration] = [
         OptionDeclaration("epochs", .integer(1...10_000), default: "30", help: "passes over the training windows"),
+        OptionDeclaration("stop", .integer(1...10_000), help: "stop after this epoch, on the schedule of epochs= (what a session records when Ctrl-C stopped a training)"),
         OptionDeclaration("batches", .integer(1...100_000), default: "50", help: "batches per epoch"),
         OptionDeclaration("batch", .integer(1...4096), default: "64", help: "windows per batch"),
         OptionDeclaration("hidden", .integer(1...1024), help: "width of the hidden layers (default 32 weekly, 64 hourly/daily)"),
@@ -126,7 +130,8 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
             gradientClip: 10,
             weighting: Weighting(rawValue: options.word("weight") ?? declaredDefault("weight")) ?? .series,
             baseline: (Baseline(rawValue: options.word("baseline") ?? declaredDefault("baseline")) ?? .seasonal).nilIfNone,
-            validate: (options.word("validate") ?? declaredDefault("validate")) == "yes")
+            validate: (options.word("validate") ?? declaredDefault("validate")) == "yes",
+            stopAfter: options.integer("stop"))
     }
 
     /// An option's default as declared (the one place it is written).

@@ -35,6 +35,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
     public let layout: FeatureLayout
     public let training: TrainingRun
     public var trainingCurve: [TrainingEpoch] { training.epochs }
+    public var interruptedAfterEpoch: Int? { training.interruptedAfter }
     let network: QuantileNetwork
 
     init(name: String, configuration: NeuralConfiguration, layout: FeatureLayout, network: QuantileNetwork, curve: TrainingRun) {

@@ -75,7 +75,8 @@ struct NeuralTrainer {
         let progress = ProgressBar(label, total: c.epochs * c.batchesPerEpoch)
         defer { progress.finish() }
 
-        epochs: for epoch in 1...c.epochs {
+        let lastEpoch = min(c.epochs, c.stopAfter ?? c.epochs)
+        epochs: for epoch in 1...lastEpoch {
             let started = Date(), cpuStarted = CPUTime.seconds()
             var lossSum = 0.0, lossCount = 0
             for _ in 0..<c.batchesPerEpoch {
@@ -154,7 +155,10 @@ struct NeuralTrainer {
             progress.detail = "epoch \(epoch) loss \(NumberFormat.fixed(training, 4))"
                 + (validation.map { " val wQL \(NumberFormat.fixed($0.wql, 4))" } ?? "")
         }
-        if curve.stopReason.isEmpty { curve.stopReason = "ran all \(c.epochs) epochs" }
+        if interrupted { curve.interruptedAfter = curve.epochs.last?.epoch }
+        if curve.stopReason.isEmpty {
+            curve.stopReason = lastEpoch < c.epochs ? "stopped after epoch \(lastEpoch) of \(c.epochs) (stop=\(lastEpoch))" : "ran all \(c.epochs) epochs"
+        }
         guard curve.bestEpoch > 0 else {
             if interrupted { throw Interrupted() }
             let what = diverged.map { "diverged in epoch \($0.epoch) (the loss became \($0.loss)) before any epoch gave weights worth keeping" }

@@ -8,6 +8,9 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     public var parameterCount: Int = 0
     public var trainingWindows: Int = 0
     public var validationSeries: Int = 0
+    /// When Ctrl-C stopped training: the last epoch that finished (the kept weights are the
+    /// best up to it, so `stop=` that epoch replays the same model).
+    public var interruptedAfter: Int?
 
     public init() {}
 

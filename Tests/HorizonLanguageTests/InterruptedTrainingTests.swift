@@ -1,0 +1,38 @@
+import Foundation
+import HorizonCore
+import HorizonForecast
+import Testing
+@testable import HorizonLanguage
+
+/// A training that Ctrl-C stopped is recorded as stopping where it stopped, so `save session`
+/// replays the same model.
+@Suite(.serialized) struct InterruptedTrainingTests {
+    @Test func aTrainingStoppedByCtrlCReplaysAsTheSameModel() throws {
+        let path = try demoFile()
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(path)\nset horizon 4\nholdout 4", source: "s")
+        // Ctrl-C a second into a training of 5,000 epochs (each a few milliseconds here).
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 1.0)
+        timer.setEventHandler { Interrupt.raise() }
+        timer.resume()
+        try interpreter.execute("train mlp epochs=5000 batches=2", source: "s")
+        timer.cancel()
+        let model = try #require(interpreter.session.models.last)
+        let stop = try #require(model.optionsText.split(separator: " ").first { $0.hasPrefix("stop=") }.flatMap { Int($0.dropFirst(5)) })
+        #expect(stop >= 1 && stop < 5000)
+        #expect(interpreter.session.history.last?.text == "train mlp stop=\(stop) epochs=5000 batches=2")
+        let curve = try #require(model.predictor as? any ReportsTrainingCurve)
+        #expect(curve.trainingCurve.count == stop)
+
+        // The replay: the same weights, so the same forecasts.
+        let replay = Interpreter(output: OutputBuffer())
+        try replay.execute("load \(path)\nset horizon 4\nholdout 4\n" + (interpreter.session.history.last?.text ?? ""), source: "r")
+        let (holdout, counts, _) = try interpreter.currentHoldout()
+        let first = try interpreter.holdoutForecast(0, holdout: holdout, counts: counts)
+        let second = try replay.holdoutForecast(0, holdout: holdout, counts: counts)
+        #expect(first.items.map(\.point) == second.items.map(\.point))
+        let replayed = try #require(replay.session.models.last?.predictor as? any ReportsTrainingCurve)
+        #expect(replayed.trainingCurve.count == stop)
+    }
+}
