@@ -111,6 +111,26 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
         return d % s == 0 ? Int(d / s) : nil
     }
 
+    /// The start of the period holding `time`: the hour, midnight, the Monday of its ISO week,
+    /// the first of its month, quarter (January, April, July, October) or year. What rows are
+    /// summed into when a finer series is loaded at this frequency.
+    public func periodStart(_ time: Int64) -> Int64 {
+        func floor(_ t: Int64, _ unit: Int64) -> Int64 { t - ((t % unit) + unit) % unit }
+        switch self {
+        case .hourly: return floor(time, 3600)
+        case .daily: return floor(time, 86_400)
+        case .weekly:
+            // 1970-01-01 was a Thursday: Monday 1969-12-29 is three days before.
+            return floor(time + 3 * 86_400, 604_800) - 3 * 86_400
+        case .monthly, .quarterly, .yearly:
+            let c = Timestamp.civil(time)
+            let month = self == .monthly ? c.month : self == .quarterly ? (c.month - 1) / 3 * 3 + 1 : 1
+            return Timestamp.seconds(year: c.year, month: month, day: 1)
+        case .fixed(let s): return floor(time, s)
+        case .steps: return time
+        }
+    }
+
     /// Whole steps from `origin` to a later `time`, rounded down (calendar months for M/Q/Y).
     public func stepsBetween(_ origin: Int64, _ time: Int64) -> Int {
         if let months = monthsPerStep {

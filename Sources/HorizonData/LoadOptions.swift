@@ -8,6 +8,13 @@ public enum DataFormat: String, CaseIterable, Sendable {
     case rows
 }
 
+/// How rows that share an item and a period are combined (`aggregate=`): the target is summed
+/// or averaged; numeric covariates (a price) are averaged either way; text that varies within
+/// the combined rows (the item ids summed into a category) is left out.
+public enum Aggregation: String, CaseIterable, Sendable {
+    case sum, mean
+}
+
 /// What the user said on the `load` line; anything nil is detected.
 public struct LoadOptions: Sendable {
     public var format: DataFormat?
@@ -19,6 +26,9 @@ public struct LoadOptions: Sendable {
     public var season: Int?
     /// A held-out continuation in the same layout (the competition test file).
     public var testPath: String?
+    /// Combine rows sharing an item and a period (`freq=` coarser than the data, or `item=` a
+    /// level of the hierarchy such as category); nil: such rows are an error.
+    public var aggregation: Aggregation?
 
     public init(format: DataFormat? = nil, itemColumns: [String]? = nil, timeColumn: String? = nil,
                 targetColumn: String? = nil, frequency: Frequency? = nil, season: Int? = nil, testPath: String? = nil) {

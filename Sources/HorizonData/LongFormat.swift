@@ -125,12 +125,17 @@ enum LongFormat {
                 return item.text[c].allSatisfy { $0 == first }
             }
             if constant { staticColumns.append(c) }
-            else if vocabularies[c].count > maxCategoricalLevels {
+            else if options.aggregation != nil {
+                // Rows combined into one point have no one value of it (the item ids summed into a category).
+                ignored.append("\(header[textCovariates[c]]) (text that varies within the rows aggregated)")
+            } else if vocabularies[c].count > maxCategoricalLevels {
                 ignored.append("\(header[textCovariates[c]]) (\(vocabularies[c].count) distinct text values)")
             } else { categoricalColumns.append(c) }
         }
 
-        let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
+        var grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
+        grid.aggregating = options.aggregation != nil
+        var combinedRows = 0, combinedPoints = 0
         var series: [Series] = []
         series.reserveCapacity(items.count)
         for k in items.indices {
@@ -139,13 +144,21 @@ enum LongFormat {
             let item = items[k]
             items[k] = Item(numeric: 0, text: 0)
             let (start, length, at) = try grid.positions(times: item.times, lines: item.lines, path: path, item: itemIDs[k])
-            func place(_ values: [Double]) -> [Double] {
-                var out = [Double](repeating: .nan, count: length)
-                for (j, p) in at.enumerated() { out[p] = values[j] }
-                return out
+            /// One value per position: the row's, or with `aggregate=` the observed rows' sum or
+            /// mean (NaN where none was observed).
+            func place(_ values: [Double], _ combine: Aggregation? = nil) -> [Double] {
+                guard let combine else {
+                    var out = [Double](repeating: .nan, count: length)
+                    for (j, p) in at.enumerated() { out[p] = values[j] }
+                    return out
+                }
+                var total = [Double](repeating: 0, count: length), count = [Int](repeating: 0, count: length)
+                for (j, p) in at.enumerated() where !values[j].isNaN { total[p] += values[j]; count[p] += 1 }
+                return total.indices.map { p in count[p] == 0 ? .nan : combine == .sum ? total[p] : total[p] / Double(count[p]) }
             }
-            var s = Series(id: itemIDs[k], start: start, values: place(item.target))
-            for (c, i) in numericCovariates.enumerated() { s.dynamic[header[i]] = place(item.numeric[c]) }
+            var s = Series(id: itemIDs[k], start: start, values: place(item.target, options.aggregation))
+            if options.aggregation != nil { combinedRows += item.times.count; combinedPoints += Set(at).count }
+            for (c, i) in numericCovariates.enumerated() { s.dynamic[header[i]] = place(item.numeric[c], options.aggregation.map { _ in .mean }) }
             for c in categoricalColumns {
                 var out = [Int32](repeating: -1, count: length)
                 for (j, p) in at.enumerated() { out[p] = item.text[c][j] }
@@ -166,6 +179,10 @@ enum LongFormat {
         if !categoricalNames.isEmpty { report.append("categorical covariates: \(categoricalNames.joined(separator: ", "))") }
         if !staticNames.isEmpty { report.append("static attributes: \(staticNames.joined(separator: ", "))") }
         if !ignored.isEmpty { report.append("ignored: \(ignored.joined(separator: "; "))") }
+        if let aggregation = options.aggregation {
+            report.append("aggregated: \(combinedRows) rows into \(combinedPoints) points, the target's \(aggregation.rawValue) per item and "
+                          + (hasTimestamps ? "\(frequency) period" : "time") + " (covariates averaged)")
+        }
 
         let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: hasTimestamps,
                           targetName: header[targetIndex], dynamicNames: dynamicNames, categoricalNames: categoricalNames,

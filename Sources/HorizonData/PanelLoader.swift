@@ -35,6 +35,9 @@ public enum PanelLoader {
         let stream = RecordStream(reader: reader, header: header, sample: sample, showProgress: showProgress)
         let format = try options.format ?? detectFormat(header: header, profiles: profiles, options: options, path: path)
         let detected = options.format == nil ? "detected" : "given"
+        if options.aggregation != nil, format != .long {
+            throw HorizonError("aggregate= combines rows that share an item and a period, which only the long layout has (this is \(format.rawValue))")
+        }
         var data: LoadedData
         switch format {
         case .rows:

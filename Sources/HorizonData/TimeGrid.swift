@@ -7,25 +7,31 @@ struct TimeGrid {
     let hasTimestamps: Bool
     /// Whether the frequency was inferred (not given), so an off-grid time suggests `freq=`.
     var inferred = false
+    /// Whether rows sharing a period are combined (`aggregate=`): each time is placed in its
+    /// period (`Frequency.periodStart`) and several may share a position.
+    var aggregating = false
 
     /// Positions on the grid for the given times (in any order), starting at the earliest.
     /// - Returns: the start time, the grid length, and each observation's position.
     func positions(times: [Int64], lines: [Int32], path: String, item: String) throws -> (start: Int64, length: Int, at: [Int]) {
-        guard let start = times.min(), let end = times.max() else { return (0, 0, []) }
+        guard let first = times.min(), let end = times.max() else { return (0, 0, []) }
+        let start = aggregating && hasTimestamps ? frequency.periodStart(first) : first
         try checkSpan(start: start, end: end, times: times, lines: lines, path: path, item: item)
         var at = [Int](repeating: 0, count: times.count)
         var owner: [Int: Int] = [:]
         var length = 0
         for (k, t) in times.enumerated() {
             let p: Int?
-            if hasTimestamps { p = frequency.steps(from: start, to: t) } else { p = Int(t - start) }
+            if aggregating, hasTimestamps { p = frequency.stepsBetween(start, frequency.periodStart(t)) }
+            else if hasTimestamps { p = frequency.steps(from: start, to: t) } else { p = Int(t - start) }
             guard let p else {
                 throw HorizonError("\(path), row \(lines[k]): time \(Timestamp.format(t)) of item '\(item)' is not on the \(frequency) grid that starts at \(Timestamp.format(start))"
                                    + (inferred ? "; say the frequency with freq=H|D|W|M|Q|Y" : ""))
             }
-            if let other = owner[p] {
+            if let other = owner[p], !aggregating {
                 let (a, b) = (min(lines[other], lines[k]), max(lines[other], lines[k]))
-                throw HorizonError("\(path), rows \(a) and \(b): item '\(item)' has two rows for the same time")
+                throw HorizonError("\(path), rows \(a) and \(b): item '\(item)' has two rows for the same time"
+                                   + " (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
             }
             owner[p] = k
             at[k] = p
