@@ -56,3 +56,11 @@ extension Predictor {
 public protocol SummarizesFit {
     var fitSummary: [String] { get }
 }
+
+/// Adopted by predictors that hold something of their own for each item (a local model's
+/// chosen form and parameters; an add-on's estimate for the item's group): what `report MODEL
+/// ITEM` shows. Global models (a forest, a network) are one model for every item and say so
+/// through their fit summary instead.
+public protocol ReportsItem {
+    func itemReport(_ series: Series, in panel: Panel) -> [String]
+}

@@ -154,6 +154,42 @@ extension Interpreter {
              + (forecast.items.count > shown.count ? "; \(shown.count) shown, 'export forecasts \(model.name) to FILE.csv' writes all" : ""))
     }
 
+    /// `report [MODEL] ITEM`: the model's own account of the item (a local model's form and
+    /// parameters, an add-on's estimate for its group; a global model's training summary),
+    /// then the item's holdout scores and its forecast past the data.
+    func report(_ name: Located<String>?, item: Located<String>) throws {
+        let data = try requireData(item.location)
+        let i = try trainedModel(name, at: item.location)
+        let model = session.models[i]
+        let series = try lookup(item, in: data.panel)
+        let (holdout, counts, _) = try currentHoldout()
+        var lines = ["\(series.id) — \(model.name)" + (model.optionsText.isEmpty ? "" : " (\(model.optionsText))")]
+        guard let k = holdout.train.index(of: series.id) else {
+            lines.append("  no history before the holdout, so \(model.name) was not fitted on it ('show \(series.id)' lists its points)")
+            return emit(lines.joined(separator: "\n"))
+        }
+        let own = (model.predictor as? any ReportsItem)?.itemReport(holdout.train.series[k], in: holdout.train) ?? []
+        if own.isEmpty {
+            lines.append("  one model for every item:")
+            lines += ((model.predictor as? any SummarizesFit)?.fitSummary ?? []).map { "    " + $0 }
+        } else {
+            lines += own.map { "  " + $0 }
+        }
+        let forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
+        let scores = Evaluator.score(forecast.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+        var scored = ["mean wQL \(NumberFormat.fixed(scores.meanWQL, 4))"]
+        if scores.mase.isFinite { scored.append("MASE \(NumberFormat.fixed(scores.mase, 3))") }
+        if let interval = scores.intervals.last {
+            scored.append("\(NumberFormat.quantileName(interval.lower))–\(NumberFormat.quantileName(interval.upper)) covered \(NumberFormat.fixed(100 * interval.coverage, 0))%")
+        }
+        lines.append("  holdout (\(holdout.actuals[k].count) steps): " + scored.joined(separator: ", "))
+        if let future = try futureForecast(i, data: data).item(series.id) {
+            let median = future.levels.contains(0.5) ? future.quantile(0.5) : future.point
+            lines.append("  next \(future.horizon) steps (median): " + median.map { NumberFormat.value($0) }.joined(separator: ", "))
+        }
+        emit(lines.joined(separator: "\n"))
+    }
+
     /// "+12.3%", or "–" from a baseline of 0.
     static func change(from before: Double, to after: Double) -> String {
         guard before != 0, before.isFinite, after.isFinite else { return "–" }

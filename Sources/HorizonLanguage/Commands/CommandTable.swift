@@ -5,7 +5,7 @@ import HorizonCore
 public enum CommandTable {
     public static let all: [any CommandNode.Type] = [
         LoadCommand.self, DescribeCommand.self, ItemsCommand.self, ShowCommand.self, SetCommand.self, QuantilesCommand.self, HoldoutCommand.self,
-        TrainCommand.self, ForecastCommand.self, EvaluateCommand.self, CompareCommand.self, BacktestCommand.self, DecideCommand.self,
+        TrainCommand.self, ForecastCommand.self, ReportCommand.self, EvaluateCommand.self, CompareCommand.self, BacktestCommand.self, DecideCommand.self,
         PlotCommand.self, ExportCommand.self, SaveCommand.self, RunCommand.self, RunsCommand.self, ModelsCommand.self,
         HistoryCommand.self, HelpCommand.self, QuitCommand.self,
     ]

@@ -35,6 +35,11 @@ public enum AddOnCatalog {
 }
 
 /// The report of a wrapped predictor: the add-on's own lines, then the inner model's.
+/// An add-on's lines for one item followed by its inner model's (`report MODEL ITEM`).
+func combinedItemReport(_ own: [String], inner: any Predictor, _ series: Series, _ panel: Panel) -> [String] {
+    own + ((inner as? any ReportsItem)?.itemReport(series, in: panel) ?? [])
+}
+
 func combinedReport(_ own: [String], inner: any Predictor) -> [String] {
     own + ((inner as? any SummarizesFit)?.fitSummary ?? [])
 }

@@ -181,7 +181,7 @@ struct ErrorTable: Sendable {
     }
 }
 
-public struct DistributionPredictor: Predictor, SummarizesFit {
+public struct DistributionPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
     let table: ErrorTable
     let segmenter: Segmenter
@@ -189,6 +189,11 @@ public struct DistributionPredictor: Predictor, SummarizesFit {
     let conformal: Bool
     let origins: Int
     let span: Int
+
+    public func itemReport(_ series: Series, in panel: Panel) -> [String] {
+        combinedItemReport(["+distribution: quantiles from the composed model's \(errors.rawValue) backtest errors (\(segmenter.kind.rawValue) segments)"],
+                           inner: inner, series, panel)
+    }
 
     public var fitSummary: [String] {
         combinedReport(["+distribution: \(table.count) backtest errors from \(origins) origins, \(table.bySegment.count) \(segmenter.kind.rawValue) segments, \(errors.rawValue) errors" + (conformal ? ", conformal levels" : "")],

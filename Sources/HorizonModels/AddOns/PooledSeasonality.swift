@@ -118,9 +118,19 @@ struct SeasonalProfiles: Sendable {
     }
 }
 
-public struct SeasonalityPredictor: Predictor, SummarizesFit {
+public struct SeasonalityPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
     let indices: SeasonalProfiles
+
+    /// The profile the item's forecast is multiplied by: its peak and trough, and how much
+    /// of it is the item's own.
+    public func itemReport(_ series: Series, in panel: Panel) -> [String] {
+        let profile = indices.profile(panel, series)
+        let top = profile.indices.max { profile[$0] < profile[$1] } ?? 0, bottom = profile.indices.min { profile[$0] < profile[$1] } ?? 0
+        let own = indices.itemProfiles[series.id].map { "blended with its own over \(NumberFormat.fixed($0.seasons, 1)) seasons" } ?? "its group's alone"
+        return combinedItemReport(["+seasonality: peak ×\(NumberFormat.fixed(profile[top], 2)) at position \(top + 1), trough ×\(NumberFormat.fixed(profile[bottom], 2)) "
+                                   + "at position \(bottom + 1) (the profile of \(panel.group(of: series, by: indices.groupKey)), \(own))"], inner: inner, series, panel)
+    }
 
     public var fitSummary: [String] {
         let profiles = indices.profiles

@@ -182,9 +182,21 @@ struct PriceEffects: Sendable {
     }
 }
 
-public struct ElasticityPredictor: Predictor, SummarizesFit {
+public struct ElasticityPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
     let effects: PriceEffects
+
+    /// The item's group's response and its reference price, then what the inner model says.
+    public func itemReport(_ series: Series, in panel: Panel) -> [String] {
+        let group = panel.group(of: series, by: effects.groupKey)
+        var lines: [String] = []
+        if let r = effects.response[group] {
+            lines.append("+elasticity: price elasticity of \(group) \(NumberFormat.fixed(r.elasticity, 2)) (95% \(NumberFormat.fixed(r.interval.lowerBound, 2))…"
+                         + "\(NumberFormat.fixed(r.interval.upperBound, 2))\(r.identified ? "" : ", not identified")), promotion ×\(NumberFormat.fixed(exp(r.promo), 2))"
+                         + (PriceEffects.referencePrice(series).map { "; reference price \(NumberFormat.value($0))" } ?? ""))
+        }
+        return combinedItemReport(lines, inner: inner, series, panel)
+    }
 
     /// The estimated response of each group.
     public var responses: [String: PriceResponse] { effects.response }
