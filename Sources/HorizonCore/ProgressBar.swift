@@ -4,12 +4,18 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// A progress bar with ETA, drawn on standard error only when it is a terminal, so piped
 /// and captured output is never garbled by carriage returns.
 public final class ProgressBar {
     /// Whether bars are drawn at all; false when stderr is not a terminal.
     nonisolated(unsafe) public static var isEnabled: Bool = isatty(2) != 0
+
+    /// Bars drawn and not yet erased. Output printed while one is on screen would start on
+    /// its line: commands erase their bar before their table, and a test checks that.
+    public static var onScreen: Int { drawnBars.load(ordering: .relaxed) }
+    private static let drawnBars = Atomic<Int>(0)
 
     private let label: String
     private let total: Int
@@ -44,6 +50,7 @@ public final class ProgressBar {
         guard drawn else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
         drawn = false
+        Self.drawnBars.subtract(1, ordering: .relaxed)
     }
 
     private func draw(_ now: Date) {
@@ -60,6 +67,7 @@ public final class ProgressBar {
         if done < total, done > 0 { line += " ETA \(Self.clock(eta))" }
         if !detail.isEmpty { line += " \(detail)" }
         FileHandle.standardError.write(Data(line.utf8))
+        if !drawn { Self.drawnBars.add(1, ordering: .relaxed) }
         drawn = true
     }
 

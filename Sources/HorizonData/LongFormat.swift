@@ -135,6 +135,7 @@ enum LongFormat {
 
         var grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         grid.aggregating = options.aggregation != nil
+        grid.suggestsAggregation = true
         var combinedRows = 0, combinedPoints = 0
         var series: [Series] = []
         series.reserveCapacity(items.count)

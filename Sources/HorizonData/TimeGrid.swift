@@ -10,6 +10,8 @@ struct TimeGrid {
     /// Whether rows sharing a period are combined (`aggregate=`): each time is placed in its
     /// period (`Frequency.periodStart`) and several may share a position.
     var aggregating = false
+    /// Whether a duplicate's error suggests `aggregate=` (only the long layout takes it).
+    var suggestsAggregation = false
 
     /// Positions on the grid for the given times (in any order), starting at the earliest.
     /// - Returns: the start time, the grid length, and each observation's position.
@@ -31,7 +33,7 @@ struct TimeGrid {
             if let other = owner[p], !aggregating {
                 let (a, b) = (min(lines[other], lines[k]), max(lines[other], lines[k]))
                 throw HorizonError("\(path), rows \(a) and \(b): item '\(item)' has two rows for the same time"
-                                   + " (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
+                                   + (suggestsAggregation ? " (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)" : ""))
             }
             owner[p] = k
             at[k] = p

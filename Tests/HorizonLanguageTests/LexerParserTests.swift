@@ -106,7 +106,7 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(parseError("set horzon 3")?.suggestion == "did you mean 'horizon'?")
         #expect(parseError("show")?.message.contains("missing an argument") == true)
         #expect(parseError("train ets as")?.location?.column == 11)
-        #expect(parseError("describe now")?.location?.column == 10)
+        #expect(parseError("describe A now")?.location?.column == 12)
         #expect(parseError("= x")?.message.contains("must follow an option name") == true)
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonLanguage
+
+/// Output that notes whether a progress bar was still on screen when a block arrived.
+final class BarWatchingOutput: OutputSink {
+    private(set) var blocksOverABar: [String] = []
+    func emit(_ block: OutputBlock) {
+        if ProgressBar.onScreen > 0 { blocksOverABar.append(String(block.rendered.prefix(60))) }
+    }
+}
+
+/// Backtest and compare cost erase their bar before printing the table (it would otherwise
+/// start on the bar's line).
+@Suite(.serialized) struct ProgressBarOrderTests {
+    @Test func tablesNeverFollowABarStillOnScreen() throws {
+        let enabled = ProgressBar.isEnabled
+        ProgressBar.isEnabled = true  // drawn on stderr, as at a terminal
+        defer { ProgressBar.isEnabled = enabled }
+        let output = BarWatchingOutput()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\nholdout 4\ntrain snaive\ntrain naive", source: "s")
+        try interpreter.execute("backtest naive windows=2\ncompare cost cu=4 co=1", source: "s")
+        #expect(output.blocksOverABar.isEmpty, "\(output.blocksOverABar)")
+        #expect(ProgressBar.onScreen == 0)
+    }
+}
