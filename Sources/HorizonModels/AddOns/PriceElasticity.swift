@@ -8,7 +8,7 @@ import HorizonForecast
 /// "what if the price drops 20%" can be asked (`forecast NAME price=-20%`). The spec's §2.2.
 ///
 /// Estimation, pooled over each group's items (static attribute `by`, default `category`):
-///   log(1 + q_t) = a_t + ε·log p_t + δ·promo_t + u_t,
+///   log(1 + q_t) = a_t + ε·log p_t + δ_i·promo_t + u_t,
 /// where a_t, the item's local level, is removed by subtracting centred 9-point moving means
 /// from every term (so trend, season and the item's size do not masquerade as price effects).
 ///
@@ -21,8 +21,11 @@ import HorizonForecast
 /// and an unmeasured one predicts no price effect — and says so (`identified` is w ≥ ½). Why
 /// not shrink toward the pooled estimate of all groups, as before: one price-elastic category
 /// with deep cuts then set every staple's response (−3.7 for detergent on the retail demo,
-/// whose generator gives −0.3). δ is then re-estimated at the ε used; ε is clipped to [−5, 0],
-/// δ to [−1, 3].
+/// whose generator gives −0.3). Each item i has its own promotion lift δ_i (partialled out item
+/// by item before ε is pooled): one shared δ let a category mixing deep-discount items with
+/// mildly promoted ones (headphones and new launches) push the difference into ε. δ_i is then
+/// taken at the ε used and shrunk toward the group's by four pseudo promotion weeks; ε is
+/// clipped to [−5, 0], δ to [−1, 3].
 ///
 /// Use: the history is put on each item's reference price (its median) and without promotions,
 /// y·(p_ref/p)^ε·e^(−δ·promo); the inner model forecasts that baseline; the forecast is
@@ -34,6 +37,8 @@ public struct PriceElasticity: Estimator {
     static let halfWindow = 4
     /// The prior's standard deviation: elasticities of everyday goods lie within a few units of 0.
     static let priorSpread = 1.0
+    /// Pseudo promotion weeks at the group's lift that each item's own lift is averaged with.
+    static let promotionPrior = 4.0
 
     static let spec = AddOnSpec(
         name: "elasticity",
@@ -44,45 +49,59 @@ public struct PriceElasticity: Estimator {
     }
 
     /// Sufficient statistics of the demeaned regression, and how many items' prices moved.
+    /// The `r…` sums are the item's price and demand with its own promotion effect taken out
+    /// (each item's promotion lift is its own: a category mixing deep-discount items with
+    /// mild ones would otherwise push the difference into ε).
     struct Moments {
         var xx = 0.0, xd = 0.0, dd = 0.0, xy = 0.0, dy = 0.0, yy = 0.0, n = 0.0
-        var items = 0
-        mutating func add(_ o: Moments) {
-            xx += o.xx; xd += o.xd; dd += o.dd; xy += o.xy; dy += o.dy; yy += o.yy; n += o.n; items += o.items
+        var rxx = 0.0, rxy = 0.0, ryy = 0.0
+        var items = 0, promotedItems = 0
+
+        /// One item's sums, with the residual ones computed from them.
+        mutating func finish() {
+            if dd > 1e-8 {
+                rxx = xx - xd * xd / dd; rxy = xy - xd * dy / dd; ryy = yy - dy * dy / dd
+                promotedItems = 1
+            } else {
+                (rxx, rxy, ryy) = (xx, xy, yy)
+            }
         }
 
-        /// The group's response: the least-squares (ε̂, δ̂) and se(ε̂), combined with the prior.
+        mutating func add(_ o: Moments) {
+            xx += o.xx; xd += o.xd; dd += o.dd; xy += o.xy; dy += o.dy; yy += o.yy; n += o.n
+            rxx += o.rxx; rxy += o.rxy; ryy += o.ryy; items += o.items; promotedItems += o.promotedItems
+        }
+
+        /// The group's response: ε̂ from price changes apart from each item's promotions, its
+        /// standard error, combined with the prior; δ the group's promotion lift at that ε.
         var response: PriceResponse {
+            let promo = { (e: Double) in self.dd > 1e-8 ? min(max((self.dy - e * self.xd) / self.dd, -1), 3) : 0 }
             guard n > 3, xx > 1e-8 else {
-                return PriceResponse(elasticity: 0, promo: dd > 1e-8 ? min(max(dy / dd, -1), 3) : 0, interval: 0...0, items: items,
-                                     identified: false, estimate: nil, standardError: nil)
+                return PriceResponse(elasticity: 0, promo: promo(0), interval: 0...0, items: items, identified: false, estimate: nil, standardError: nil)
             }
-            let det = xx * dd - xd * xd
-            let e: Double, d: Double, inverse: Double
-            if dd > 1e-8, det > 1e-9 * xx * dd {
-                e = (xy * dd - dy * xd) / det
-                d = (dy * xx - xy * xd) / det
-                inverse = dd / det
-            } else if dd > 1e-8 {
+            guard rxx > 1e-9 * xx else {
                 // Prices moved only with promotions, always by the same share: the lift cannot
                 // be split between them, so it stays with the promotion and ε with the prior.
                 let spread = 1.96 * PriceElasticity.priorSpread
-                return PriceResponse(elasticity: 0, promo: min(max(dy / dd, -1), 3), interval: PriceElasticity.clip(-spread)...0,
+                return PriceResponse(elasticity: 0, promo: promo(0), interval: PriceElasticity.clip(-spread)...0,
                                      items: items, identified: false, estimate: nil, standardError: nil)
-            } else {
-                e = xy / xx; d = 0; inverse = 1 / xx  // no promotions: price alone
             }
-            let sigma2 = max(yy - e * xy - d * dy, 0) / max(n - 2, 1)
-            let se = max((sigma2 * inverse).squareRoot(), 1e-9)
+            let e = rxy / rxx
+            let sigma2 = max(ryy - e * rxy, 0) / max(n - Double(promotedItems) - 1, 1)
+            let se = max((sigma2 / rxx).squareRoot(), 1e-9)
             let precision = 1 / (se * se), prior = 1 / (PriceElasticity.priorSpread * PriceElasticity.priorSpread)
             let weight = precision / (precision + prior)
             let used = PriceElasticity.clip(weight * e)
             let spread = 1.96 / (precision + prior).squareRoot()
-            // δ given the ε used: what is left of the promotion weeks' lift.
-            let promo = dd > 1e-8 ? (dy - used * xd) / dd : 0
-            return PriceResponse(elasticity: used, promo: min(max(promo, -1), 3),
+            return PriceResponse(elasticity: used, promo: promo(used),
                                  interval: PriceElasticity.clip(used - spread)...PriceElasticity.clip(used + spread), items: items,
                                  identified: weight >= 0.5, estimate: e, standardError: se)
+        }
+
+        /// An item's own promotion lift at the group's ε, shrunk toward the group's by
+        /// `promotionPrior` pseudo promotion weeks (an item with two promotions says little).
+        func itemPromotion(elasticity e: Double, group: Double) -> Double {
+            min(max((dy - e * xd + PriceElasticity.promotionPrior * group) / (dd + PriceElasticity.promotionPrior), -1), 3)
         }
     }
 
@@ -110,6 +129,7 @@ public struct PriceElasticity: Estimator {
             m.xx += x * x; m.xd += x * d; m.dd += d * d; m.xy += x * y; m.dy += d * y; m.yy += y * y; m.n += 1
         }
         if m.xx > 1e-8 { m.items = 1 }
+        m.finish()
         return m
     }
 
@@ -118,12 +138,23 @@ public struct PriceElasticity: Estimator {
             throw HorizonError("+elasticity needs a covariate named 'price' (this data has: \(panel.dynamicNames.isEmpty ? "none" : panel.dynamicNames.joined(separator: ", ")))")
         }
         let key = groupKey.flatMap { panel.staticNames.contains($0) ? $0 : nil }
-        var byGroup: [String: Moments] = [:]
-        for s in panel.series { byGroup[panel.group(of: s, by: key), default: Moments()].add(Self.moments(s)) }
+        var byGroup: [String: Moments] = [:], byItem: [String: Moments] = [:]
+        for s in panel.series {
+            let m = Self.moments(s)
+            byItem[s.id] = m
+            byGroup[panel.group(of: s, by: key), default: Moments()].add(m)
+        }
         guard byGroup.values.contains(where: { $0.xx > 1e-8 }) else {
             throw HorizonError("+elasticity: the prices never change, so no price response can be estimated")
         }
-        let effects = PriceEffects(groupKey: key, response: byGroup.mapValues(\.response))
+        let responses = byGroup.mapValues(\.response)
+        var promotions: [String: Double] = [:]
+        for s in panel.series where (byItem[s.id]?.dd ?? 0) > 1e-8 {
+            if let r = responses[panel.group(of: s, by: key)] {
+                promotions[s.id] = byItem[s.id]!.itemPromotion(elasticity: r.elasticity, group: r.promo)
+            }
+        }
+        let effects = PriceEffects(groupKey: key, response: responses, itemPromotion: promotions)
         return ElasticityPredictor(inner: try inner.fit(effects.baseline(panel), settings: settings), effects: effects)
     }
 
@@ -150,10 +181,13 @@ public struct PriceResponse: Sendable {
 struct PriceEffects: Sendable {
     let groupKey: String?
     let response: [String: PriceResponse]
+    /// Each promoted item's own promotion lift (log), shrunk toward its group's.
+    let itemPromotion: [String: Double]
 
-    /// The item's group's (ε, δ); none for a group the fit never saw.
+    /// The item's group's ε and its own δ (else the group's); none for a group the fit never saw.
     func effect(_ panel: Panel, _ s: Series) -> (elasticity: Double, promo: Double) {
-        response[panel.group(of: s, by: groupKey)].map { ($0.elasticity, $0.promo) } ?? (0, 0)
+        guard let r = response[panel.group(of: s, by: groupKey)] else { return (0, 0) }
+        return (r.elasticity, itemPromotion[s.id] ?? r.promo)
     }
 
     /// The item's reference (regular) price: the median of its observed prices.
@@ -192,7 +226,8 @@ public struct ElasticityPredictor: Predictor, SummarizesFit, ReportsItem {
         var lines: [String] = []
         if let r = effects.response[group] {
             lines.append("+elasticity: price elasticity of \(group) \(NumberFormat.fixed(r.elasticity, 2)) (95% \(NumberFormat.fixed(r.interval.lowerBound, 2))…"
-                         + "\(NumberFormat.fixed(r.interval.upperBound, 2))\(r.identified ? "" : ", not identified")), promotion ×\(NumberFormat.fixed(exp(r.promo), 2))"
+                         + "\(NumberFormat.fixed(r.interval.upperBound, 2))\(r.identified ? "" : ", not identified")), "
+                         + "its promotion ×\(NumberFormat.fixed(exp(effects.effect(panel, series).promo), 2))"
                          + (PriceEffects.referencePrice(series).map { "; reference price \(NumberFormat.value($0))" } ?? ""))
         }
         return combinedItemReport(lines, inner: inner, series, panel)
