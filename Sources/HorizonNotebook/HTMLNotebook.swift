@@ -96,10 +96,15 @@ enum HTMLNotebook {
     }
 
     /// A real table: a caption, header cells, numeric columns right-aligned, notes below.
-    private static func table(_ table: TextTable) -> String {
+    static func table(_ table: TextTable) -> String {
         let numeric = table.resolvedAlignments.map { $0 == .right }
+        // The first column's names (ets+seasonality+elasticity) may break after each '+', so it
+        // stays narrow beside a wide table instead of pushing the numbers out of view.
         func cells(_ row: [String], tag: String) -> String {
-            row.enumerated().map { i, cell in "<\(tag)\(numeric[i] ? " class=\"num\"" : "")>\(HTMLText.escape(cell))</\(tag)>" }.joined()
+            row.enumerated().map { i, cell in
+                let text = HTMLText.escape(cell)
+                return "<\(tag)\(numeric[i] ? " class=\"num\"" : "")>\(i == 0 ? text.replacingOccurrences(of: "+", with: "+<wbr>") : text)</\(tag)>"
+            }.joined()
         }
         var html = "<div class=\"table\"><table>"
         if let title = table.title { html += "<caption>\(HTMLText.escape(title))</caption>" }
@@ -138,7 +143,7 @@ enum HTMLNotebook {
         th, td { padding: 3px 10px; border-bottom: 1px solid #e3e7eb; white-space: nowrap; text-align: left; }
         th { background: #f3f5f8; font-weight: 600; }
         /* The first column (model, item) stays in view while a wide table scrolls, and a long name wraps. */
-        th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; background: #fff; max-width: 18em; white-space: normal; overflow-wrap: anywhere; }
+        th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; background: #fff; max-width: 16em; white-space: normal; }
         th:first-child { background: #f3f5f8; }
         .num { text-align: right; }
         tbody tr:hover { background: #f8fafc; }

@@ -37,8 +37,10 @@ func trickyData(in folder: String) throws -> String {
     @Test func wideTablesKeepTheirFirstColumnInView() {
         let style = HTMLNotebook.style.replacingOccurrences(of: "\n", with: " ")
         #expect(style.contains("th:first-child, td:first-child { position: sticky; left: 0;"))
-        #expect(style.contains("white-space: normal; overflow-wrap: anywhere;"))
+        #expect(style.contains("max-width: 16em; white-space: normal; }"))
         #expect(style.contains("pre.text { padding: 2px 0; white-space: pre-wrap;"))
+        let html = HTMLNotebook.table(TextTable(headers: ["model", "MASE"], rows: [["ets+seasonality+elasticity", "0.997"]]))
+        #expect(html.contains("<td>ets+<wbr>seasonality+<wbr>elasticity</td><td class=\"num\">0.997</td>"), "\(html)")
     }
 
     @Test func cellsSplitOnMarkersAndBlankLinesWithLeadingCommentsAsProse() {
