@@ -12,10 +12,20 @@ public final class ProgressBar {
     /// Whether bars are drawn at all; false when stderr is not a terminal.
     nonisolated(unsafe) public static var isEnabled: Bool = isatty(2) != 0
 
-    /// Bars drawn and not yet erased. Output printed while one is on screen would start on
-    /// its line: commands erase their bar before their table, and a test checks that.
-    public static var onScreen: Int { drawnBars.load(ordering: .relaxed) }
-    private static let drawnBars = Atomic<Int>(0)
+    /// Where bars created in this task are drawn instead of standard error, when set: a test
+    /// binds one to see which bars are on screen when output arrives (output printed while a
+    /// bar is on screen would start on its line).
+    @TaskLocal public static var screen: Screen?
+
+    /// Counts the bars drawn and not yet erased, in place of a terminal.
+    public final class Screen: Sendable {
+        private let drawn = Atomic<Int>(0)
+        public init() {}
+        public var barsShown: Int { drawn.load(ordering: .relaxed) }
+        func changed(by n: Int) { drawn.add(n, ordering: .relaxed) }
+    }
+
+    private let screen = ProgressBar.screen
 
     private let label: String
     private let total: Int
@@ -48,13 +58,13 @@ public final class ProgressBar {
     /// Erases the bar (the command's own output follows in its place).
     public func finish() {
         guard drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
         drawn = false
-        Self.drawnBars.subtract(1, ordering: .relaxed)
+        if let screen { screen.changed(by: -1); return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 
     private func draw(_ now: Date) {
-        guard Self.isEnabled else { return }
+        guard Self.isEnabled || screen != nil else { return }
         lastDraw = now
         let fraction = Double(done) / Double(total)
         let width = 28
@@ -66,8 +76,11 @@ public final class ProgressBar {
         line += " \(Self.clock(elapsed))"
         if done < total, done > 0 { line += " ETA \(Self.clock(eta))" }
         if !detail.isEmpty { line += " \(detail)" }
-        FileHandle.standardError.write(Data(line.utf8))
-        if !drawn { Self.drawnBars.add(1, ordering: .relaxed) }
+        if let screen {
+            if !drawn { screen.changed(by: 1) }
+        } else {
+            FileHandle.standardError.write(Data(line.utf8))
+        }
         drawn = true
     }
 
