@@ -51,7 +51,7 @@ public enum ScriptEntry {
 
     /// Whether the statement is in the side-effect-free, bounded subset (see the type's comment).
     public static func isSafe(_ statement: Statement) -> Bool {
-        guard statement.command.effects.isEmpty else { return false }
+        guard statement.effects.isEmpty else { return false }
         return !statement.text.split(whereSeparator: { " =,".contains($0) }).contains { word in
             Int(word).map { $0 > 1000 || $0 < -1000 } ?? (word.allSatisfy(\.isNumber) && word.count > 4)
         }

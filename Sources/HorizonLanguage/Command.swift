@@ -20,6 +20,9 @@ public struct Statement: Equatable, Sendable {
     /// Where the command's tables go as CSV (`evaluate … to scores.csv`), besides the screen.
     public var tablePath: Located<String>?
 
+    /// The command's effects, and writing a file when its tables go to one.
+    public var effects: CommandEffects { command.effects.union(tablePath == nil ? [] : .files) }
+
     /// Two statements are the same when they were written the same at the same place: the
     /// canonical text determines the command.
     public static func == (a: Statement, b: Statement) -> Bool { a.location == b.location && a.text == b.text }

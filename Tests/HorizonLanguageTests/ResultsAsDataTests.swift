@@ -39,6 +39,10 @@ import Testing
         try interpreter.execute("backtest naive windows=2 to \(backtest)", source: "s")
         #expect(try Self.rows(backtest)[0].first == "window")
 
+        // Writing the table is an effect of the line (the fuzz harness runs only lines without any).
+        let line = try #require(try Parser().parse("evaluate to x.csv", source: "s").first)
+        #expect(line.effects == .files && line.command.effects.isEmpty)
+
         // Only CSV, and only at the end of the line; nothing runs when refused.
         let notCSV = #expect(throws: HorizonError.self) { try interpreter.execute("evaluate to scores.txt", source: "s", firstLine: 9) }
         #expect(notCSV?.description == "s:9:13: error: tables are written as CSV: name the file PATH.csv")
