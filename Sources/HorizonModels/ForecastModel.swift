@@ -49,7 +49,7 @@ public struct ModelSpec: Sendable {
 
 /// Every `train` target, in lineage order. Later model families append their specs here.
 public enum ModelCatalog {
-    public static let all: [ModelSpec] = BaselineModels.specs + ClassicalModels.specs + TreeModels.specs + NeuralModels.specs
+    public static let all: [ModelSpec] = BaselineModels.specs + ClassicalModels.specs + [ComboEstimator.spec] + TreeModels.specs + NeuralModels.specs
 
     public static func spec(named name: String) -> ModelSpec? { all.first { $0.name == name.lowercased() } }
     public static var names: [String] { all.map(\.name) }

@@ -1,0 +1,67 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonEvaluation
+import HorizonForecast
+import Testing
+@testable import HorizonModels
+
+/// A predictor that forecasts the same numbers for every series: point p, quantiles q[level].
+struct FixedPredictor: Predictor {
+    let point: Double, quantiles: [Double]
+    func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        PanelForecast(model: "fixed", items: history.series.map { s in
+            ItemForecast(id: s.id, firstTime: history.time(of: s, at: s.count), point: Array(repeating: point, count: horizon),
+                         levels: levels, quantiles: quantiles.map { Array(repeating: $0, count: horizon) })
+        })
+    }
+}
+
+@Suite struct ComboTests {
+    static let panel = Panel(series: [Series(id: "a", values: [1, 2, 3])], frequency: .steps, season: 1, hasTimestamps: false)
+
+    /// Level by level: the mean of the members' quantiles, or their median; never crossing.
+    @Test func quantilesAreCombinedLevelByLevel() throws {
+        let members: [(name: String, predictor: any Predictor)] = [
+            ("x", FixedPredictor(point: 10, quantiles: [8, 10, 12])),
+            ("y", FixedPredictor(point: 20, quantiles: [10, 20, 40])),
+            ("z", FixedPredictor(point: 30, quantiles: [29, 30, 31])),
+        ]
+        let mean = try ComboPredictor(members: members, method: .mean).predict(Self.panel, horizon: 2, levels: [0.1, 0.5, 0.9]).items[0]
+        #expect(mean.point == [20, 20] && mean.quantiles.map(\.[0]) == [47.0 / 3, 20, 83.0 / 3])
+        let median = try ComboPredictor(members: members, method: .median).predict(Self.panel, horizon: 2, levels: [0.1, 0.5, 0.9]).items[0]
+        #expect(median.point == [20, 20] && median.quantiles.map(\.[1]) == [10, 20, 31])
+        for q in [mean, median] { #expect(zip(q.quantiles, q.quantiles.dropFirst()).allSatisfy { zip($0, $1).allSatisfy { $0 <= $1 } }) }
+    }
+
+    /// AR(1) series with φ = ½ around their means: naive over-reacts to the last value and the
+    /// mean ignores it; two steps ahead their average is nearer the best forecast
+    /// (μ + φʰ(y_T − μ)) than either, so the combination's wQL is below both members'.
+    @Test func theCombinationBeatsItsMembersWhereTheyErrOppositeWays() throws {
+        var rng = SeededGenerator(seed: 5)
+        let series = (0..<200).map { i -> Series in
+            let mu = 100 + Double(i % 10)
+            var x = mu
+            return Series(id: "s\(i)", values: (0..<240).map { _ in x = mu + 0.5 * (x - mu) + 5 * rng.normal(); return x })
+        }
+        let full = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+        let holdout = Holdout(splitting: full, counts: Array(repeating: 2, count: series.count), steps: 2)
+        let settings = FitSettings(horizon: 2)
+        let levels = [0.1, 0.5, 0.9]
+        func score(_ estimator: any Estimator) throws -> Double {
+            Evaluator.score(try estimator.fit(holdout.train, settings: settings).predict(holdout.train, horizon: 2, levels: levels),
+                            on: holdout, levels: levels).meanWQL
+        }
+        let naive = try score(LocalEstimator(name: "naive", method: Naive()))
+        let mean = try score(LocalEstimator(name: "mean", method: Mean()))
+        let combo = try score(try ComboEstimator.spec.make(ModelOptions(["members": "naive,mean"])))
+        #expect(combo < naive && combo < mean, "combo \(combo), naive \(naive), mean \(mean)")
+    }
+
+    @Test func membersAreModelsOtherThanCombo() throws {
+        let unknown = #expect(throws: HorizonError.self) { try ComboEstimator.spec.make(ModelOptions(["members": "ets,thета"])) }
+        #expect(unknown?.message.hasPrefix("combo: 'thета' is not a model to combine") == true)
+        #expect(throws: HorizonError.self) { try ComboEstimator.spec.make(ModelOptions(["members": "combo,ets"])) }
+        #expect(throws: HorizonError.self) { try ComboEstimator.spec.make(ModelOptions(["members": "ets"])) }
+    }
+}
