@@ -34,12 +34,14 @@ public struct ComboEstimator: Estimator {
         name: "combo",
         summary: "a combination: the members' quantiles averaged level by level (or their median)",
         options: [
-            OptionDeclaration("members", .names, default: "ets,arima,theta", help: "the models combined, fitted with their defaults"),
+            OptionDeclaration("members", .names, default: "ets,arima,theta,qrf", help: "the models combined, fitted with their defaults"),
             OptionDeclaration("method", .word(Method.allCases.map(\.rawValue)), default: Method.mean.rawValue,
                               help: "mean of the members' quantiles at each level, or their median"),
         ]
     ) { options in
-        let names = options.names("members").isEmpty ? ["ets", "arima", "theta"] : options.names("members")
+        // The default: the three statistical models of the M-competition ensembles and the
+        // quantile forest, which errs differently (one global model over engineered features).
+        let names = options.names("members").isEmpty ? ["ets", "arima", "theta", "qrf"] : options.names("members")
         let members = try names.map { name -> (name: String, estimator: any Estimator) in
             guard name.lowercased() != "combo", let spec = ModelCatalog.spec(named: name) else {
                 throw HorizonError("combo: '\(name)' is not a model to combine (models: \(ModelCatalog.names.filter { $0 != "combo" }.joined(separator: ", ")))",
