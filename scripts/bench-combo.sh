@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The forecast-combination benchmark (issue 16): on M3 Yearly, Quarterly and Monthly and on M4
+# Weekly, each default member, `combo` and its median variant, scored on the competition's test
+# split — MASE, sMAPE, OWA (M4), mean wQL and coverage — with each model's training time in the
+# train lines. Needs the shared datasets beside the checkout (skips a group whose files are
+# absent) and a release build.
+#
+# usage: scripts/bench-combo.sh [GROUP …]   (groups: m3-yearly m3-quarterly m3-monthly m4-weekly)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data="${HORIZON_SHARED:-../shared/datasets}"
+swift build -c release --product horizon >/dev/null
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(m3-yearly m3-quarterly m3-monthly m4-weekly)
+for group in "${groups[@]}"; do
+    case "$group" in
+        m3-yearly)    train="$data/m3/M3-Yearly-train.csv.xz";    test="$data/m3/M3-Yearly-test.csv.xz";    freq=Y; h=6 ;;
+        m3-quarterly) train="$data/m3/M3-Quarterly-train.csv.xz"; test="$data/m3/M3-Quarterly-test.csv.xz"; freq=Q; h=8 ;;
+        m3-monthly)   train="$data/m3/M3-Monthly-train.csv.xz";   test="$data/m3/M3-Monthly-test.csv.xz";   freq=M; h=18 ;;
+        m4-weekly)    train="$data/m4/Weekly-train.csv.xz";       test="$data/m4/Weekly-test.csv.xz";       freq=W; h=13 ;;
+        *) echo "unknown group '$group' (m3-yearly m3-quarterly m3-monthly m4-weekly)" >&2; exit 2 ;;
+    esac
+    if [ ! -f "$train" ] || [ ! -f "$test" ]; then echo "== $group: skipped ($train or $test absent)"; continue; fi
+    echo "== $group (h = $h)"
+    script=$(mktemp --suffix=.hz)
+    cat > "$script" <<HZ
+load "$train" format=rows test="$test" freq=$freq
+set horizon $h
+train naive2
+train ets
+train arima
+train theta
+train qrf
+train combo
+train combo method=median as combo-median
+evaluate naive2 ets arima theta qrf combo combo-median columns=mase,smape,owa,wql,cov
+HZ
+    .build/release/horizon "$script" | grep -E "^trained|^model|^-----|^[a-z0-9+-]+ +[0-9]" || true
+    rm -f "$script"
+done
