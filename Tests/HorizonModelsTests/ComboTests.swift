@@ -28,7 +28,7 @@ struct FixedPredictor: Predictor {
             ("z", FixedPredictor(point: 30, quantiles: [29, 30, 31])),
         ]
         let mean = try ComboPredictor(members: members, method: .mean).predict(Self.panel, horizon: 2, levels: [0.1, 0.5, 0.9]).items[0]
-        #expect(mean.point == [20, 20] && mean.quantiles.map(\.[0]) == [47.0 / 3, 20, 83.0 / 3])
+        #expect(zip(mean.point + mean.quantiles.map(\.[0]), [20, 20, 47.0 / 3, 20, 83.0 / 3]).allSatisfy { abs($0 - $1) < 1e-12 })
         let median = try ComboPredictor(members: members, method: .median).predict(Self.panel, horizon: 2, levels: [0.1, 0.5, 0.9]).items[0]
         #expect(median.point == [20, 20] && median.quantiles.map(\.[1]) == [10, 20, 31])
         for q in [mean, median] { #expect(zip(q.quantiles, q.quantiles.dropFirst()).allSatisfy { zip($0, $1).allSatisfy { $0 <= $1 } }) }
@@ -56,6 +56,29 @@ struct FixedPredictor: Predictor {
         let mean = try score(LocalEstimator(name: "mean", method: Mean()))
         let combo = try score(try ComboEstimator.spec.make(ModelOptions(["members": "naive,mean"])))
         #expect(combo < naive && combo < mean, "combo \(combo), naive \(naive), mean \(mean)")
+    }
+
+    /// Random walks: naive is far better than the mean; weights from the training data's last
+    /// horizon give naive most of the weight, and the weighted combination is far better than
+    /// the equal one.
+    @Test func weightsFollowTheMembersValidationErrors() throws {
+        var rng = SeededGenerator(seed: 8)
+        let series = (0..<100).map { i -> Series in
+            var x = 100.0
+            return Series(id: "w\(i)", values: (0..<120).map { _ in x += 3 * rng.normal(); return x })
+        }
+        let full = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+        let holdout = Holdout(splitting: full, counts: Array(repeating: 4, count: series.count), steps: 4)
+        let settings = FitSettings(horizon: 4)
+        func fitted(_ method: String) throws -> (ComboPredictor, Double) {
+            let predictor = try ComboEstimator.spec.make(ModelOptions(["members": "naive,mean", "method": method])).fit(holdout.train, settings: settings)
+            let score = Evaluator.score(try predictor.predict(holdout.train, horizon: 4, levels: [0.1, 0.5, 0.9]), on: holdout, levels: [0.1, 0.5, 0.9])
+            return (predictor as! ComboPredictor, score.meanWQL)
+        }
+        let (weighted, weightedLoss) = try fitted("weighted"), (_, equalLoss) = try fitted("mean")
+        #expect(weighted.weights[0] > 0.7 && abs(weighted.weights.reduce(0, +) - 1) < 1e-12, "\(weighted.weights)")
+        #expect(weightedLoss < equalLoss, "weighted \(weightedLoss), equal \(equalLoss)")
+        #expect(weighted.fitSummary[0].hasPrefix("members: naive 0.") && weighted.fitSummary[0].contains("weighted mean"))
     }
 
     @Test func membersAreModelsOtherThanCombo() throws {
