@@ -4,7 +4,8 @@ import HorizonForecast
 
 /// `combo`: a forecast combination. Its members are fitted once each, on the same data, and
 /// their forecasts combined as distributions, level by level: the mean of the members'
-/// quantiles at each level (quantile averaging, "Vincentization"), or their median.
+/// quantiles at each level (quantile averaging, "Vincentization"), their median, or a mean
+/// weighted by how each member did on the training data's last horizon.
 ///
 /// Why the quantiles and not only the points: averaging the members' quantile functions keeps a
 /// calibrated spread where averaging their points and keeping one member's intervals does not,
@@ -29,7 +30,7 @@ public struct ComboEstimator: Estimator {
         // costs the sum of its members (twice with `weighted`).
         let weights = method == .weighted ? try validationWeights(panel, settings: settings) : nil
         return ComboPredictor(members: try members.map { ($0.name, try $0.estimator.fit(panel, settings: settings)) }, method: method,
-                              weights: weights ?? Array(repeating: 1 / Double(members.count), count: members.count))
+                              weights: weights)
     }
 
     /// `weighted`: each member's weight is inversely proportional to its weighted quantile loss
