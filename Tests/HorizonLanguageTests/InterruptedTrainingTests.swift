@@ -11,12 +11,14 @@ import Testing
         let path = try demoFile()
         let interpreter = Interpreter(output: OutputBuffer())
         try interpreter.execute("load \(path)\nset horizon 4\nholdout 4", source: "s")
-        // Ctrl-C a second into a training of 5,000 epochs (each a few milliseconds here).
+        // Ctrl-C a second into a training of 5,000 epochs (each a few milliseconds here), on a
+        // flag of this test's own, so the tests running beside it go on.
+        let flag = Interrupt.Flag()
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 1.0)
-        timer.setEventHandler { Interrupt.raise() }
+        timer.setEventHandler { flag.raise() }
         timer.resume()
-        try interpreter.execute("train mlp epochs=5000 batches=2", source: "s")
+        try Interrupt.$local.withValue(flag) { try interpreter.execute("train mlp epochs=5000 batches=2", source: "s") }
         timer.cancel()
         let model = try #require(interpreter.session.models.last)
         let stop = try #require(model.optionsText.split(separator: " ").first { $0.hasPrefix("stop=") }.flatMap { Int($0.dropFirst(5)) })
