@@ -55,7 +55,7 @@ extension Interpreter {
             table.append([name, values.isEmpty ? "none" : "\(NumberFormat.value(values.min()!))…\(NumberFormat.value(values.max()!)), last \(NumberFormat.value(values.last!))"
                           + " (\(Set(values).count) distinct)"])
         }
-        let seasonal = SeasonalAdjustment.isSeasonal(SeasonalAdjustment.forwardFilled(series.values), season: panel.season)
+        let seasonal = SeasonalAdjustment.isSeasonal(series: series.values, season: panel.season)
         table.append(["season \(panel.season)", seasonal ? "the seasonality test finds it" : "the seasonality test does not find it (naive2 is naive here)"])
         let k = panel.index(of: series.id)!, counts = session.holdoutCounts()
         let held = k < counts.count ? min(counts[k], series.count) : 0

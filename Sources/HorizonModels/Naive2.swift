@@ -48,7 +48,7 @@ public enum SeasonalAdjustment {
     /// words with the reason when none does: what naive2 (and so OWA's reference) is here.
     public static func test(_ panel: Panel) -> (passed: Int, description: String) {
         let m = panel.season
-        let passed = panel.series.reduce(0) { $0 + (isSeasonal(forwardFilled($1.values), season: m) ? 1 : 0) }
+        let passed = panel.series.reduce(0) { $0 + (isSeasonal(series: $1.values, season: m) ? 1 : 0) }
         var text = "naive2: \(passed) of \(panel.series.count) series passed the seasonality test at lag \(m)"
         guard passed == 0 else { return (passed, text + "; the others are forecast by naive") }
         let longest = panel.series.map(\.count).max() ?? 0, lagLimit = longest > 0 ? Int((10 * log10(Double(longest))).rounded(.down)) : 0
@@ -62,14 +62,9 @@ public enum SeasonalAdjustment {
         return (0, text + ": naive2 is the naive forecast here")
     }
 
-    /// The values with gaps carried forward (leading gaps dropped), as the forecasts see them.
-    public static func forwardFilled(_ y: [Double]) -> [Double] {
-        var out: [Double] = [], last = Double.nan
-        for v in y {
-            if !v.isNaN { last = v }
-            if !last.isNaN { out.append(last) }
-        }
-        return out
+    /// The test on a series as the forecasts see it: gaps carried forward, leading gaps dropped.
+    public static func isSeasonal(series values: [Double], season m: Int) -> Bool {
+        isSeasonal(LocalPredictor<Naive>.fillForward(values), season: m)
     }
 
     /// The M4 test: n ≥ 3m and |r_m| > 1.645·√((1 + 2·Σ_{i<m} r_i²)/n), with R's `acf`
