@@ -30,10 +30,11 @@ train naive2
 train ets
 train arima
 train theta
+train autotheta
 train qrf
 train combo
 train combo method=median as combo-median
-evaluate naive2 ets arima theta qrf combo combo-median columns=mase,smape,owa,wql,cov
+evaluate naive2 ets arima theta autotheta qrf combo combo-median columns=mase,smape,owa,wql,cov
 HZ
     .build/release/horizon "$script" | grep -E "^trained|^model|^-----|^[a-z0-9+-]+ +[0-9]" || true
     rm -f "$script"

@@ -17,6 +17,9 @@ public enum ClassicalModels {
         ModelSpec(name: "theta", summary: "the Theta method: SES on the θ=2 line plus half the linear trend (M4's Theta)") { _ in
             GaussianLocalEstimator(name: "theta", method: M4Smoothing(.theta))
         },
+        ModelSpec(name: "autotheta", summary: "Theta chosen per series among standard, optimised and dynamic variants (statsforecast's AutoTheta)") { _ in
+            GaussianLocalEstimator(name: "autotheta", method: AutoTheta())
+        },
         ets,
         ModelSpec(name: "arima", summary: "automatic seasonal ARIMA: differencing by tests, orders by a stepwise AICc search (CSS)") { _ in
             ARIMAEstimator()

@@ -10,6 +10,19 @@ public protocol GaussianMethod: Sendable {
     func forecast(_ y: [Double], horizon: Int, season: Int) -> (point: [Double], sd: [Double])?
 }
 
+/// A `GaussianMethod` that can say in words what it fitted to one series, for `report MODEL
+/// ITEM`. It refits there: these methods fit in milliseconds and keep nothing between calls.
+public protocol DescribesSeries: GaussianMethod {
+    func describe(_ y: [Double], season: Int) -> [String]
+}
+
+extension GaussianLocalEstimator: ReportsItem where Method: DescribesSeries {
+    public func itemReport(_ series: Series, in panel: Panel) -> [String] {
+        let y = LocalPredictor<Naive>.fillForward(series.values)
+        return y.isEmpty ? ["no observations"] : method.describe(y, season: panel.season)
+    }
+}
+
 /// Runs a `GaussianMethod` on every series of whatever history it is given (the method fits
 /// in milliseconds, so there is nothing to keep between `train` and `forecast`).
 ///
