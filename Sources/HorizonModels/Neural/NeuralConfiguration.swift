@@ -45,7 +45,10 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     /// median is the point forecast and MSIS's 95% interval is learned, not extrapolated.
     public var levels: [Double]
     /// MQTransformer: width per horizon-specific attention head, and how many earlier
-    /// forecasts of the same target the decoder self-attention looks back over.
+    /// forecasts of the same target the decoder self-attention looks back over. The width is 8:
+    /// on M4 Hourly's last 48 training hours (not its test; seed 1, 40 epochs) width 8 and 16
+    /// both gave OWA 0.458, and 8 a mean wQL of 0.0270 against 0.0305, at half the cost of the
+    /// attention, its queries and the decoder's feedback projections.
     public var attentionWidth: Int
     public var feedback: Int
     /// Numeric covariates known only up to the forecast creation time (encoder-only).
@@ -91,7 +94,7 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     ]
 
     public static let transformerOptions: [OptionDeclaration] = options + [
-        OptionDeclaration("width", .integer(2...256), default: "16", help: "width of each horizon's attention head"),
+        OptionDeclaration("width", .integer(2...256), default: "8", help: "width of each horizon's attention head"),
         OptionDeclaration("feedback", .integer(1...64), default: "8", help: "earlier forecasts of the same target the decoder attends to"),
     ]
 

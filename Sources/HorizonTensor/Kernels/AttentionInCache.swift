@@ -7,7 +7,7 @@ import Darwin
 /// Scaled dot-product attention one query row at a time, with one sequence's keys and values
 /// held in cache, for masks that limit each row to a prefix of the keys (none, causal, prefix).
 ///
-/// Why: with narrow heads (MQTransformer's 16) the product path is bound by memory, not by
+/// Why: with narrow heads (MQTransformer's 8) the product path is bound by memory, not by
 /// arithmetic. It writes the (Tq × Tk) probabilities, keeps them for the backward pass, and
 /// reads or writes that matrix about ten times per step (scores, softmax, weighted values;
 /// dP, the softmax rule, and three products reading dS or P): on M4 Hourly 12.4 million
