@@ -7,10 +7,11 @@ import Foundation
 import PackageDescription
 
 /// The CPU the numeric code is compiled for. By default Haswell's instruction set, x86-64-v3
-/// (AVX2 and FMA: every x86 server CPU since about 2013–2015), so one build runs on whatever machine a cluster hands it;
-/// `HORIZON_CPU=native` compiles for the building machine instead (AVX-512 on ours), an explicit
-/// opt-in for local benchmarks whose cost and gain the README measures. Baseline x86-64 is no
-/// option: without FMA, SIMD code degrades to scalar `fmaf` calls (shared/notes/swift-engineering.md).
+/// (AVX2 and FMA: every x86 server CPU since about 2013–2015), so one build runs on whatever
+/// machine a cluster hands it; `HORIZON_CPU=native` compiles for the building machine instead
+/// (AVX-512 on ours), an explicit opt-in for local benchmarks whose cost the README measures.
+/// Baseline x86-64 is no option: without FMA, SIMD code degrades to scalar `fmaf` calls
+/// (shared/notes/swift-engineering.md).
 #if arch(x86_64)
 let portableCPU = "haswell"  // the x86-64-v3 level: AVX2, FMA, BMI2 (swiftc takes CPU names, not levels)
 #else

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A `horizon` binary to copy to other machines (cluster executors): Swift's standard library and
-# Foundation linked in statically, numeric code for Haswell, i.e. x86-64-v3 (Package.swift), so it needs only
-# the Debian libraries it names below. Prints `ldd` and fails if a toolchain library is linked.
+# Foundation linked in statically, numeric code for Haswell, i.e. x86-64-v3 (Package.swift), so
+# it needs only the Debian libraries `ldd` lists. Fails if a toolchain library is linked.
 #
 # usage: scripts/build-portable.sh            → .build/release/horizon
 set -euo pipefail
