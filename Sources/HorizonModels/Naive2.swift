@@ -44,6 +44,20 @@ public enum SeasonalAdjustment {
         return multiplicativeFigure(y, season: m)
     }
 
+    /// `y` divided by its seasonal indices when the test finds a season, and the indices (nil
+    /// when it was left as it is): what the M4 methods and AutoTheta forecast.
+    public static func adjusted(_ y: [Double], season m: Int) -> (series: [Double], indices: [Double]?) {
+        guard let indices = indices(y, season: m) else { return (y, nil) }
+        return (y.indices.map { y[$0] / indices[$0 % m] }, indices)
+    }
+
+    /// Forecasts (or their spreads) of an adjusted series put back on the data's scale: step h
+    /// after n observations times the index of its position in the season.
+    public static func reseasonalised(_ values: [Double], indices: [Double]?, after n: Int, season m: Int) -> [Double] {
+        guard let indices else { return values }
+        return values.indices.map { values[$0] * indices[(n + $0) % m] }
+    }
+
     /// How many of the panel's series pass the seasonality test at the panel's season, said in
     /// words with the reason when none does: what naive2 (and so OWA's reference) is here.
     public static func test(_ panel: Panel) -> (passed: Int, description: String) {

@@ -53,19 +53,12 @@ public struct AutoTheta: GaussianMethod {
     }
 
     public func forecast(_ y: [Double], horizon: Int, season: Int) -> (point: [Double], sd: [Double])? {
-        let n = y.count
-        let (adjusted, indices) = Self.adjusted(y, season: season)
+        let (adjusted, indices) = SeasonalAdjustment.adjusted(y, season: season)
         guard let fit = select(adjusted) else { return nil }
         let point = Self.path(adjusted, fit, horizon: horizon)
         let sd = (0..<horizon).map { fit.sigma * (1 + Double($0) * fit.alpha * fit.alpha).squareRoot() }
-        let future = (0..<horizon).map { h in indices.map { $0[(n + h) % season] } ?? 1 }
-        return (zip(point, future).map { $0 * $1 }, zip(sd, future).map { $0 * $1 })
-    }
-
-    /// `y` divided by its seasonal indices, when M4's test finds a season, and the indices.
-    static func adjusted(_ y: [Double], season: Int) -> (series: [Double], indices: [Double]?) {
-        guard let indices = SeasonalAdjustment.indices(y, season: season) else { return (y, nil) }
-        return (y.indices.map { y[$0] / indices[$0 % season] }, indices)
+        return (SeasonalAdjustment.reseasonalised(point, indices: indices, after: y.count, season: season),
+                SeasonalAdjustment.reseasonalised(sd, indices: indices, after: y.count, season: season))
     }
 
     /// Every variant fitted to `x` (already adjusted), the best by the criterion; nil when `x`
@@ -101,16 +94,19 @@ public struct AutoTheta: GaussianMethod {
     /// The recursion's state after some observations: level, mean, and the line A + B·t.
     struct State {
         var level: Double, mean: Double, a: Double, b: Double
+        /// (1−α)^i after i observations, carried along rather than raised to i at every step:
+        /// the fit's search runs the recursion hundreds of times per variant and series.
+        var decay: Double
 
-        /// The one-step forecast after `i` observations.
-        func forecast(_ i: Int, alpha: Double, theta: Double) -> Double {
-            let decay = pow(1 - alpha, Double(i))
-            return level + (1 - 1 / theta) * (a * decay + b * (1 - decay * (1 - alpha)) / alpha)
+        /// The one-step forecast.
+        func forecast(alpha: Double, theta: Double) -> Double {
+            level + (1 - 1 / theta) * (a * decay + b * (1 - decay * (1 - alpha)) / alpha)
         }
 
         /// Takes in observation number i + 1 (index i), y.
         mutating func update(_ y: Double, _ i: Int, alpha: Double, dynamic: Bool) {
             let previousMean = mean
+            decay *= 1 - alpha
             level = alpha * y + (1 - alpha) * level
             mean = (Double(i) * mean + y) / Double(i + 1)
             guard dynamic else { return }
@@ -121,7 +117,7 @@ public struct AutoTheta: GaussianMethod {
 
     /// The state after the first observation.
     static func start(_ x: [Double], _ variant: Variant, level: Double, alpha: Double) -> State {
-        var state = State(level: alpha * x[0] + (1 - alpha) * level, mean: x[0], a: x[0], b: 0)
+        var state = State(level: alpha * x[0] + (1 - alpha) * level, mean: x[0], a: x[0], b: 0, decay: 1 - alpha)
         if !variant.dynamic {
             let line = RMath.lineFit(x)  // a + b·t for t = 1 … n
             state.a = line.intercept
@@ -136,7 +132,7 @@ public struct AutoTheta: GaussianMethod {
         var state = start(x, variant, level: level, alpha: alpha)
         var squares = 0.0, sum = 0.0, count = 0.0
         for i in 1..<x.count {
-            let e = x[i] - state.forecast(i, alpha: alpha, theta: theta)
+            let e = x[i] - state.forecast(alpha: alpha, theta: theta)
             if i >= 3 {
                 squares += e * e
                 sum += e
@@ -154,9 +150,8 @@ public struct AutoTheta: GaussianMethod {
         var state = start(x, fit.variant, level: fit.initialLevel, alpha: fit.alpha)
         for i in 1..<x.count { state.update(x[i], i, alpha: fit.alpha, dynamic: fit.variant.dynamic) }
         return (0..<horizon).map { j in
-            let i = x.count + j
-            let f = state.forecast(i, alpha: fit.alpha, theta: fit.theta)
-            state.update(f, i, alpha: fit.alpha, dynamic: fit.variant.dynamic)
+            let f = state.forecast(alpha: fit.alpha, theta: fit.theta)
+            state.update(f, x.count + j, alpha: fit.alpha, dynamic: fit.variant.dynamic)
             return f
         }
     }
@@ -176,7 +171,7 @@ extension AutoTheta.Variant {
 extension AutoTheta: DescribesSeries {
     /// The variant chosen for the series, its parameters and whether it was seasonally adjusted.
     public func describe(_ y: [Double], season: Int) -> [String] {
-        let (adjusted, indices) = Self.adjusted(y, season: season)
+        let (adjusted, indices) = SeasonalAdjustment.adjusted(y, season: season)
         guard let fit = select(adjusted) else {
             return ["too short for Theta (\(y.count) points, three of them burn-in): the naive forecast instead"]
         }

@@ -22,12 +22,10 @@ public struct M4Smoothing: GaussianMethod {
     public init(_ method: Method) { self.method = method }
 
     public func forecast(_ y: [Double], horizon: Int, season: Int) -> (point: [Double], sd: [Double])? {
-        let n = y.count
-        let indices = SeasonalAdjustment.indices(y, season: season)
-        let adjusted = indices.map { idx in (0..<n).map { y[$0] / idx[$0 % season] } } ?? y
-        let future = (0..<horizon).map { h in indices.map { $0[(n + h) % season] } ?? 1 }
+        let (adjusted, indices) = SeasonalAdjustment.adjusted(y, season: season)
         guard let (point, sd) = Self.adjustedForecast(adjusted, method, horizon: horizon) else { return nil }
-        return (zip(point, future).map { $0 * $1 }, zip(sd, future).map { $0 * $1 })
+        return (SeasonalAdjustment.reseasonalised(point, indices: indices, after: y.count, season: season),
+                SeasonalAdjustment.reseasonalised(sd, indices: indices, after: y.count, season: season))
     }
 
     static let estimation = ETSEstimation()
