@@ -158,3 +158,31 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Stored as its code (`W`, `steps`, `900s`), as a person would write it; a code that is no
+/// frequency is refused when read back.
+extension Frequency: Codable {
+    /// The frequency a code names, including a fixed spacing in seconds (`900s`); nil otherwise.
+    public init?(storedCode code: String) {
+        if let named = Frequency(code: code) {
+            self = named
+        } else if code.hasSuffix("s"), let seconds = Int64(code.dropLast()), seconds > 0 {
+            self = .fixed(seconds: seconds)
+        } else {
+            return nil
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let code = try decoder.singleValueContainer().decode(String.self)
+        guard let frequency = Frequency(storedCode: code) else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "'\(code)' is not a frequency"))
+        }
+        self = frequency
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}

@@ -29,6 +29,13 @@ public struct LoadOptions: Sendable {
     /// Combine rows sharing an item and a period (`freq=` coarser than the data, or `item=` a
     /// level of the hierarchy such as category); nil: such rows are an error.
     public var aggregation: Aggregation?
+    /// The columns besides item, time and target, as declared (`horizon batch`): nil lets the
+    /// loader decide from the file which are covariates and which are attributes.
+    public var declared: DeclaredColumns?
+    /// Whether a problem confined to one series (a cell that is not a number, two rows for one
+    /// time, an attribute that changes) leaves that series out with a `SeriesFailure` instead
+    /// of failing the whole load.
+    public var isolatesSeries = false
 
     public init(format: DataFormat? = nil, itemColumns: [String]? = nil, timeColumn: String? = nil,
                 targetColumn: String? = nil, frequency: Frequency? = nil, season: Int? = nil, testPath: String? = nil) {
@@ -42,6 +49,40 @@ public struct LoadOptions: Sendable {
     }
 }
 
+/// Which columns are what, said in advance rather than detected from the rows.
+///
+/// Why: a file split into partitions and loaded part by part (on Spark) must be read the same
+/// way in every part; detection from a sample could call a text column an attribute in one part
+/// (constant there) and a covariate over time in another. Undeclared columns are ignored.
+public struct DeclaredColumns: Sendable, Equatable {
+    /// Numeric covariates over time (price, promo).
+    public var numeric: [String]
+    /// Text covariates over time (an event name).
+    public var categorical: [String]
+    /// Text attributes, one value per item (category, store).
+    public var statics: [String]
+
+    public init(numeric: [String] = [], categorical: [String] = [], statics: [String] = []) {
+        self.numeric = numeric
+        self.categorical = categorical
+        self.statics = statics
+    }
+}
+
+/// One series that could not be used, and why; every other series goes on.
+public struct SeriesFailure: Sendable, Equatable {
+    public var item: String
+    /// Where it failed: `load`, `train`, `forecast`.
+    public var stage: String
+    public var message: String
+
+    public init(item: String, stage: String, message: String) {
+        self.item = item
+        self.stage = stage
+        self.message = message
+    }
+}
+
 /// A loaded dataset: the panel and what the loader detected, in words for the user.
 public struct LoadedData: Sendable {
     /// Every series in full, including a test continuation when one was given.
@@ -52,4 +93,6 @@ public struct LoadedData: Sendable {
     public var report: [String]
     /// Rows read from the file(s).
     public var rowsRead: Int
+    /// The series left out with what was wrong with them (only with `isolatesSeries`).
+    public var failures: [SeriesFailure] = []
 }

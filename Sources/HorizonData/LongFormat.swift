@@ -32,7 +32,9 @@ enum LongFormat {
         } else {
             throw HorizonError("cannot find the time column in '\(path)': name it with time=COL (columns: \(header.joined(separator: ", ")))")
         }
-        let hasTimestamps = profiles[timeIndex].isTimestamp
+        // Declared columns come with a declared frequency: integer steps or timestamps follow
+        // from it, not from what this file's sample happens to hold.
+        let hasTimestamps = options.declared != nil ? options.frequency != .steps : profiles[timeIndex].isTimestamp
         let itemIndices: [Int]
         if let names = options.itemColumns {
             itemIndices = try names.map { try PanelLoader.column($0, in: header, path: path, role: "the item") }
@@ -63,11 +65,30 @@ enum LongFormat {
         }
         let used = taken.union([targetIndex])
         var numericCovariates: [Int] = [], textCovariates: [Int] = [], ignored: [String] = []
-        for i in header.indices where !used.contains(i) {
-            if profiles[i].isNumeric { numericCovariates.append(i) }
-            else if profiles[i].isTimestamp { ignored.append("\(header[i]) (a second time column)") }
-            else if profiles[i].isEmpty { ignored.append("\(header[i]) (empty)") }
-            else { textCovariates.append(i) }
+        var declaredStatics = Set<Int>()
+        if let declared = options.declared {
+            func indices(_ names: [String], _ role: String) throws -> [Int] {
+                try names.map { name in
+                    let i = try PanelLoader.column(name, in: header, path: path, role: role)
+                    guard !used.contains(i) else { throw HorizonError("column '\(name)' of '\(path)' is the item, time or target, not \(role)") }
+                    return i
+                }
+            }
+            numericCovariates = try indices(declared.numeric, "a numeric covariate")
+            textCovariates = try indices(declared.categorical, "a categorical covariate")
+            let statics = try indices(declared.statics, "an attribute")
+            declaredStatics = Set(textCovariates.count..<(textCovariates.count + statics.count))
+            textCovariates += statics
+            let all = numericCovariates + textCovariates
+            guard Set(all).count == all.count else { throw HorizonError("a column of '\(path)' is declared twice") }
+            ignored = header.indices.filter { !used.contains($0) && !all.contains($0) }.map { "\(header[$0]) (not declared)" }
+        } else {
+            for i in header.indices where !used.contains(i) {
+                if profiles[i].isNumeric { numericCovariates.append(i) }
+                else if profiles[i].isTimestamp { ignored.append("\(header[i]) (a second time column)") }
+                else if profiles[i].isEmpty { ignored.append("\(header[i]) (empty)") }
+                else { textCovariates.append(i) }
+            }
         }
         report.append("item: " + (itemIndices.isEmpty ? "(one series)" : itemIndices.map { header[$0] }.joined(separator: "+")))
         report.append("time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"))
@@ -81,6 +102,8 @@ enum LongFormat {
         var codes = Array(repeating: [String: Int32](), count: textCovariates.count)
         var record = CSVRecord()
         let singleName = header[targetIndex]
+        // With `isolatesSeries`, the first problem of each item (by index), which leaves it out.
+        var failed: [Int: String] = [:]
         while try stream.next(into: &record) {
             let key: String
             switch itemIndices.count {
@@ -96,11 +119,20 @@ enum LongFormat {
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
             }
-            let time = try stream.time(record, timeIndex, timestamps: hasTimestamps)
-            items[k].times.append(time)
-            items[k].lines.append(Int32(clamping: record.line))
-            items[k].target.append(try stream.number(record, targetIndex))
-            for (c, i) in numericCovariates.enumerated() { items[k].numeric[c].append(try stream.number(record, i)) }
+            if failed[k] != nil { continue }
+            do {
+                let time = try stream.time(record, timeIndex, timestamps: hasTimestamps)
+                let target = try stream.number(record, targetIndex)
+                let numbers = try numericCovariates.map { try stream.number(record, $0) }
+                items[k].times.append(time)
+                items[k].lines.append(Int32(clamping: record.line))
+                items[k].target.append(target)
+                for c in numbers.indices { items[k].numeric[c].append(numbers[c]) }
+            } catch let error as HorizonError where options.isolatesSeries {
+                failed[k] = error.message
+                items[k] = Item(numeric: 0, text: 0)
+                continue
+            }
             for (c, i) in textCovariates.enumerated() {
                 if record.isMissing(i) { items[k].text[c].append(-1); continue }
                 let value = record.string(i)
@@ -112,6 +144,18 @@ enum LongFormat {
                 }
             }
         }
+        if options.isolatesSeries {
+            // A declared attribute must keep one value per item.
+            for c in declaredStatics {
+                for k in items.indices where failed[k] == nil {
+                    let observed = Set(items[k].text[c].filter { $0 >= 0 })
+                    if observed.count > 1 {
+                        let values = observed.sorted().prefix(2).map { "'\(vocabularies[c][Int($0)])'" }.joined(separator: " and ")
+                        failed[k] = "its attribute '\(header[textCovariates[c]])' is not one value per item (\(values))"
+                    }
+                }
+            }
+        }
 
         let inferred = TimeGrid.inferFrequency(items.map(\.times))
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
@@ -120,6 +164,10 @@ enum LongFormat {
         // else (values change, or are sometimes missing) a categorical covariate over time.
         var staticColumns: [Int] = [], categoricalColumns: [Int] = []
         for c in textCovariates.indices {
+            if options.declared != nil {
+                if declaredStatics.contains(c) { staticColumns.append(c) } else { categoricalColumns.append(c) }
+                continue
+            }
             let constant = items.allSatisfy { item in
                 guard let first = item.text[c].first, first >= 0 else { return false }
                 return item.text[c].allSatisfy { $0 == first }
@@ -139,12 +187,24 @@ enum LongFormat {
         var combinedRows = 0, combinedPoints = 0
         var series: [Series] = []
         series.reserveCapacity(items.count)
+        var failures: [SeriesFailure] = []
         for k in items.indices {
+            if let message = failed[k] {
+                failures.append(SeriesFailure(item: itemIDs[k], stage: "load", message: message))
+                continue
+            }
             // Each item's rows are released as its series is built, so the rows as read and the
             // panel are never both held in full (the peak memory of a big file).
             let item = items[k]
             items[k] = Item(numeric: 0, text: 0)
-            let (start, length, at) = try grid.positions(times: item.times, lines: item.lines, path: path, item: itemIDs[k])
+            let placed: (start: Int64, length: Int, at: [Int])
+            do {
+                placed = try grid.positions(times: item.times, lines: item.lines, path: path, item: itemIDs[k])
+            } catch let error as HorizonError where options.isolatesSeries {
+                failures.append(SeriesFailure(item: itemIDs[k], stage: "load", message: error.message))
+                continue
+            }
+            let (start, length, at) = placed
             /// One value per position: the row's, or with `aggregate=` the observed rows' sum or
             /// mean (NaN where none was observed).
             func place(_ values: [Double], _ combine: Aggregation? = nil) -> [Double] {
@@ -188,6 +248,6 @@ enum LongFormat {
         let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: hasTimestamps,
                           targetName: header[targetIndex], dynamicNames: dynamicNames, categoricalNames: categoricalNames,
                           staticNames: staticNames, vocabularies: vocab)
-        return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead)
+        return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead, failures: failures)
     }
 }

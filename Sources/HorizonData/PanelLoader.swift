@@ -60,7 +60,10 @@ public enum PanelLoader {
             let kept = test.panel.replacingSeries(test.panel.series.filter { !dropped.contains($0.id) })
             data = try appendTest(kept, to: data, testPath: testPath, continuesPositions: format == .rows)
         } else if dropsUnobserved {
-            _ = try dropUnobserved(&data, path: path)
+            let dropped = try dropUnobserved(&data, path: path)
+            if options.isolatesSeries {
+                data.failures += dropped.sorted().map { SeriesFailure(item: $0, stage: "load", message: "it has no observed target values") }
+            }
         }
         data.report.insert("format: \(format.rawValue) (\(detected))", at: 0)
         return data

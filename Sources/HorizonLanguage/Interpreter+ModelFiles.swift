@@ -12,15 +12,17 @@ extension Interpreter {
         let i = try trainedModel(name)
         let model = session.models[i]
         guard let savable = model.predictor as? any SavableModel else {
-            throw HorizonError("'\(model.name)' (\(model.spec.name)) has no learned weights to save: it is fitted again from the data in "
-                               + "an instant; 'save model' writes the neural models (\(ModelFiles.savableKinds.joined(separator: ", ")))",
+            throw HorizonError("'\(model.name)' (\(model.spec.name)) has nothing learned to save: it is fitted again from each series' "
+                               + "history in an instant; 'save model' writes the global models (\(ModelFiles.savableKinds.joined(separator: ", ")))",
                                at: name.location)
         }
         try checkWritable(path)
+        let manifest = ModelManifest(kind: savable.kind, trainedOn: data.panel, horizon: savable.trainedHorizon, levels: session.levels)
         do {
             try savable.save(to: path.value, extra: ["session.name": model.name, "session.options": model.optionsText,
                                                     "data.fingerprint": data.panel.fingerprint, "data.series": String(model.seriesCount),
-                                                    "data.holdout": model.holdoutCounts.map(String.init).joined(separator: ",")])
+                                                    "data.holdout": model.holdoutCounts.map(String.init).joined(separator: ","),
+                                                    ModelManifest.key: manifest.encoded])
         } catch {
             throw HorizonError("cannot write '\(path.value)': \(error)", at: path.location)
         }
@@ -28,7 +30,7 @@ extension Interpreter {
         emit("saved \(model.name) (\(savable.kind), \(savable.sizeDescription)) to \(path.value), \(size / 1024) KiB")
     }
 
-    /// `load model PATH [as NAME]`: rebuilds the network from the file and registers it as a
+    /// `load model PATH [as NAME]`: rebuilds the model from the file and registers it as a
     /// trained model. It keeps the holdout it was trained on only when the loaded data is the
     /// data it was trained on; otherwise `evaluate` refuses it (it may have seen the holdout)
     /// and `forecast` still works.
@@ -40,6 +42,15 @@ extension Interpreter {
             throw HorizonError("cannot load '\(path.value)': \(error)", at: path.location)
         }
         let (predictor, metadata) = loaded
+        // Checked against the data when there is some; without, `forecast` needs data loaded
+        // first anyway, and the next `load model` after it checks.
+        do {
+            if let manifest = try ModelManifest.read(metadata, file: path.value), let panel = session.panel {
+                try manifest.check(panel, horizon: min(session.horizon, manifest.horizon), file: path.value)
+            }
+        } catch let error as HorizonError {
+            throw HorizonError(error.message, at: path.location)
+        }
         let architecture = predictor.kind
         guard let spec = ModelCatalog.spec(named: architecture) else {
             throw HorizonError("'\(path.value)' holds a '\(architecture)' model this Horizon does not know", at: path.location)

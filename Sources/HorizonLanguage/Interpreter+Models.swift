@@ -91,26 +91,7 @@ extension Interpreter {
             return cached
         }
         var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
-        for o in scenario {
-            guard data.panel.dynamicNames.contains(o.key.value) else {
-                throw HorizonError("'\(o.key.value)' is not a covariate over time" + (data.panel.dynamicNames.isEmpty ? " (this data has none)" : " (covariates: \(data.panel.dynamicNames.joined(separator: ", ")))"),
-                                   at: o.key.location, suggestion: Suggestions.didYouMean(o.key.value, in: data.panel.dynamicNames))
-            }
-            let text = o.value.value
-            let change: (Double) -> Double
-            if text.hasSuffix("%"), let percent = Double(text.dropLast()), percent > -100 {
-                change = { $0 * (1 + percent / 100) }
-            } else if let value = Double(text) {
-                change = { _ in value }
-            } else {
-                throw HorizonError("a scenario value is a change in percent (price=-20%) or a number (promo=1), got '\(text)'", at: o.value.location)
-            }
-            if !text.hasSuffix("%"), let value = Double(text), let range = observedRange(of: o.key.value, in: data.panel), !range.contains(value) {
-                emit("warning: \(o.key.value)=\(text) is outside the observed \(o.key.value) (\(NumberFormat.fixed(range.lowerBound, 2))…"
-                     + "\(NumberFormat.fixed(range.upperBound, 2))); a change in percent is written \(o.key.value)=\(text)%")
-            }
-            for s in future.dynamic.indices { future.dynamic[s][o.key.value] = future.dynamic[s][o.key.value]?.map(change) }
-        }
+        try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
         let forecast = try session.models[i].predictor.predict(data.panel, future: future, horizon: session.horizon, levels: session.levels)
         if scenario.isEmpty { session.models[i].futureForecast = forecast }
         return forecast
@@ -195,13 +176,6 @@ extension Interpreter {
         guard before != 0, before.isFinite, after.isFinite else { return "–" }
         let percent = 100 * (after / before - 1)
         return (percent >= 0 ? "+" : "") + NumberFormat.fixed(percent, 1) + "%"
-    }
-
-    /// The smallest and largest observed value of a covariate over time, nil if none is.
-    func observedRange(of name: String, in panel: Panel) -> ClosedRange<Double>? {
-        var low = Double.infinity, high = -Double.infinity
-        for s in panel.series { for v in s.dynamic[name] ?? [] where v.isFinite { low = min(low, v); high = max(high, v) } }
-        return low <= high ? low...high : nil
     }
 
     /// Streams the rows to the file a series at a time (10,000 series × 10,000 steps is 10⁸

@@ -1,3 +1,4 @@
+import HorizonTensor
 import HorizonForecast
 /// Adopted by predictors whose learned state can be written to a model file and rebuilt
 /// from it (`save model`, `load model`), so the session saves and loads any such model
@@ -16,12 +17,16 @@ public protocol SavableModel: Predictor {
 /// Reading model files, whichever model wrote them.
 public enum ModelFiles {
     /// The models whose predictors can be saved, for messages.
-    public static var savableKinds: [String] { NeuralModels.specs.map(\.name) }
+    public static var savableKinds: [String] { NeuralModels.specs.map(\.name) + TreeModels.specs.map(\.name) }
 
     /// Rebuilds the model a file holds and returns it with the file's metadata. The file is
     /// untrusted: every field is checked before anything is allocated from it.
     public static func load(from path: String) throws -> (model: any SavableModel, metadata: [String: String]) {
-        let (predictor, metadata) = try NeuralPredictor.load(from: path)
+        let contents = try ParameterFile.read(path)
+        if contents.metadata["format"] == TreePredictor.formatTag {
+            return (try TreePredictor.load(contents, path: path), contents.metadata)
+        }
+        let (predictor, metadata) = try NeuralPredictor.load(contents, path: path)
         return (predictor, metadata)
     }
 }

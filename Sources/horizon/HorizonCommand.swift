@@ -5,19 +5,29 @@ import HorizonLanguage
 import HorizonNotebook
 import HorizonRuns
 
-/// The `horizon` command line: a REPL on a terminal, a line reader on a pipe, or a script runner.
+/// The `horizon` command line: a session (`horizon [SCRIPT]`, the default) or a batch job
+/// (`horizon batch …`).
 @main
 struct HorizonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "horizon",
         abstract: "A notebook-style forecasting REPL.",
+        version: "horizon \(HorizonVersion.current)",
+        subcommands: [SessionCommand.self, BatchCommand.self],
+        defaultSubcommand: SessionCommand.self)
+}
+
+/// A session: a REPL on a terminal, a line reader on a pipe, or a script runner.
+struct SessionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session",
+        abstract: "Run a script, or read commands interactively (the default).",
         discussion: """
             With no SCRIPT, reads commands interactively (readline editing, history, tab completion), \
             or line by line from standard input when it is not a terminal. Type 'help' inside for the language.
             train, evaluate and backtest are logged in .horizon/runs.sqlite in the working directory \
             (HORIZON_RUNS=PATH moves the log, HORIZON_RUNS=off turns it off); 'runs' lists them.
-            """,
-        version: "horizon 0.1.0")
+            """)
 
     @Argument(help: "A script of Horizon commands (.hz) to run.", completion: .file(extensions: ["hz"]))
     var script: String?

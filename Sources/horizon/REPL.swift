@@ -8,7 +8,7 @@ struct REPL {
 
     func run() {
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath(), completer: Completer(session: interpreter.session))
-        print("Horizon 0.1.0 — type 'help' for commands, Tab to complete, Ctrl-D to leave.")
+        print("Horizon \(HorizonVersion.current) — type 'help' for commands, Tab to complete, Ctrl-D to leave.")
         var cell = 1
         while true {
             guard var entry = editor.readLine(prompt: "[\(cell)]> ") else { print(""); return }

@@ -36,7 +36,7 @@ import HorizonData
 /// period come from the series itself when building training rows (they are in the past
 /// then) and only from `FutureCovariates` when forecasting; the target is never read at or
 /// after the origin.
-public struct FeatureBuilder: Sendable {
+public struct FeatureBuilder: Sendable, Codable {
     /// Lags of the target.
     public let lags: Int
     /// Rolling windows, ascending; the last sets the level s.
@@ -57,7 +57,7 @@ public struct FeatureBuilder: Sendable {
     public let staticNames: [String]
     let staticLevels: [[String]]
     let calendarCount: Int
-    public let columns: [FeatureColumn]
+    public private(set) var columns: [FeatureColumn]
 
     /// The default lags for a seasonal period: a whole season, and at least a week's worth,
     /// when the season is short (daily 7, monthly 12, hourly 24, quarterly 7); otherwise 8
@@ -97,15 +97,19 @@ public struct FeatureBuilder: Sendable {
         categoricalLevels = panel.categoricalNames.map { panel.vocabularies[$0] ?? [] }
         staticNames = panel.staticNames
         staticLevels = panel.staticNames.map { name in Array(Set(panel.series.compactMap { $0.statics[name] })).sorted() }
-        let calendar = CalendarFeatures.names(calendarFrequency, season: season)
-        calendarCount = calendar.count
+        calendarCount = CalendarFeatures.names(calendarFrequency, season: season).count
+        columns = []
+        columns = expectedColumns
+    }
 
+    /// The columns the fields imply, in order (a saved builder's are checked against them).
+    var expectedColumns: [FeatureColumn] {
         var columns = [FeatureColumn("step")]
         columns += (1...lags).map { FeatureColumn("lag \($0)") }
         for w in windows { columns += [FeatureColumn("mean \(w)"), FeatureColumn("std \(w)")] }
         columns.append(FeatureColumn("zero share \(windows.last!)"))
         if season > 1 { columns += [FeatureColumn("seasonal lag"), FeatureColumn("seasonal lag 2")] }
-        columns += calendar.map { FeatureColumn($0) }
+        columns += CalendarFeatures.names(calendarFrequency, season: season).map { FeatureColumn($0) }
         for (k, name) in dynamicNames.enumerated() {
             columns.append(FeatureColumn(dynamicPastOnly[k] ? "\(name) last" : name))
             if dynamicRatio[k] { columns.append(FeatureColumn("\(name) ratio")) }
@@ -113,7 +117,7 @@ public struct FeatureBuilder: Sendable {
         columns += zip(categoricalNames, categoricalLevels).map { FeatureColumn($0, .categorical(levels: $1)) }
         columns += zip(staticNames, staticLevels).map { FeatureColumn($0, .categorical(levels: $1)) }
         columns += [FeatureColumn("age"), FeatureColumn("log level")]
-        self.columns = columns
+        return columns
     }
 
     public var names: [String] { columns.map(\.name) }

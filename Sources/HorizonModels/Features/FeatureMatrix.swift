@@ -1,6 +1,6 @@
 /// What a feature column holds: a number, or a category code that a model should treat as a
 /// label rather than a quantity (trees split on sets of categories; a neural net embeds them).
-public enum FeatureKind: Sendable, Equatable {
+public enum FeatureKind: Sendable, Equatable, Codable {
     case numeric
     /// Codes 0…levels.count−1 index `levels`.
     case categorical(levels: [String])
@@ -8,7 +8,7 @@ public enum FeatureKind: Sendable, Equatable {
 
 /// One named column of a feature matrix; the name is what `describe`-like listings and feature
 /// importances show.
-public struct FeatureColumn: Sendable, Equatable {
+public struct FeatureColumn: Sendable, Equatable, Codable {
     public var name: String
     public var kind: FeatureKind
 

@@ -58,8 +58,7 @@ extension NeuralConfiguration {
 extension FeatureLayout {
     /// Checks the layout against itself and the configuration it was saved with.
     func check(for configuration: NeuralConfiguration) throws {
-        let fixed = frequency.hasSuffix("s") ? Int64(frequency.dropLast()).flatMap { $0 > 0 ? Frequency.fixed(seconds: $0) : nil } : nil
-        guard let frequency = Frequency(code: frequency) ?? fixed else { throw HorizonError("field 'layout.frequency' is '\(Visible.name(self.frequency))', not a frequency") }
+        guard let frequency = Frequency(storedCode: frequency) else { throw HorizonError("field 'layout.frequency' is '\(Visible.name(self.frequency))', not a frequency") }
         guard (1...NeuralConfiguration.maxSteps).contains(season) else { throw HorizonError("field 'layout.season' is \(season), outside 1…\(NeuralConfiguration.maxSteps)") }
         guard longSeason == nil || longSeason == FeatureLayout.longSeason(frequency, season: season) else {
             throw HorizonError("field 'layout.longSeason' is \(longSeason!); \(frequency) data with season \(season) has "

@@ -154,8 +154,13 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
     /// shapes the configuration implies, and every weight must be finite. Each problem is an
     /// error naming the file and the field.
     public static func load(from path: String) throws -> (predictor: NeuralPredictor, metadata: [String: String]) {
+        try load(ParameterFile.read(path), path: path)
+    }
+
+    /// The same, from a file already read (`ModelFiles` reads it once to tell the model kind).
+    static func load(_ contents: ParameterFile.Contents, path: String) throws -> (predictor: NeuralPredictor, metadata: [String: String]) {
         let shown = Visible.name(path)
-        let (metadata, tensors, order) = try ParameterFile.load(path)
+        let (metadata, tensors, order) = (contents.metadata, contents.tensors, contents.order)
         if metadata["format"] == "horizon-neural-1" {
             throw HorizonError("'\(shown)' was saved by an earlier Horizon whose networks read their inputs differently: train it again")
         }

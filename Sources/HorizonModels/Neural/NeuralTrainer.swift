@@ -173,7 +173,7 @@ struct NeuralTrainer {
     /// Shards per batch: fixed (not the machine's core count), so a run gives the same model
     /// on any machine; `threads` only decides how many run at once.
     static let shardCount = 2
-    static let threads = min(shardCount, ProcessInfo.processInfo.activeProcessorCount)
+    static var threads: Int { min(shardCount, Parallelism.width) }
 
     static func shardSizes(_ batch: Int) -> [Int] {
         let n = min(shardCount, batch)

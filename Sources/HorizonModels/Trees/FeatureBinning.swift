@@ -24,6 +24,12 @@ public struct FeatureBinning: Sendable {
     public let thresholds: [[Float]]
     public let isCategorical: [Bool]
 
+    /// Thresholds as a saved forest holds them (checked by its loader).
+    init(thresholds: [[Float]], isCategorical: [Bool]) {
+        self.thresholds = thresholds
+        self.isCategorical = isCategorical
+    }
+
     public init(_ features: FeatureMatrix) throws {
         let n = features.rowCount, p = features.columnCount
         isCategorical = features.columns.map(\.isCategorical)

@@ -1,0 +1,270 @@
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonForecast
+import HorizonModels
+
+/// `horizon batch`: one long table in, forecasts out, for a scheduler to run on each part of a
+/// dataset too big for one machine (a Spark partition, a cron job per region).
+///
+/// Unlike a session it has no holdout (every model fits on all the data, once), no run log and
+/// no terminal output; its columns and frequency are declared, never detected, so every part
+/// is read the same way. A problem confined to one series — a duplicate row, a cell that is
+/// not a number, a fit that fails — becomes a `SeriesFailure` and every other series is still
+/// forecast; only a problem with the job itself (the script, the model file, the columns)
+/// stops it.
+///
+/// The script holds model commands only: `set horizon|context|seed`, `quantiles`, `train …`,
+/// `load model PATH [as NAME]`, `save model NAME to PATH` and `forecast [NAME] [scenario]`.
+/// Each `forecast` writes every series' forecast; without one, every model is forecast at the
+/// end, in the order it was trained or loaded.
+public struct BatchJob {
+    /// The long table: a path, or "-" for standard input.
+    public var dataPath: String
+    /// Item, time and target columns, the frequency and the declared covariates.
+    public var loadOptions: LoadOptions
+    public var script: String
+    /// Names the script in located errors (`job.hz:2:7: …`).
+    public var scriptSource: String
+    public var horizon: Int?
+    public var levels: [Double]?
+
+    public init(dataPath: String, loadOptions: LoadOptions, script: String, scriptSource: String, horizon: Int? = nil, levels: [Double]? = nil) {
+        self.dataPath = dataPath
+        self.loadOptions = loadOptions
+        self.script = script
+        self.scriptSource = scriptSource
+        self.horizon = horizon
+        self.levels = levels
+    }
+
+    /// What a run did.
+    public struct Outcome: Equatable, Sendable {
+        /// Series read without a problem.
+        public var series: Int
+        /// Series with at least one forecast row written.
+        public var forecastSeries: Int
+        public var rows: Int
+        /// Series left out, with the stage and reason (also passed to `failed` as they happen).
+        public var failures: [SeriesFailure]
+    }
+
+    /// Runs the job, writing forecast rows to `forecasts` and each failed series to `failed`.
+    /// Throws a `HorizonError` when the job itself cannot run (nothing, or not everything it was
+    /// asked, was forecast).
+    public func run(forecasts: BatchWriter, failed: (SeriesFailure) -> Void) throws -> Outcome {
+        let statements = try Parser().parse(script, source: scriptSource)
+        for statement in statements { try Self.checkAllowed(statement) }
+
+        var options = loadOptions
+        options.isolatesSeries = true
+        let data: LoadedData
+        if dataPath == "-" {
+            data = try PanelLoader.load(source: try openByteSource(path: "/dev/stdin"), path: "standard input", options: options, showProgress: false)
+        } else {
+            data = try PanelLoader.load(path: dataPath, options: options, showProgress: false)
+        }
+        var failures = data.failures
+        failures.forEach(failed)
+
+        let session = Session()
+        session.data = data
+        session.horizonSetting = horizon
+        if let levels { session.levels = levels }
+        var run = BatchRun(session: session, writer: forecasts, modelSeries: [:])
+        var forecastAny = false
+        for statement in statements {
+            do {
+                if try run.execute(statement.command, failed: { failures.append($0); failed($0) }) { forecastAny = true }
+            } catch var error as HorizonError {
+                if error.location == nil { error.location = statement.location }
+                throw error
+            }
+        }
+        if !forecastAny {
+            for model in session.models { try run.forecast(model.name, scenario: [], failed: { failures.append($0); failed($0) }) }
+        }
+        let forecastSeries = Set(run.modelSeries.values.flatMap { $0 }).count
+        return Outcome(series: data.panel.count, forecastSeries: forecastSeries, rows: forecasts.rows, failures: failures)
+    }
+
+    /// The commands a batch script may hold: anything that looks at a holdout, draws or talks to
+    /// a person has no place in a job without one.
+    static func checkAllowed(_ statement: Statement) throws {
+        let allowed: Bool
+        switch statement.command {
+        case let set as SetCommand:
+            switch set.setting {
+            case .horizon?, .context?, .seed?: allowed = true
+            default: allowed = false
+            }
+        case let q as QuantilesCommand: allowed = !q.levels.isEmpty
+        case is TrainCommand: allowed = true
+        case let load as LoadCommand:
+            if case .model = load.form { allowed = true } else { allowed = false }
+        case let save as SaveCommand:
+            if case .model = save.form { allowed = true } else { allowed = false }
+        case let forecast as ForecastCommand:
+            if let item = forecast.items.first {
+                throw HorizonError("a batch forecast covers every series: 'forecast [NAME] [scenario]' names no items", at: item.location)
+            }
+            allowed = true
+        default: allowed = false
+        }
+        guard allowed else {
+            throw HorizonError("'\(statement.text)' has no place in a batch script, which holds set horizon|context|seed, quantiles, "
+                               + "train, load model, save model and forecast", at: statement.location)
+        }
+    }
+}
+
+/// The state of one batch run: the session's settings and models, and which series each
+/// model forecast.
+struct BatchRun {
+    let session: Session
+    let writer: BatchWriter
+    var modelSeries: [String: [String]]
+
+    var panel: Panel { session.data!.panel }
+
+    /// Runs one statement; true when it wrote forecasts.
+    mutating func execute(_ command: any CommandNode, failed: (SeriesFailure) -> Void) throws -> Bool {
+        switch command {
+        case let set as SetCommand:
+            switch set.setting {
+            case .horizon(let n)?: session.horizonSetting = n
+            case .context(let n)?: session.context = n
+            case .seed(let n)?: session.seed = n
+            default: break
+            }
+        case let q as QuantilesCommand:
+            guard writer.levels == nil else { throw HorizonError("the quantiles cannot change after the first forecast: the output's columns are set") }
+            session.levels = q.levels.map(\.value).sorted()
+        case let train as TrainCommand:
+            try self.train(train, failed: failed)
+        case let load as LoadCommand:
+            if case let .model(path, alias) = load.form { try loadModel(path, as: alias) }
+        case let save as SaveCommand:
+            if case let .model(name, path) = save.form { try saveModel(name, to: path) }
+        case let forecast as ForecastCommand:
+            let name = forecast.model?.value ?? session.models.last?.name
+            guard let name else { throw HorizonError("no model trained or loaded yet to forecast with") }
+            try self.forecast(name, scenario: forecast.scenario, failed: failed)
+            return true
+        default:
+            break
+        }
+        return false
+    }
+
+    var settings: FitSettings { FitSettings(horizon: session.horizon, context: session.context, levels: session.levels, seed: session.seed) }
+
+    /// Fits on all the data. A local model's fit is per series, so a series it fails on is
+    /// left out and the rest fitted; a global model that fails to fit stops the job.
+    mutating func train(_ command: TrainCommand, failed: (SeriesFailure) -> Void) throws {
+        let resolved = try command.resolve()
+        var estimator = try resolved.spec.make(resolved.values)
+        for (addOn, values) in resolved.addOns { estimator = try addOn.make(values, estimator) }
+        let name = command.alias?.value ?? resolved.name
+        let started = Date()
+        let settings = self.settings
+        let predictor: any Predictor
+        if estimator.refitsOnEveryHistory {
+            // Fitting a local model learns nothing across series: fit on the series that fit.
+            let fitted = try Isolation.run(panel, stage: "train", failed: failed) { part in _ = try estimator.fit(part, settings: settings) }
+            guard !fitted.isEmpty else { throw HorizonError("'\(name)' could not be fitted on any series") }
+            predictor = try estimator.fit(panel.replacingSeries(fitted.map { panel.series[$0] }), settings: settings)
+        } else {
+            predictor = try estimator.fit(panel, settings: settings)
+        }
+        session.models.removeAll { $0.name == name }
+        session.models.append(TrainedModel(name: name, spec: resolved.spec, estimator: estimator, optionsText: "", predictor: predictor,
+                                           holdoutCounts: [], seriesCount: panel.count, fitSeconds: Date().timeIntervalSince(started)))
+    }
+
+    /// `load model`: the file's manifest must match the data (frequency, season, covariates, horizon).
+    mutating func loadModel(_ path: Located<String>, as alias: Located<String>?) throws {
+        let loaded = try ModelFiles.load(from: path.value)
+        guard let manifest = try ModelManifest.read(loaded.metadata, file: path.value) else {
+            throw HorizonError("'\(Visible.name(path.value))' has no manifest (saved by an earlier Horizon): load it in a session and save it again", at: path.location)
+        }
+        try manifest.check(panel, horizon: session.horizon, file: path.value)
+        guard let spec = ModelCatalog.spec(named: loaded.model.kind) else {
+            throw HorizonError("'\(Visible.name(path.value))' holds a '\(Visible.name(loaded.model.kind))' model this Horizon does not know", at: path.location)
+        }
+        let name = alias?.value ?? loaded.metadata["session.name"] ?? spec.name
+        session.models.removeAll { $0.name == name }
+        session.models.append(TrainedModel(name: name, spec: spec, estimator: try spec.make(ModelOptions()), optionsText: "", predictor: loaded.model,
+                                           holdoutCounts: [], seriesCount: 0, fitSeconds: 0))
+    }
+
+    func saveModel(_ name: Located<String>, to path: Located<String>) throws {
+        guard let model = session.model(named: name.value) else {
+            throw HorizonError("no trained model '\(name.value)'", at: name.location, suggestion: Suggestions.didYouMean(name.value, in: session.modelNames))
+        }
+        guard let savable = model.predictor as? any SavableModel else {
+            throw HorizonError("'\(model.name)' (\(model.spec.name)) is fitted again from each series' history: there is nothing to save "
+                               + "(savable: \(ModelFiles.savableKinds.joined(separator: ", ")))", at: name.location)
+        }
+        let manifest = ModelManifest(kind: savable.kind, trainedOn: panel, horizon: savable.trainedHorizon, levels: session.levels)
+        do {
+            try savable.save(to: path.value, extra: ["session.name": model.name, "data.fingerprint": panel.fingerprint,
+                                                    "data.series": String(panel.count), ModelManifest.key: manifest.encoded])
+        } catch {
+            throw HorizonError("cannot write '\(path.value)': \(error)", at: path.location)
+        }
+    }
+
+    /// Forecasts every series past its end and writes the rows; a series the model fails on
+    /// is reported and left out.
+    mutating func forecast(_ name: String, scenario: [Option], failed: (SeriesFailure) -> Void) throws {
+        guard let model = session.model(named: name) else {
+            throw HorizonError("no trained model '\(name)'", suggestion: Suggestions.didYouMean(name, in: session.modelNames))
+        }
+        let horizon = session.horizon, levels = session.levels, panel = self.panel
+        // The scenario is checked once on the whole panel, so a bad one stops the job.
+        var whole = FutureCovariates.carriedForward(panel, horizon: horizon)
+        try Scenario.apply(scenario, to: &whole, panel: panel, warn: { _ in })
+        var done: [String] = []
+        let writer = self.writer
+        _ = try Isolation.run(panel, stage: "forecast", failed: failed) { part in
+            var future = FutureCovariates.carriedForward(part, horizon: horizon)
+            try Scenario.apply(scenario, to: &future, panel: part, warn: { _ in })
+            let forecast = try model.predictor.predict(part, future: future, horizon: horizon, levels: levels)
+            try writer.write(forecast, model: model.name, panel: part)
+            done += forecast.items.map(\.id)
+        }
+        modelSeries[name, default: []] += done
+    }
+}
+
+/// Runs work over a panel so that one series' failure leaves the others' results: the whole
+/// panel first; on a `HorizonError`, each half again, down to the series that fail alone.
+///
+/// Why halving rather than one series at a time: the work (a fit, a batched network's forward
+/// pass) is cheaper per series on many at once, and failures are rare; k bad series among n
+/// cost O(k log n) extra runs instead of n.
+enum Isolation {
+    /// The indices of the series the work succeeded on, ascending; each series it failed on
+    /// alone is passed to `failed`.
+    static func run(_ panel: Panel, stage: String, failed: (SeriesFailure) -> Void, _ work: (Panel) throws -> Void) throws -> [Int] {
+        var succeeded: [Int] = []
+        func attempt(_ indices: ArraySlice<Int>) throws {
+            guard !indices.isEmpty else { return }
+            do {
+                try work(panel.replacingSeries(indices.map { panel.series[$0] }))
+                succeeded += indices
+            } catch let error as HorizonError {
+                if indices.count == 1 {
+                    failed(SeriesFailure(item: panel.series[indices.first!].id, stage: stage, message: error.message))
+                    return
+                }
+                let middle = indices.startIndex + indices.count / 2
+                try attempt(indices[..<middle])
+                try attempt(indices[middle...])
+            }
+        }
+        try attempt(Array(panel.series.indices)[...])
+        return succeeded
+    }
+}

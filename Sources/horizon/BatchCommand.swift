@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import HorizonCore
+import HorizonData
+import HorizonLanguage
+
+/// `horizon batch`: forecasts for every series of one long table, for a scheduler (Spark, cron)
+/// to run per partition. See `BatchJob` for what the script may hold.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Forecast every series of a long table with a script's models; no holdout, no terminal output.",
+        discussion: """
+            Reads the table (CSV, gzip or xz; '-' for standard input) with its columns as declared: nothing \
+            is detected, so every part of a partitioned dataset is read the same way. Runs the script's \
+            model commands (set horizon|context|seed, quantiles, train, load model, save model, forecast) \
+            on all the data, once, and writes item,time,step,model,point,pNN… rows.
+            A series with a problem of its own (a duplicate row, a cell that is not a number, a fit that \
+            fails) is left out and reported as a JSON line {"item","stage","message"} on the error stream; \
+            the others are forecast. A problem with the job itself is one JSON line with "item": null.
+            Exit status: 0 every series forecast, 1 some series failed, 2 nothing forecast (the job failed).
+            """)
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The long table to read, or - for standard input.", valueName: "PATH"))
+    var data: String
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The column(s) naming a series, comma-separated.", valueName: "COLS"))
+    var item: String
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The time column.", valueName: "COL"))
+    var time: String
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The column to forecast.", valueName: "COL"))
+    var target: String
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The frequency: H, D, W, M, Q, Y, or S for integer steps.", valueName: "CODE"))
+    var freq: String
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The seasonal period (default: by frequency).", valueName: "N"))
+    var season: Int?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Numeric covariates over time (price, promo), comma-separated.", valueName: "COLS"))
+    var numeric: String = ""
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Text covariates over time (an event), comma-separated.", valueName: "COLS"))
+    var categorical: String = ""
+
+    @ArgumentParser.Option(name: .customLong("static"), help: ArgumentHelp("Attributes with one value per item (category), comma-separated.", valueName: "COLS"))
+    var statics: String = ""
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("A script of model commands.", valueName: "FILE"), completion: .file(extensions: ["hz"]))
+    var script: String?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The model commands themselves, one per line (instead of --script).", valueName: "TEXT"))
+    var commands: String?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Steps ahead (default: by frequency, as in a session).", valueName: "N"))
+    var horizon: Int?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Quantile levels, comma-separated (default p10,p50,p90).", valueName: "LEVELS"))
+    var quantiles: String?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Where the forecasts go: a path, or - for standard output (the default).", valueName: "PATH"))
+    var output: String = "-"
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("Where the JSON lines of failures go (default: standard error).", valueName: "PATH"))
+    var errors: String?
+
+    @ArgumentParser.Option(name: .long, help: ArgumentHelp("The most cores to use (default: all): what the scheduler granted this task.", valueName: "N"))
+    var threads: Int?
+
+    func validate() throws {
+        guard (script == nil) != (commands == nil) else { throw ValidationError("give the model commands with either --script FILE or --commands TEXT") }
+        guard Frequency(code: freq) != nil else { throw ValidationError("--freq \(Visible.name(freq)) is not a frequency: H, D, W, M, Q, Y or S (integer steps)") }
+        if let season, !(1...10_000).contains(season) { throw ValidationError("--season must be 1…10000") }
+        if let horizon, !(1...10_000).contains(horizon) { throw ValidationError("--horizon must be 1…10000") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        _ = try levels()
+    }
+
+    private func names(_ list: String) -> [String] { list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+
+    private func levels() throws -> [Double]? {
+        guard let quantiles else { return nil }
+        let levels = try names(quantiles).map { word -> Double in
+            let text = word.lowercased()
+            guard let v = text.hasPrefix("p") ? Double(text.dropFirst()).map({ $0 / 100 }) : Double(text), v > 0, v < 1 else {
+                throw ValidationError("--quantiles: '\(Visible.name(word))' is not a level (p10 or 0.1, strictly between 0 and 1)")
+            }
+            return v
+        }
+        guard !levels.isEmpty, Set(levels).count == levels.count else { throw ValidationError("--quantiles needs distinct levels") }
+        return levels.sorted()
+    }
+
+    func run() throws {
+        if let threads { Parallelism.limit(to: threads) }
+        let errorStream: Int32
+        if let errors {
+            errorStream = open(errors, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard errorStream >= 0 else {
+                Terminal.printError("error: cannot write '\(Visible.name(errors))': \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
+        } else {
+            errorStream = STDERR_FILENO
+        }
+        defer { if errorStream != STDERR_FILENO { close(errorStream) } }
+        let report = { (failure: FailureRecord) in
+            try? AtomicFile.writeAll(failure.jsonLine, to: errorStream)
+        }
+
+        var options = LoadOptions(format: .long, itemColumns: names(item), timeColumn: time, targetColumn: target,
+                                  frequency: Frequency(code: freq), season: season)
+        options.declared = DeclaredColumns(numeric: names(numeric), categorical: names(categorical), statics: names(statics))
+        let outcome: BatchJob.Outcome
+        do {
+            let text = try commands ?? RegularFile.text(script!)
+            let job = BatchJob(dataPath: data, loadOptions: options, script: text, scriptSource: script ?? "--commands",
+                               horizon: horizon, levels: try levels())
+            outcome = try withOutput { fd in
+                let writer = BatchWriter(fd: fd, levels: try levels() ?? [0.1, 0.5, 0.9])
+                let outcome = try job.run(forecasts: writer) { report(FailureRecord(item: $0.item, stage: $0.stage, message: $0.message)) }
+                try writer.finish()
+                return outcome
+            }
+        } catch let error as HorizonError {
+            report(FailureRecord(item: nil, stage: "job", message: error.description))
+            throw ExitCode(2)
+        } catch let error as RegularFile.Unreadable {
+            report(FailureRecord(item: nil, stage: "job", message: "cannot read the script '\(Visible.name(script ?? ""))': \(error.reason)"))
+            throw ExitCode(2)
+        } catch is ExitCode {
+            throw ExitCode(2)
+        } catch {
+            report(FailureRecord(item: nil, stage: "job", message: "\(error)"))
+            throw ExitCode(2)
+        }
+        if outcome.forecastSeries == 0 { throw ExitCode(2) }
+        if !outcome.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Runs `body` on the output's descriptor: standard output as it goes, or a file written
+    /// atomically (a failed job leaves no half-written file, and any earlier one intact).
+    private func withOutput<T>(_ body: (Int32) throws -> T) throws -> T {
+        if output == "-" { return try body(STDOUT_FILENO) }
+        var result: T?
+        try AtomicFile.write(to: output) { fd in result = try body(fd) }
+        return result!
+    }
+}
+
+/// One line of the error stream.
+struct FailureRecord: Encodable {
+    var item: String?
+    var stage: String
+    var message: String
+
+    /// The record as one line of JSON (control characters escaped, so an id cannot break it).
+    var jsonLine: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        data.append(0x0A)
+        return data
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(item, forKey: .item)  // null for the job itself, never left out
+        try container.encode(stage, forKey: .stage)
+        try container.encode(message, forKey: .message)
+    }
+
+    enum CodingKeys: String, CodingKey { case item, stage, message }
+}

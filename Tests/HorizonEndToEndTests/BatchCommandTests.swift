@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `horizon batch` as a scheduler runs it: the table on standard input, forecasts on standard
+/// output, failures as JSON lines, and an exit status that says all, some or nothing.
+@Suite(.serialized) struct BatchCommandTests {
+    static let columns = ["--item", "item", "--time", "week", "--target", "sales", "--freq", "W", "--numeric", "price,promo", "--static", "category"]
+
+    func demo() throws -> String { try String(contentsOfFile: repositoryRoot + "/datasets/retail-demo.csv", encoding: .utf8) }
+
+    @Test func everySeriesForecastExitsZero() throws {
+        let run = try horizon(["batch", "--data", "-", "--horizon", "3", "--threads", "1", "--commands", "train snaive"] + Self.columns, input: try demo())
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.isEmpty)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first == "item,time,step,model,point,p10,p50,p90")
+        #expect(lines.count == 1 + 228 * 3)
+    }
+
+    /// One series with a duplicate row: its error as a JSON line, every other series forecast, exit 1.
+    @Test func aBadSeriesIsAnErrorRecordAndTheRestAreForecast() throws {
+        let duplicate = try demo().split(separator: "\n").first { $0.hasPrefix("JACKET-01,") }!
+        let dir = try temporaryDirectory()
+        let run = try horizon(["batch", "--data", "-", "--horizon", "2", "--commands", "train snaive", "--errors", dir + "/errors.jsonl"] + Self.columns,
+                              input: try demo() + duplicate + "\n")
+        #expect(run.status == 1, "\(run.stderr)")
+        let errors = try String(contentsOfFile: dir + "/errors.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(errors.count == 1)
+        let record = try JSONSerialization.jsonObject(with: Data(errors[0].utf8)) as? [String: String]
+        #expect(record?["item"] == "JACKET-01" && record?["stage"] == "load")
+        #expect(record?["message"]?.contains("two rows for the same time") == true)
+        #expect(!run.stdout.contains("JACKET-01,") && run.stdout.split(separator: "\n").count == 1 + 227 * 2)
+    }
+
+    /// A problem with the job itself: one JSON line with a null item, nothing forecast, exit 2.
+    @Test func aBrokenJobIsOneRecordAndExitTwo() throws {
+        let run = try horizon(["batch", "--data", "-", "--commands", "load model missing.hzm"] + Self.columns, input: try demo())
+        #expect(run.status == 2)
+        let record = try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [String: Any]
+        #expect(record?["item"] is NSNull && record?["stage"] as? String == "job")
+        #expect((record?["message"] as? String)?.contains("missing.hzm") == true)
+        #expect(run.stdout.isEmpty)  // no header: nothing was forecast
+    }
+}
