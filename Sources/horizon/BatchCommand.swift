@@ -14,7 +14,8 @@ struct BatchCommand: ParsableCommand {
             Reads the table (CSV, gzip or xz; '-' for standard input) with its columns as declared: nothing \
             is detected, so every part of a partitioned dataset is read the same way. Runs the script's \
             model commands (set horizon|context|seed, quantiles, train, load model, save model, forecast) \
-            on all the data, once, and writes item,time,step,model,point,pNN… rows.
+            on all the data, once, and writes item,time,step,model,point,pNN… rows (a script that saves a \
+            model and has no forecast command is a training job and writes none).
             A series with a problem of its own (a duplicate row, a cell that is not a number, a fit that \
             fails) is left out and reported as a JSON line {"item","stage","message"} on the error stream; \
             the others are forecast. A problem with the job itself is one JSON line with "item": null.
@@ -136,7 +137,7 @@ struct BatchCommand: ParsableCommand {
             report(FailureRecord(item: nil, stage: "job", message: "\(error)"))
             throw ExitCode(2)
         }
-        if outcome.forecastSeries == 0 { throw ExitCode(2) }
+        if outcome.forecastsWanted && outcome.forecastSeries == 0 { throw ExitCode(2) }
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }
 

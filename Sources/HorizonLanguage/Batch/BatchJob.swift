@@ -16,8 +16,9 @@ import HorizonModels
 ///
 /// The script holds model commands only: `set horizon|context|seed`, `quantiles`, `train …`,
 /// `load model PATH [as NAME]`, `save model NAME to PATH` and `forecast [NAME] [scenario]`.
-/// Each `forecast` writes every series' forecast; without one, every model is forecast at the
-/// end, in the order it was trained or loaded.
+/// Each `forecast` writes every series' forecast. Without one, every model is forecast at the
+/// end, in the order it was trained or loaded — unless the script saves a model: a script that
+/// trains and saves is a training job, and writes no forecasts.
 public struct BatchJob {
     /// The long table: a path, or "-" for standard input.
     public var dataPath: String
@@ -44,6 +45,8 @@ public struct BatchJob {
         public var series: Int
         /// Series with at least one forecast row written.
         public var forecastSeries: Int
+        /// Whether the script asked for forecasts (a training job does not).
+        public var forecastsWanted: Bool
         public var rows: Int
         /// Series left out, with the stage and reason (also passed to `failed` as they happen).
         public var failures: [SeriesFailure]
@@ -81,11 +84,13 @@ public struct BatchJob {
                 throw error
             }
         }
-        if !forecastAny {
+        let trainingJob = statements.contains { ($0.command as? SaveCommand) != nil }
+        if !forecastAny && !trainingJob {
             for model in session.models { try run.forecast(model.name, scenario: [], failed: { failures.append($0); failed($0) }) }
         }
         let forecastSeries = Set(run.modelSeries.values.flatMap { $0 }).count
-        return Outcome(series: data.panel.count, forecastSeries: forecastSeries, rows: forecasts.rows, failures: failures)
+        return Outcome(series: data.panel.count, forecastSeries: forecastSeries, forecastsWanted: forecastAny || !trainingJob,
+                       rows: forecasts.rows, failures: failures)
     }
 
     /// The commands a batch script may hold: anything that looks at a holdout, draws or talks to
