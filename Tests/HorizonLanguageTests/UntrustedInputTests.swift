@@ -63,10 +63,10 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
                                 source: "s")
         // The stored name, changed as anyone can (the checksum is recomputed).
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/m.hzm")))
-        let text = String(decoding: bytes, as: UTF8.self)
         let hostile = Array("m`touch \(canary)`\nsystem('touch \(canary)')".utf8)
-        let start = try #require(text.range(of: "session.name")).upperBound
-        let offset = text.utf8.distance(from: text.utf8.startIndex, to: start)
+        // Found among the bytes (decoded as text, a length byte ≥ 0x80 would shift the offsets).
+        let key = Array("session.name".utf8)
+        let offset = try #require((0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key }) + key.count
         let oldLength = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
         bytes.replaceSubrange(offset..<(offset + 4 + oldLength), with: [UInt8(hostile.count & 0xFF), UInt8(hostile.count >> 8), 0, 0] + hostile)
         bytes.removeLast(4)
