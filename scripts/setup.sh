@@ -38,5 +38,6 @@ if [ "${1:-}" = "--tests" ]; then
   .venv/bin/python -c "import pyspark, pyarrow, pandas" 2>/dev/null \
     || .venv/bin/pip install -q --disable-pip-version-check "pyspark>=3.4" "pyarrow>=12" "pandas>=1.5,<3"
   # Reinstalled each time: it is small, and the tests must run the package as pip installs it.
+  rm -rf spark/build  # setuptools' in-tree build folder: a stale one would be installed as it is
   .venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./spark
 fi

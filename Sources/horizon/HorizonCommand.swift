@@ -12,6 +12,11 @@ struct HorizonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "horizon",
         abstract: "A notebook-style forecasting REPL.",
+        discussion: """
+            horizon [SCRIPT] [--notebook OUT] runs a session: the REPL, a script, or commands from a pipe \
+            ('horizon help session'). horizon batch forecasts every series of a table for a scheduler \
+            such as Spark ('horizon help batch').
+            """,
         version: "horizon \(HorizonVersion.current)",
         subcommands: [SessionCommand.self, BatchCommand.self],
         defaultSubcommand: SessionCommand.self)
