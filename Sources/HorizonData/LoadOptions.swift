@@ -72,7 +72,7 @@ public struct DeclaredColumns: Sendable, Equatable {
 /// One series that could not be used, and why; every other series goes on.
 public struct SeriesFailure: Sendable, Equatable {
     public var item: String
-    /// Where it failed: `load`, `train`, `forecast`.
+    /// Where it failed: `load` or `forecast`.
     public var stage: String
     public var message: String
 

@@ -16,8 +16,8 @@ struct BatchCommand: ParsableCommand {
             model commands (set horizon|context|seed, quantiles, train, load model, save model, forecast) \
             on all the data, once, and writes item,time,step,model,point,pNN… rows (a script that saves a \
             model and has no forecast command is a training job and writes none).
-            A series with a problem of its own (a duplicate row, a cell that is not a number, a fit that \
-            fails) is left out and reported as a JSON line {"item","stage","message"} on the error stream; \
+            A series with a problem of its own (a duplicate row, a cell that is not a number, a forecast \
+            that fails) is left out and reported as a JSON line {"item","stage","message"} on the error stream; \
             the others are forecast. A problem with the job itself is one JSON line with "item": null.
             Exit status: 0 every series forecast, 1 some series failed, 2 nothing forecast (the job failed).
             """)
@@ -117,10 +117,11 @@ struct BatchCommand: ParsableCommand {
         let outcome: BatchJob.Outcome
         do {
             let text = try commands ?? RegularFile.text(script!)
+            let levels = try levels()
             let job = BatchJob(dataPath: data, loadOptions: options, script: text, scriptSource: script ?? "--commands",
-                               horizon: horizon, levels: try levels())
+                               horizon: horizon, levels: levels)
             outcome = try withOutput { fd in
-                let writer = BatchWriter(fd: fd, levels: try levels() ?? [0.1, 0.5, 0.9])
+                let writer = BatchWriter(fd: fd, levels: levels ?? [0.1, 0.5, 0.9])
                 let outcome = try job.run(forecasts: writer) { report(FailureRecord(item: $0.item, stage: $0.stage, message: $0.message)) }
                 try writer.finish()
                 return outcome
@@ -130,8 +131,6 @@ struct BatchCommand: ParsableCommand {
             throw ExitCode(2)
         } catch let error as RegularFile.Unreadable {
             report(FailureRecord(item: nil, stage: "job", message: "cannot read the script '\(Visible.name(script ?? ""))': \(error.reason)"))
-            throw ExitCode(2)
-        } catch is ExitCode {
             throw ExitCode(2)
         } catch {
             report(FailureRecord(item: nil, stage: "job", message: "\(error)"))

@@ -10,8 +10,8 @@ import HorizonModels
 /// Unlike a session it has no holdout (every model fits on all the data, once), no run log and
 /// no terminal output; its columns and frequency are declared, never detected, so every part
 /// is read the same way. A problem confined to one series — a duplicate row, a cell that is
-/// not a number, a fit that fails — becomes a `SeriesFailure` and every other series is still
-/// forecast; only a problem with the job itself (the script, the model file, the columns)
+/// not a number, a forecast that fails — becomes a `SeriesFailure` and every other series is
+/// still forecast; only a problem with the job itself (the script, the model file, the columns)
 /// stops it.
 ///
 /// The script holds model commands only: `set horizon|context|seed`, `quantiles`, `train …`,
@@ -69,16 +69,20 @@ public struct BatchJob {
         }
         var failures = data.failures
         failures.forEach(failed)
+        func report(_ failure: SeriesFailure) {
+            failures.append(failure)
+            failed(failure)
+        }
 
         let session = Session()
         session.data = data
         session.horizonSetting = horizon
         if let levels { session.levels = levels }
-        var run = BatchRun(session: session, writer: forecasts, modelSeries: [:])
+        var run = BatchRun(session: session, writer: forecasts)
         var forecastAny = false
         for statement in statements {
             do {
-                if try run.execute(statement.command, failed: { failures.append($0); failed($0) }) { forecastAny = true }
+                if try run.execute(statement.command, failed: report) { forecastAny = true }
             } catch var error as HorizonError {
                 if error.location == nil { error.location = statement.location }
                 throw error
@@ -86,10 +90,9 @@ public struct BatchJob {
         }
         let trainingJob = statements.contains { ($0.command as? SaveCommand) != nil }
         if !forecastAny && !trainingJob {
-            for model in session.models { try run.forecast(model.name, scenario: [], failed: { failures.append($0); failed($0) }) }
+            for model in session.models { try run.forecast(model.name, scenario: [], failed: report) }
         }
-        let forecastSeries = Set(run.modelSeries.values.flatMap { $0 }).count
-        return Outcome(series: data.panel.count, forecastSeries: forecastSeries, forecastsWanted: forecastAny || !trainingJob,
+        return Outcome(series: data.panel.count, forecastSeries: run.forecastIDs.count, forecastsWanted: forecastAny || !trainingJob,
                        rows: forecasts.rows, failures: failures)
     }
 
@@ -123,12 +126,13 @@ public struct BatchJob {
     }
 }
 
-/// The state of one batch run: the session's settings and models, and which series each
-/// model forecast.
+/// The state of one batch run: the session's settings and models, and which series were
+/// forecast.
 struct BatchRun {
     let session: Session
     let writer: BatchWriter
-    var modelSeries: [String: [String]]
+    /// The series with at least one forecast written.
+    var forecastIDs = Set<String>()
 
     var panel: Panel { session.data!.panel }
 
@@ -146,7 +150,7 @@ struct BatchRun {
             guard writer.levels == nil else { throw HorizonError("the quantiles cannot change after the first forecast: the output's columns are set") }
             session.levels = q.levels.map(\.value).sorted()
         case let train as TrainCommand:
-            try self.train(train, failed: failed)
+            try self.train(train)
         case let load as LoadCommand:
             if case let .model(path, alias) = load.form { try loadModel(path, as: alias) }
         case let save as SaveCommand:
@@ -164,24 +168,16 @@ struct BatchRun {
 
     var settings: FitSettings { FitSettings(horizon: session.horizon, context: session.context, levels: session.levels, seed: session.seed) }
 
-    /// Fits on all the data. A local model's fit is per series, so a series it fails on is
-    /// left out and the rest fitted; a global model that fails to fit stops the job.
-    mutating func train(_ command: TrainCommand, failed: (SeriesFailure) -> Void) throws {
+    /// Fits on all the data. A fit that fails stops the job: a global model's fit is the job,
+    /// and a local model does its per-series work when it forecasts, where a series that fails
+    /// is left out alone.
+    mutating func train(_ command: TrainCommand) throws {
         let resolved = try command.resolve()
         var estimator = try resolved.spec.make(resolved.values)
         for (addOn, values) in resolved.addOns { estimator = try addOn.make(values, estimator) }
         let name = command.alias?.value ?? resolved.name
         let started = Date()
-        let settings = self.settings
-        let predictor: any Predictor
-        if estimator.refitsOnEveryHistory {
-            // Fitting a local model learns nothing across series: fit on the series that fit.
-            let fitted = try Isolation.run(panel, stage: "train", failed: failed) { part in _ = try estimator.fit(part, settings: settings) }
-            guard !fitted.isEmpty else { throw HorizonError("'\(name)' could not be fitted on any series") }
-            predictor = try estimator.fit(panel.replacingSeries(fitted.map { panel.series[$0] }), settings: settings)
-        } else {
-            predictor = try estimator.fit(panel, settings: settings)
-        }
+        let predictor = try estimator.fit(panel, settings: settings)
         session.models.removeAll { $0.name == name }
         session.models.append(TrainedModel(name: name, spec: resolved.spec, estimator: estimator, optionsText: "", predictor: predictor,
                                            holdoutCounts: [], seriesCount: panel.count, fitSeconds: Date().timeIntervalSince(started)))
@@ -230,16 +226,16 @@ struct BatchRun {
         // The scenario is checked once on the whole panel, so a bad one stops the job.
         var whole = FutureCovariates.carriedForward(panel, horizon: horizon)
         try Scenario.apply(scenario, to: &whole, panel: panel, warn: { _ in })
-        var done: [String] = []
+        var done = Set<String>()
         let writer = self.writer
         _ = try Isolation.run(panel, stage: "forecast", failed: failed) { part in
             var future = FutureCovariates.carriedForward(part, horizon: horizon)
             try Scenario.apply(scenario, to: &future, panel: part, warn: { _ in })
             let forecast = try model.predictor.predict(part, future: future, horizon: horizon, levels: levels)
             try writer.write(forecast, model: model.name, panel: part)
-            done += forecast.items.map(\.id)
+            done.formUnion(forecast.items.map(\.id))
         }
-        modelSeries[name, default: []] += done
+        forecastIDs.formUnion(done)
     }
 }
 
