@@ -17,10 +17,14 @@ public struct ComboEstimator: Estimator {
 
     public let members: [(name: String, estimator: any Estimator)]
     public let method: Method
+    /// Whether the combined spread is rescaled, level by level, to cover as often as it says
+    /// on the training data's last horizon.
+    public let calibrates: Bool
 
-    public init(members: [(name: String, estimator: any Estimator)], method: Method) {
+    public init(members: [(name: String, estimator: any Estimator)], method: Method, calibrates: Bool = false) {
         self.members = members
         self.method = method
+        self.calibrates = calibrates
     }
 
     public var refitsOnEveryHistory: Bool { members.allSatisfy(\.estimator.refitsOnEveryHistory) }
@@ -28,38 +32,60 @@ public struct ComboEstimator: Estimator {
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         // Each member fits its series in parallel itself; one after the other, the combination
         // costs the sum of its members (twice with `weighted`).
-        let weights = method == .weighted ? try validationWeights(panel, settings: settings) : nil
+        var weights: [Double]?, scales: [(level: Double, scale: Double)] = []
+        if method == .weighted || calibrates {
+            let validation = try validate(panel, settings: settings)
+            if method == .weighted { weights = validation.weights }
+            if calibrates {
+                let unscaled = ComboPredictor(members: [], method: method, weights: weights ?? equalWeights)
+                scales = ComboPredictor.calibration(validation, combine: unscaled.combine)
+            }
+        }
         return ComboPredictor(members: try members.map { ($0.name, try $0.estimator.fit(panel, settings: settings)) }, method: method,
-                              weights: weights)
+                              weights: weights, scales: scales)
     }
 
-    /// `weighted`: each member's weight is inversely proportional to its weighted quantile loss
-    /// (p10, p50, p90) on the last horizon of the training data, fitted without it — chosen
-    /// inside the training range, never on the holdout.
-    func validationWeights(_ panel: Panel, settings: FitSettings) throws -> [Double] {
+    var equalWeights: [Double] { Array(repeating: 1 / Double(members.count), count: members.count) }
+
+    /// The levels the members are validated at: the calibration's grid (p50 is the centre).
+    static let validationLevels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+
+    /// The members fitted without the training data's last horizon and forecasting it — chosen
+    /// inside the training range, never on the holdout: their forecasts, the actuals, and each
+    /// member's weight, inversely proportional to its weighted quantile loss (p10, p50, p90)
+    /// there (what `weighted` uses).
+    func validate(_ panel: Panel, settings: FitSettings) throws -> Validation {
         let h = settings.horizon
         let kept = panel.series.filter { $0.count - h >= 3 && $0.values.prefix($0.count - h).contains { !$0.isNaN } }
-        guard !kept.isEmpty else { throw HorizonError("combo method=weighted: no series has \(h + 3) points to validate the members on") }
+        guard !kept.isEmpty else { throw HorizonError("combo method=weighted or calibrate=yes: no series has \(h + 3) points to validate the members on") }
         let full = panel.replacingSeries(kept)
         let train = full.droppingLast(Array(repeating: h, count: kept.count))
         let future = FutureCovariates.recorded(in: full, after: train, horizon: h)
-        let levels = [0.1, 0.5, 0.9]
-        let losses = try members.map { member -> Double in
-            let forecast = try member.estimator.fit(train, settings: settings).predict(train, future: future, horizon: h, levels: levels)
+        let levels = Self.validationLevels
+        let actuals = kept.map { Array($0.values.suffix(h)) }
+        let forecasts = try members.map { try $0.estimator.fit(train, settings: settings).predict(train, future: future, horizon: h, levels: levels) }
+        let scored = [0.1, 0.5, 0.9].map { levels.firstIndex(of: $0)! }
+        let losses = forecasts.map { forecast -> Double in
             var loss = 0.0, total = 0.0
-            for (i, s) in kept.enumerated() {
-                for step in 0..<h {
-                    let y = s.values[s.count - h + step]
-                    guard !y.isNaN else { continue }
-                    total += abs(y)
-                    for (l, tau) in levels.enumerated() { loss += 2 * Metrics.pinball(y, forecast.items[i].quantiles[l][step], level: tau) / Double(levels.count) }
+            for (i, y) in actuals.enumerated() {
+                for step in 0..<h where !y[step].isNaN {
+                    total += abs(y[step])
+                    for l in scored { loss += 2 * Metrics.pinball(y[step], forecast.items[i].quantiles[l][step], level: levels[l]) / Double(scored.count) }
                 }
             }
             return total > 0 ? loss / total : .infinity
         }
         let inverse = losses.map { $0.isFinite && $0 > 0 ? 1 / $0 : 0 }
         let sum = inverse.reduce(0, +)
-        return sum > 0 ? inverse.map { $0 / sum } : Array(repeating: 1 / Double(members.count), count: members.count)
+        return Validation(forecasts: forecasts, actuals: actuals, levels: levels,
+                          weights: sum > 0 ? inverse.map { $0 / sum } : equalWeights)
+    }
+
+    struct Validation {
+        var forecasts: [PanelForecast]
+        var actuals: [[Double]]
+        var levels: [Double]
+        var weights: [Double]
     }
 
     static let spec = ModelSpec(
@@ -70,6 +96,9 @@ public struct ComboEstimator: Estimator {
             OptionDeclaration("method", .word(Method.allCases.map(\.rawValue)), default: Method.mean.rawValue,
                               help: "mean of the members' quantiles at each level, their median, or a mean weighted by each member's "
                                   + "inverse wQL on the training data's last horizon"),
+            OptionDeclaration("calibrate", .word(["yes", "no"]), default: "no",
+                              help: "rescale the combined spread at each level to cover as often as it says on the training data's last "
+                                  + "horizon (the members are fitted once more, without it)"),
         ]
     ) { options in
         // The default: the three statistical models of the M-competition ensembles (Theta as
@@ -85,7 +114,8 @@ public struct ComboEstimator: Estimator {
             return (spec.name, try spec.make(ModelOptions()))
         }
         guard members.count >= 2 else { throw HorizonError("combo needs at least two members, got \(names.joined(separator: ","))") }
-        return ComboEstimator(members: members, method: Method(rawValue: options.word("method") ?? "mean") ?? .mean)
+        return ComboEstimator(members: members, method: Method(rawValue: options.word("method") ?? "mean") ?? .mean,
+                              calibrates: options.word("calibrate") == "yes")
     }
 }
 
@@ -96,10 +126,55 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
     /// Each member's weight in the mean (equal unless `weighted`), summing to 1.
     let weights: [Double]
 
-    init(members: [(name: String, predictor: any Predictor)], method: ComboEstimator.Method, weights: [Double]? = nil) {
+    /// With `calibrate=yes`, the factor each level's distance from the median is multiplied by,
+    /// at the validation levels (ascending; empty: no calibration).
+    let scales: [(level: Double, scale: Double)]
+
+    init(members: [(name: String, predictor: any Predictor)], method: ComboEstimator.Method, weights: [Double]? = nil,
+         scales: [(level: Double, scale: Double)] = []) {
         self.members = members
         self.method = method
         self.weights = weights ?? Array(repeating: 1 / Double(members.count), count: members.count)
+        self.scales = scales
+    }
+
+    /// For each validation level τ ≠ ½, the factor s by which the combined quantile's distance
+    /// from the combined median is multiplied so that, over every series and step of the
+    /// validation horizon, a fraction τ of the actuals falls below median + s·(q_τ − median).
+    /// Over the points where q_τ ≠ median, with r = (y − median)/(q_τ − median): above the
+    /// median that is the τ-quantile of r, below it the (1 − τ)-quantile. Kept within [¼, 4],
+    /// so a short or odd validation cannot collapse or explode an interval.
+    static func calibration(_ v: ComboEstimator.Validation, combine: ([Double]) -> Double) -> [(level: Double, scale: Double)] {
+        guard let centre = v.levels.firstIndex(of: 0.5) else { return [] }
+        return v.levels.indices.compactMap { l -> (Double, Double)? in
+            guard l != centre else { return nil }
+            var ratios: [Double] = []
+            for (i, y) in v.actuals.enumerated() {
+                for step in y.indices where !y[step].isNaN {
+                    let m = combine(v.forecasts.map { $0.items[i].quantiles[centre][step] })
+                    let q = combine(v.forecasts.map { $0.items[i].quantiles[l][step] })
+                    if q != m { ratios.append((y[step] - m) / (q - m)) }
+                }
+            }
+            guard ratios.count >= 20 else { return (v.levels[l], 1) }
+            ratios.sort()
+            let tau = v.levels[l]
+            let s = SampleQuantile.type7(sorted: ratios, tau > 0.5 ? tau : 1 - tau)
+            return (tau, min(4, max(0.25, s)))
+        }
+    }
+
+    /// The factor at `level`, interpolated linearly between the calibrated levels (the nearest
+    /// one's outside them; 1 at the median).
+    func scale(at level: Double) -> Double {
+        let side = scales.filter { level < 0.5 ? $0.level < 0.5 : $0.level > 0.5 }
+        guard level != 0.5, let first = side.first, let last = side.last else { return 1 }
+        if level <= first.level { return first.scale }
+        if level >= last.level { return last.scale }
+        for (a, b) in zip(side, side.dropFirst()) where level <= b.level {
+            return a.scale + (b.scale - a.scale) * (level - a.level) / (b.level - a.level)
+        }
+        return last.scale
     }
 
     public var fitSummary: [String] {
@@ -119,10 +194,26 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
             guard parts.allSatisfy({ $0.id == parts[0].id && $0.horizon == horizon && $0.levels == levels }) else {
                 throw HorizonError("combo: the members' forecasts of '\(history.series[i].id)' do not line up")
             }
+            var quantiles = levels.indices.map { l in (0..<horizon).map { h in combine(parts.map { $0.quantiles[l][h] }) } }
+            if !scales.isEmpty {
+                // The median the spread is measured from: the members' medians combined.
+                let median = (0..<horizon).map { h in combine(parts.map { $0.quantile(0.5, step: h) }) }
+                let floor = history.series[i].values.allSatisfy { $0.isNaN || $0 >= 0 } ? 0 : -Double.infinity
+                quantiles = levels.indices.map { l in
+                    let factor = scale(at: levels[l])
+                    return (0..<horizon).map { h in max(floor, median[h] + factor * (quantiles[l][h] - median[h])) }
+                }
+                // Factors that differ by level could make neighbouring quantiles cross: sorting
+                // each step's values across the levels (monotone rearrangement) never worsens a
+                // quantile loss and puts them back in order.
+                for h in 0..<horizon {
+                    let sorted = levels.indices.map { quantiles[$0][h] }.sorted()
+                    for l in levels.indices { quantiles[l][h] = sorted[l] }
+                }
+            }
             return ItemForecast(id: parts[0].id, firstTime: parts[0].firstTime,
                                 point: (0..<horizon).map { h in combine(parts.map { $0.point[h] }) },
-                                levels: levels,
-                                quantiles: levels.indices.map { l in (0..<horizon).map { h in combine(parts.map { $0.quantiles[l][h] }) } })
+                                levels: levels, quantiles: quantiles)
         }
         return PanelForecast(model: "combo", items: items)
     }
