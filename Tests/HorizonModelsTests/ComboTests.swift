@@ -20,6 +20,17 @@ struct FixedPredictor: Predictor {
 @Suite struct ComboTests {
     static let panel = Panel(series: [Series(id: "a", values: [1, 2, 3])], frequency: .steps, season: 1, hasTimestamps: false)
 
+    /// `count` AR(1) series of 240 points, φ = ½, around means 100…109, noise sd 5 (seeded).
+    static func autoregressive(_ count: Int) -> Panel {
+        var rng = SeededGenerator(seed: 5)
+        let series = (0..<count).map { i -> Series in
+            let mu = 100 + Double(i % 10)
+            var x = mu
+            return Series(id: "s\(i)", values: (0..<240).map { _ in x = mu + 0.5 * (x - mu) + 5 * rng.normal(); return x })
+        }
+        return Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+    }
+
     /// Level by level: the mean of the members' quantiles, or their median; never crossing.
     @Test func quantilesAreCombinedLevelByLevel() throws {
         let members: [(name: String, predictor: any Predictor)] = [
@@ -38,13 +49,8 @@ struct FixedPredictor: Predictor {
     /// mean ignores it; two steps ahead their average is nearer the best forecast
     /// (μ + φʰ(y_T − μ)) than either, so the combination's wQL is below both members'.
     @Test func theCombinationBeatsItsMembersWhereTheyErrOppositeWays() throws {
-        var rng = SeededGenerator(seed: 5)
-        let series = (0..<200).map { i -> Series in
-            let mu = 100 + Double(i % 10)
-            var x = mu
-            return Series(id: "s\(i)", values: (0..<240).map { _ in x = mu + 0.5 * (x - mu) + 5 * rng.normal(); return x })
-        }
-        let full = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+        let full = Self.autoregressive(200)
+        let series = full.series
         let holdout = Holdout(splitting: full, counts: Array(repeating: 2, count: series.count), steps: 2)
         let settings = FitSettings(horizon: 2)
         let levels = [0.1, 0.5, 0.9]
@@ -104,14 +110,8 @@ struct FixedPredictor: Predictor {
     /// width is their average). Calibrated on the training data's last horizon, the interval
     /// covers within 0.05 of 80% and the wQL does not get worse.
     @Test func calibrationBringsCoverageToWhatTheLevelsSay() throws {
-        var rng = SeededGenerator(seed: 5)
-        let series = (0..<300).map { i -> Series in
-            let mu = 100 + Double(i % 10)
-            var x = mu
-            return Series(id: "s\(i)", values: (0..<240).map { _ in x = mu + 0.5 * (x - mu) + 5 * rng.normal(); return x })
-        }
-        let full = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
-        let holdout = Holdout(splitting: full, counts: Array(repeating: 4, count: series.count), steps: 4)
+        let full = Self.autoregressive(300)
+        let holdout = Holdout(splitting: full, counts: Array(repeating: 4, count: full.count), steps: 4)
         let levels = [0.1, 0.5, 0.9]
         func score(_ calibrate: String) throws -> ModelScores {
             let predictor = try ComboEstimator.spec.make(ModelOptions(["members": "naive,mean", "calibrate": calibrate]))
