@@ -97,7 +97,8 @@ struct FixedPredictor: Predictor {
         let forecast = PanelForecast(model: "m", items: series.map {
             ItemForecast(id: $0.id, firstTime: 0, point: [0], levels: [0.1, 0.5, 0.9], quantiles: [[-1], [0], [1]])
         })
-        let validation = ComboEstimator.Validation(forecasts: [forecast], actuals: actuals.map { [$0] }, levels: [0.1, 0.5, 0.9], weights: [1])
+        let validation = ComboEstimator.Validation(forecasts: [forecast], actuals: actuals.map { [$0] }, levels: [0.1, 0.5, 0.9], weights: [1],
+                                                   lengths: Array(repeating: 10, count: actuals.count))
         let scales = ComboPredictor.calibration(validation, combine: { $0[0] })
         #expect(scales.count == 2 && scales.allSatisfy { abs($0.scale - 1.61) < 1e-12 }, "\(scales)")
         let predictor = ComboPredictor(members: [("m", FixedPredictor(point: 0, quantiles: [-1, 0, 1]))], method: .mean,

@@ -78,7 +78,7 @@ public struct ComboEstimator: Estimator {
         let inverse = losses.map { $0.isFinite && $0 > 0 ? 1 / $0 : 0 }
         let sum = inverse.reduce(0, +)
         return Validation(forecasts: forecasts, actuals: actuals, levels: levels,
-                          weights: sum > 0 ? inverse.map { $0 / sum } : equalWeights)
+                          weights: sum > 0 ? inverse.map { $0 / sum } : equalWeights, lengths: kept.map { $0.count - h })
     }
 
     struct Validation {
@@ -86,6 +86,8 @@ public struct ComboEstimator: Estimator {
         var actuals: [[Double]]
         var levels: [Double]
         var weights: [Double]
+        /// Each validated series' training length (its history without the last horizon).
+        var lengths: [Int]
     }
 
     static let spec = ModelSpec(
@@ -149,7 +151,13 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
         return v.levels.indices.compactMap { l -> (Double, Double)? in
             guard l != centre else { return nil }
             var ratios: [Double] = []
-            for (i, y) in v.actuals.enumerated() {
+            // Series that keep at least two horizons of history when the last one is dropped:
+            // on shorter ones the members lose too much of what they fit on, and their
+            // validation errors overstate the errors of the fit on all the data.
+            let horizon = v.actuals.first?.count ?? 0
+            let long = v.lengths.indices.filter { v.lengths[$0] >= 2 * horizon }
+            for i in long.count >= 20 ? long : Array(v.actuals.indices) {
+                let y = v.actuals[i]
                 for step in y.indices where !y[step].isNaN {
                     let m = combine(v.forecasts.map { $0.items[i].quantiles[centre][step] })
                     let q = combine(v.forecasts.map { $0.items[i].quantiles[l][step] })
