@@ -2,7 +2,7 @@ import Foundation
 import HorizonCore
 import HorizonData
 import HorizonForecast
-import HorizonTensor
+@testable import HorizonTensor
 import Testing
 @testable import HorizonModels
 
@@ -101,6 +101,38 @@ import Testing
         try ParameterFile.save([], arrays: contents.arrays.map { ($0.key, $0.value) }, metadata: contents.metadata, to: path)
         let error = #expect(throws: HorizonError.self) { _ = try ModelFiles.load(from: path) }
         #expect(error?.message.contains("columns its fields do not imply") == true, "\(error?.message ?? "")")
+    }
+
+    /// Random damage anywhere in a forest file, re-checksummed as an attacker would: every
+    /// mutant either loads into a forest that forecasts finite numbers, or is refused with an
+    /// error — never a crash, a hang or an allocation sized by garbage.
+    @Test func randomlyDamagedForestFilesAreRefusedOrHarmless() throws {
+        let model = try Self.fitted("qrf")
+        let path = Self.path()
+        try model.save(to: path, extra: [:])
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var rng = SeededGenerator(seed: 99)
+        var refused = 0
+        for _ in 0..<150 {
+            var bytes = Array(original.dropLast(4))
+            for _ in 0..<(1 + rng.int(below: 4)) {
+                let at = rng.int(below: bytes.count)
+                bytes[at] = rng.uniform() < 0.5 ? UInt8(rng.int(below: 256)) : bytes[at] ^ UInt8(1 << rng.int(below: 8))
+            }
+            let sum = ParameterFile.checksum(bytes[...])
+            bytes += [UInt8(sum & 0xFF), UInt8(sum >> 8 & 0xFF), UInt8(sum >> 16 & 0xFF), UInt8(sum >> 24)]
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let (loaded, _) = try ModelFiles.load(from: path)
+                let forecast = try loaded.predict(Self.panel, horizon: 4, levels: [0.1, 0.5, 0.9])
+                #expect(forecast.items.allSatisfy { $0.quantiles.joined().allSatisfy(\.isFinite) })
+            } catch is HorizonError {
+                refused += 1
+            } catch is ParameterFileError {
+                refused += 1
+            }
+        }
+        #expect(refused > 0)
     }
 
     /// The manifest names every difference between the data a model learned from and the data
