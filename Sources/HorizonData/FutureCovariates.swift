@@ -33,6 +33,11 @@ public struct FutureCovariates: Sendable {
         return FutureCovariates(dynamic: dynamic, categorical: categorical, horizon: horizon)
     }
 
+    /// The covariates of the series at `indices` of the history only.
+    public func selecting(_ indices: [Int]) -> FutureCovariates {
+        FutureCovariates(dynamic: indices.map { dynamic[$0] }, categorical: indices.map { categorical[$0] }, horizon: horizon)
+    }
+
     /// Past the end of the data: numeric covariates carried forward, no events.
     public static func carriedForward(_ history: Panel, horizon: Int) -> FutureCovariates {
         recorded(in: history, after: history, horizon: horizon)

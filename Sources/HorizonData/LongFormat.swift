@@ -121,13 +121,12 @@ enum LongFormat {
             }
             if failed[k] != nil { continue }
             do {
-                let time = try stream.time(record, timeIndex, timestamps: hasTimestamps)
-                let target = try stream.number(record, targetIndex)
-                let numbers = try numericCovariates.map { try stream.number(record, $0) }
-                items[k].times.append(time)
+                // A row that fails part-way leaves its item's columns uneven, which is harmless:
+                // without isolation the load stops, with it the item's rows are dropped below.
+                items[k].times.append(try stream.time(record, timeIndex, timestamps: hasTimestamps))
                 items[k].lines.append(Int32(clamping: record.line))
-                items[k].target.append(target)
-                for c in numbers.indices { items[k].numeric[c].append(numbers[c]) }
+                items[k].target.append(try stream.number(record, targetIndex))
+                for (c, i) in numericCovariates.enumerated() { items[k].numeric[c].append(try stream.number(record, i)) }
             } catch let error as HorizonError where options.isolatesSeries {
                 failed[k] = error.message
                 items[k] = Item(numeric: 0, text: 0)

@@ -25,8 +25,7 @@ extension Holdout {
         var copy = self
         copy.train = train.replacingSeries(indices.map { train.series[$0] })
         copy.actuals = indices.map { actuals[$0] }
-        copy.future = FutureCovariates(dynamic: indices.map { future.dynamic[$0] },
-                                       categorical: indices.map { future.categorical[$0] }, horizon: future.horizon)
+        copy.future = future.selecting(indices)
         return copy
     }
 }

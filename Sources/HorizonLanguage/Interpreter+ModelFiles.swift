@@ -42,11 +42,11 @@ extension Interpreter {
             throw HorizonError("cannot load '\(path.value)': \(error)", at: path.location)
         }
         let (predictor, metadata) = loaded
-        // Checked against the data when there is some; without, `forecast` needs data loaded
-        // first anyway, and the next `load model` after it checks.
+        // Checked against the data when there is some (the horizon is checked when it
+        // forecasts: `set horizon` may still change it).
         do {
             if let manifest = try ModelManifest.read(metadata, file: path.value), let panel = session.panel {
-                try manifest.check(panel, horizon: min(session.horizon, manifest.horizon), file: path.value)
+                try manifest.check(panel, horizon: nil, file: path.value)
             }
         } catch let error as HorizonError {
             throw HorizonError(error.message, at: path.location)

@@ -67,13 +67,14 @@ public struct ModelManifest: Codable, Equatable, Sendable {
     }
 
     /// Throws, naming every difference, unless `panel` is data this model can forecast
-    /// `horizon` steps ahead: the same frequency and season, and every covariate and attribute
-    /// it learned from present (extra ones are ignored).
-    public func check(_ panel: Panel, horizon: Int, file: String) throws {
+    /// `horizon` steps ahead (nil: not checked, the horizon is not yet known): the same
+    /// frequency and season, and every covariate and attribute it learned from present (extra
+    /// ones are ignored).
+    public func check(_ panel: Panel, horizon: Int?, file: String) throws {
         var problems: [String] = []
         if panel.frequency.code != frequency { problems.append("it was trained on \(Visible.name(frequency)) data, this is \(panel.frequency.code)") }
         if panel.season != season { problems.append("it was trained with season \(season), this data has \(panel.season)") }
-        if horizon > self.horizon { problems.append("it forecasts at most \(self.horizon) steps ahead, not \(horizon)") }
+        if let horizon, horizon > self.horizon { problems.append("it forecasts at most \(self.horizon) steps ahead, not \(horizon)") }
         for (what, wanted, present) in [("numeric covariate", numeric, panel.dynamicNames), ("categorical covariate", categorical, panel.categoricalNames),
                                         ("attribute", statics, panel.staticNames)] {
             let missing = wanted.filter { !present.contains($0) }

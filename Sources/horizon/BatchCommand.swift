@@ -73,8 +73,8 @@ struct BatchCommand: ParsableCommand {
     func validate() throws {
         guard (script == nil) != (commands == nil) else { throw ValidationError("give the model commands with either --script FILE or --commands TEXT") }
         guard Frequency(code: freq) != nil else { throw ValidationError("--freq \(Visible.name(freq)) is not a frequency: H, D, W, M, Q, Y or S (integer steps)") }
-        if let season, !(1...10_000).contains(season) { throw ValidationError("--season must be 1…10000") }
-        if let horizon, !(1...10_000).contains(horizon) { throw ValidationError("--horizon must be 1…10000") }
+        if let season, !(1...Session.maxSteps).contains(season) { throw ValidationError("--season must be 1…\(Session.maxSteps)") }
+        if let horizon, !(1...Session.maxSteps).contains(horizon) { throw ValidationError("--horizon must be 1…\(Session.maxSteps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         _ = try levels()
     }
@@ -83,12 +83,11 @@ struct BatchCommand: ParsableCommand {
 
     private func levels() throws -> [Double]? {
         guard let quantiles else { return nil }
+        let location = SourceLocation(source: "--quantiles", line: 1, column: 1)
         let levels = try names(quantiles).map { word -> Double in
-            let text = word.lowercased()
-            guard let v = text.hasPrefix("p") ? Double(text.dropFirst()).map({ $0 / 100 }) : Double(text), v > 0, v < 1 else {
-                throw ValidationError("--quantiles: '\(Visible.name(word))' is not a level (p10 or 0.1, strictly between 0 and 1)")
+            do { return try QuantilesCommand.level(Located(word, at: location)).value } catch let error as HorizonError {
+                throw ValidationError("--quantiles: \(error.message)")
             }
-            return v
         }
         guard !levels.isEmpty, Set(levels).count == levels.count else { throw ValidationError("--quantiles needs distinct levels") }
         return levels.sorted()

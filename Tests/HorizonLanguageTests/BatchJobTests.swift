@@ -68,9 +68,9 @@ import Testing
     @Test func isolationLeavesOutOnlyTheSeriesThatFail() throws {
         let panel = Panel(series: (0..<9).map { Series(id: "s\($0)", start: 0, values: [1, 2, 3]) }, frequency: .steps, season: 1, hasTimestamps: false)
         var failures: [SeriesFailure] = [], calls = 0
-        let kept = try Isolation.run(panel, stage: "forecast", failed: { failures.append($0) }) { part in
+        let kept = try Isolation.run(panel, stage: "forecast", failed: { failures.append($0) }) { indices in
             calls += 1
-            if part.series.contains(where: { $0.id == "s3" || $0.id == "s7" }) { throw HorizonError("cannot") }
+            if indices.contains(where: { panel.series[$0].id == "s3" || panel.series[$0].id == "s7" }) { throw HorizonError("cannot") }
         }
         #expect(kept == [0, 1, 2, 4, 5, 6, 8])
         #expect(failures == [SeriesFailure(item: "s3", stage: "forecast", message: "cannot"), SeriesFailure(item: "s7", stage: "forecast", message: "cannot")])

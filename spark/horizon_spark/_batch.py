@@ -57,23 +57,23 @@ def batch_arguments(binary, *, id, time, target, freq, script, horizon=None, qua
     return args
 
 
-def table_csv(frame, columns):
-    """The frame's columns as CSV bytes, written by pyarrow. Times that are dates or timestamps
-    are written in ISO 8601, which Horizon reads."""
-    table = pa.Table.from_pandas(frame[list(columns)], preserve_index=False)
+def table_csv(frame):
+    """The frame as CSV bytes, written by pyarrow. Times that are dates or timestamps are
+    written in ISO 8601, which Horizon reads."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = io.BytesIO()
     pacsv.write_csv(table, sink)
     return sink.getvalue()
 
 
 def run_batch(frame, args, quantiles, timeout=None):
-    """Runs ``horizon batch`` with ``args`` on ``frame``; returns ``(forecasts, failures)``
-    as pandas DataFrames. A series' failure and the job's own failure (every series then
-    failed with stage ``job``) are rows of ``failures``; only an abnormal end raises.
+    """Runs ``horizon batch`` with ``args`` on ``frame`` (columns it does not declare are
+    ignored); returns ``(forecasts, failures)`` as pandas DataFrames. A series' failure and the
+    job's own failure (every series then failed with stage ``job``) are rows of ``failures``;
+    only an abnormal end raises.
     """
-    columns = _columns(args)
     names = [quantile_name(q) for q in quantiles]
-    done = subprocess.run(args, input=table_csv(frame, columns), capture_output=True, timeout=timeout)
+    done = subprocess.run(args, input=table_csv(frame), capture_output=True, timeout=timeout)
     records = _records(done.stderr)
     if done.returncode not in (EVERY_SERIES, SOME_FAILED, NOTHING) or (done.returncode != EVERY_SERIES and not records):
         tail = done.stderr.decode("utf-8", "replace")[-2000:]
@@ -83,22 +83,11 @@ def run_batch(frame, args, quantiles, timeout=None):
     if job:
         # The job itself failed (a model file that does not fit the data, ...): every series of
         # this partition is reported with that reason, so the Spark job ends and says why.
-        item_column = columns[0]
+        item_column = args[args.index("--item") + 1]
         ids = pd.unique(frame[item_column].astype(str))
         failures += [{"item": i, "stage": "job", "message": job[0].get("message", "")} for i in ids]
     forecasts = _forecasts(done.stdout, names)
     return forecasts, pd.DataFrame(failures, columns=["item", "stage", "message"])
-
-
-def _columns(args):
-    """The input columns named on a command line, item first (what goes to standard input)."""
-    def value(flag):
-        return args[args.index(flag) + 1] if flag in args else ""
-
-    columns = [value("--item"), value("--time"), value("--target")]
-    for flag in ("--numeric", "--categorical", "--static"):
-        columns += [c for c in value(flag).split(",") if c]
-    return columns
 
 
 def _records(stderr):

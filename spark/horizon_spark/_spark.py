@@ -12,7 +12,7 @@ import tempfile
 
 import pandas as pd
 
-from ._batch import BatchError, HorizonSparkError, batch_arguments, quantile_name, run_batch, table_csv
+from ._batch import HorizonSparkError, batch_arguments, quantile_name, run_batch
 
 #: How long the probe waits for ``horizon --version`` on an executor.
 PROBE_SECONDS = 30

@@ -223,19 +223,16 @@ struct BatchRun {
             throw HorizonError("no trained model '\(name)'", suggestion: Suggestions.didYouMean(name, in: session.modelNames))
         }
         let horizon = session.horizon, levels = session.levels, panel = self.panel
-        // The scenario is checked once on the whole panel, so a bad one stops the job.
-        var whole = FutureCovariates.carriedForward(panel, horizon: horizon)
-        try Scenario.apply(scenario, to: &whole, panel: panel, warn: { _ in })
-        var done = Set<String>()
+        // Built once, before any series is tried: a bad scenario stops the job.
+        var future = FutureCovariates.carriedForward(panel, horizon: horizon)
+        try Scenario.apply(scenario, to: &future, panel: panel, warn: { _ in })
         let writer = self.writer
-        _ = try Isolation.run(panel, stage: "forecast", failed: failed) { part in
-            var future = FutureCovariates.carriedForward(part, horizon: horizon)
-            try Scenario.apply(scenario, to: &future, panel: part, warn: { _ in })
-            let forecast = try model.predictor.predict(part, future: future, horizon: horizon, levels: levels)
+        let forecast = try Isolation.run(panel, stage: "forecast", failed: failed) { indices in
+            let part = panel.replacingSeries(indices.map { panel.series[$0] })
+            let forecast = try model.predictor.predict(part, future: future.selecting(indices), horizon: horizon, levels: levels)
             try writer.write(forecast, model: model.name, panel: part)
-            done.formUnion(forecast.items.map(\.id))
         }
-        forecastIDs.formUnion(done)
+        forecastIDs.formUnion(forecast.map { panel.series[$0].id })
     }
 }
 
@@ -246,14 +243,14 @@ struct BatchRun {
 /// pass) is cheaper per series on many at once, and failures are rare; k bad series among n
 /// cost O(k log n) extra runs instead of n.
 enum Isolation {
-    /// The indices of the series the work succeeded on, ascending; each series it failed on
-    /// alone is passed to `failed`.
-    static func run(_ panel: Panel, stage: String, failed: (SeriesFailure) -> Void, _ work: (Panel) throws -> Void) throws -> [Int] {
+    /// Runs `work` on the indices of the panel's series; returns those it succeeded on,
+    /// ascending. Each series it failed on alone is passed to `failed`.
+    static func run(_ panel: Panel, stage: String, failed: (SeriesFailure) -> Void, _ work: ([Int]) throws -> Void) throws -> [Int] {
         var succeeded: [Int] = []
         func attempt(_ indices: ArraySlice<Int>) throws {
             guard !indices.isEmpty else { return }
             do {
-                try work(panel.replacingSeries(indices.map { panel.series[$0] }))
+                try work(Array(indices))
                 succeeded += indices
             } catch let error as HorizonError {
                 if indices.count == 1 {

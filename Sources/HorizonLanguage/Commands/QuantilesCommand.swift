@@ -30,7 +30,7 @@ public struct QuantilesCommand: CommandNode {
     }
 
     /// `p10` → 0.10, `p2.5` → 0.025, `0.9` → 0.9.
-    static func level(_ w: Located<String>) throws -> Located<Double> {
+    public static func level(_ w: Located<String>) throws -> Located<Double> {
         let text = w.value.lowercased()
         let value: Double?
         if text.hasPrefix("p") { value = Double(text.dropFirst()).map { $0 / 100 } } else { value = Double(text) }

@@ -37,8 +37,8 @@ public struct ComboEstimator: Estimator {
             let validation = try validate(panel, settings: settings)
             if method == .weighted { weights = validation.weights }
             if calibrates {
-                let unscaled = ComboPredictor(members: [], method: method, weights: weights ?? equalWeights)
-                scales = ComboPredictor.calibration(validation, combine: unscaled.combine)
+                let w = weights ?? equalWeights
+                scales = ComboPredictor.calibration(validation) { ComboPredictor.combine($0, method: method, weights: w) }
             }
         }
         return ComboPredictor(members: try members.map { ($0.name, try $0.estimator.fit(panel, settings: settings)) }, method: method,
@@ -148,18 +148,22 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
     /// so a short or odd validation cannot collapse or explode an interval.
     static func calibration(_ v: ComboEstimator.Validation, combine: ([Double]) -> Double) -> [(level: Double, scale: Double)] {
         guard let centre = v.levels.firstIndex(of: 0.5) else { return [] }
+        // Series that keep at least two horizons of history when the last one is dropped: on
+        // shorter ones the members lose too much of what they fit on, and their validation
+        // errors overstate the errors of the fit on all the data.
+        let horizon = v.actuals.first?.count ?? 0
+        let long = v.lengths.indices.filter { v.lengths[$0] >= 2 * horizon }
+        let used = long.count >= 20 ? long : Array(v.actuals.indices)
+        // The combined median of each used series and step, which every level is measured from.
+        var medians = [[Double]](repeating: [], count: v.actuals.count)
+        for i in used { medians[i] = v.actuals[i].indices.map { step in combine(v.forecasts.map { $0.items[i].quantiles[centre][step] }) } }
         return v.levels.indices.compactMap { l -> (Double, Double)? in
             guard l != centre else { return nil }
             var ratios: [Double] = []
-            // Series that keep at least two horizons of history when the last one is dropped:
-            // on shorter ones the members lose too much of what they fit on, and their
-            // validation errors overstate the errors of the fit on all the data.
-            let horizon = v.actuals.first?.count ?? 0
-            let long = v.lengths.indices.filter { v.lengths[$0] >= 2 * horizon }
-            for i in long.count >= 20 ? long : Array(v.actuals.indices) {
+            for i in used {
                 let y = v.actuals[i]
                 for step in y.indices where !y[step].isNaN {
-                    let m = combine(v.forecasts.map { $0.items[i].quantiles[centre][step] })
+                    let m = medians[i][step]
                     let q = combine(v.forecasts.map { $0.items[i].quantiles[l][step] })
                     if q != m { ratios.append((y[step] - m) / (q - m)) }
                 }
@@ -227,7 +231,10 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
     }
 
     /// The members' values at one level and step, combined.
-    func combine(_ values: [Double]) -> Double {
+    func combine(_ values: [Double]) -> Double { Self.combine(values, method: method, weights: weights) }
+
+    /// The same for any method and weights (the calibration combines before a predictor exists).
+    static func combine(_ values: [Double], method: ComboEstimator.Method, weights: [Double]) -> Double {
         switch method {
         case .mean, .weighted: return zip(values, weights).reduce(0) { $0 + $1.0 * $1.1 }
         case .median:
