@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The forecast-combination benchmark (issue 16): on M3 Yearly, Quarterly and Monthly and on M4
-# Weekly, each default member, `combo` and its median variant, scored on the competition's test
-# split — MASE, sMAPE, OWA (M4), mean wQL and coverage — with each model's training time in the
-# train lines. Needs the shared datasets beside the checkout (skips a group whose files are
+# Weekly, each default member (the net as the combination fits it), `combo`, its median and
+# calibrated variants, scored on the competition's test split — MASE, sMAPE, OWA (M4), mean wQL
+# and coverage — with each model's training time in the train lines. Needs the shared datasets beside the checkout (skips a group whose files are
 # absent) and a release build.
 #
 # usage: scripts/bench-combo.sh [GROUP …]   (groups: m3-yearly m3-quarterly m3-monthly m4-weekly)
@@ -32,9 +32,11 @@ train arima
 train theta
 train autotheta
 train qrf
+train mlp epochs=100 hidden=128 layers=4 as mlp-member
 train combo
 train combo method=median as combo-median
-evaluate naive2 ets arima theta autotheta qrf combo combo-median columns=mase,smape,owa,wql,cov
+train combo calibrate=yes as combo-calibrated
+evaluate naive2 ets arima theta autotheta qrf mlp-member combo combo-median combo-calibrated columns=mase,smape,owa,wql,cov
 HZ
     .build/release/horizon "$script" | grep -E "^trained|^model|^-----|^[a-z0-9+-]+ +[0-9]" || true
     rm -f "$script"

@@ -125,6 +125,17 @@ struct FixedPredictor: Predictor {
         #expect(calibrated.meanWQL <= plain.meanWQL * 1.01, "wQL \(plain.meanWQL) → \(calibrated.meanWQL)")
     }
 
+    /// The default members, and the net fitted as the combination declares it (trained longer
+    /// and wider than alone), whatever other members are named with it.
+    @Test func theDefaultMembersAndTheNetsOptions() throws {
+        let combo = try #require(try ComboEstimator.spec.make(ModelOptions()) as? ComboEstimator)
+        #expect(combo.members.map(\.name) == ["ets", "arima", "autotheta", "qrf", "mlp"] && combo.method == .mean && !combo.calibrates)
+        let named = try #require(try ComboEstimator.spec.make(ModelOptions(["members": "naive,mlp"])) as? ComboEstimator)
+        let net = try #require(named.members.last?.estimator as? NeuralEstimator)
+        #expect(net.options.integer("epochs") == 100 && net.options.integer("hidden") == 128 && net.options.integer("layers") == 4)
+        #expect(named.members.first?.name == "naive")
+    }
+
     @Test func membersAreModelsOtherThanCombo() throws {
         let unknown = #expect(throws: HorizonError.self) { try ComboEstimator.spec.make(ModelOptions(["members": "ets,thета"])) }
         #expect(unknown?.message.hasPrefix("combo: 'thета' is not a model to combine") == true)
