@@ -136,8 +136,9 @@ struct FixedPredictor: Predictor {
         #expect(named.members.first?.name == "naive")
     }
 
-    /// A member named twice is fitted with a seed of its own: two forests grown from different
-    /// draws forecast differently, and the first of each name keeps the session's seed.
+    /// A member named twice is fitted with a seed of its own, in the fit and in the validation
+    /// fit: two forests grown from different draws forecast differently, and the first of each
+    /// name keeps the session's seed.
     @Test func aRepeatedMemberDrawsItsOwnSeed() throws {
         let combo = try #require(try ComboEstimator.spec.make(ModelOptions(["members": "qrf,naive,qrf"])) as? ComboEstimator)
         let settings = FitSettings(horizon: 2, seed: 7)
@@ -147,6 +148,8 @@ struct FixedPredictor: Predictor {
         let fitted = try #require(try combo.fit(panel, settings: settings) as? ComboPredictor)
         let forests = try [0, 2].map { try fitted.members[$0].predictor.predict(panel, horizon: 2, levels: [0.1, 0.5, 0.9]) }
         #expect(forests[0].items[0].quantiles != forests[1].items[0].quantiles)
+        let validation = try combo.validate(panel, settings: settings)
+        #expect(validation.forecasts[0].items[0].quantiles != validation.forecasts[2].items[0].quantiles)
     }
 
     @Test func membersAreModelsOtherThanCombo() throws {

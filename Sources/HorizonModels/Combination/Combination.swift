@@ -74,7 +74,9 @@ public struct ComboEstimator: Estimator {
         let future = FutureCovariates.recorded(in: full, after: train, horizon: h)
         let levels = Self.validationLevels
         let actuals = kept.map { Array($0.values.suffix(h)) }
-        let forecasts = try members.map { try $0.estimator.fit(train, settings: settings).predict(train, future: future, horizon: h, levels: levels) }
+        let forecasts = try members.indices.map {
+            try members[$0].estimator.fit(train, settings: memberSettings($0, settings)).predict(train, future: future, horizon: h, levels: levels)
+        }
         let scored = [0.1, 0.5, 0.9].map { levels.firstIndex(of: $0)! }
         let losses = forecasts.map { forecast -> Double in
             var loss = 0.0, total = 0.0
