@@ -2,8 +2,9 @@
 # The forecast-combination benchmark (issue 16): on M3 Yearly, Quarterly and Monthly and on M4
 # Weekly, each default member (the net as the combination fits it), `combo`, its median and
 # calibrated variants, scored on the competition's test split — MASE, sMAPE, OWA (M4), mean wQL
-# and coverage — with each model's training time in the train lines. Needs the shared datasets beside the checkout (skips a group whose files are
-# absent) and a release build.
+# and coverage — with each model's training time in the train lines, then one summary table.
+# Needs the shared datasets beside the checkout (skips a group whose files are absent) and a
+# release build.
 #
 # usage: scripts/bench-combo.sh [GROUP …]   (groups: m3-yearly m3-quarterly m3-monthly m4-weekly)
 set -euo pipefail
@@ -12,6 +13,9 @@ data="${HORIZON_SHARED:-../shared/datasets}"
 swift build -c release --product horizon >/dev/null
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(m3-yearly m3-quarterly m3-monthly m4-weekly)
+# The net's options inside the combination, as `help combo` states them (one place to change).
+net=$(echo 'help combo' | .build/release/horizon | sed -n 's/.*mlp trained longer and wider: \([^)]*\)).*/\1/p')
+[ -n "$net" ] || { echo "bench-combo: could not read the net's options from 'help combo'" >&2; exit 1; }
 models="snaive naive2 ets arima theta autotheta qrf mlp-member combo combo-median combo-calibrated"
 summary=$(mktemp)
 for group in "${groups[@]}"; do
@@ -36,7 +40,7 @@ train arima
 train theta
 train autotheta
 train qrf
-train mlp epochs=100 hidden=128 layers=4 as mlp-member
+train mlp $net as mlp-member
 train combo
 train combo method=median as combo-median
 train combo calibrate=yes as combo-calibrated

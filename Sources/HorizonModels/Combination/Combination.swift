@@ -41,8 +41,8 @@ public struct ComboEstimator: Estimator {
                 scales = ComboPredictor.calibration(validation) { ComboPredictor.combine($0, method: method, weights: w) }
             }
         }
-        return ComboPredictor(members: try members.indices.map { (members[$0].name, try members[$0].estimator.fit(panel, settings: memberSettings($0, settings))) }, method: method,
-                              weights: weights, scales: scales)
+        let fitted = try members.indices.map { (members[$0].name, try members[$0].estimator.fit(panel, settings: memberSettings($0, settings))) }
+        return ComboPredictor(members: fitted, method: method, weights: weights, scales: scales)
     }
 
     /// The settings member `index` is fitted with: a member named again gets a seed of its own,
