@@ -13,6 +13,7 @@ enum EngineBenchmark {
     }
 
     static func run(_ arguments: [String]) throws {
+        try requireOpenBLAS()
         let csv = arguments.contains("--csv")
         let quick = arguments.contains("--quick")
         // `--shape B,T,H` times only the training steps at that one shape, and `--block NAME`

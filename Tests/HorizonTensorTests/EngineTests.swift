@@ -109,6 +109,18 @@ import Testing
         #expect(!blasCoreName.isEmpty)
     }
 
+    /// A machine without OpenBLAS gets an error that says what to install, for the command that
+    /// needs the library, instead of a crash that ends the session.
+    @Test func aMissingBLASIsAnErrorThatSaysWhatToInstall() throws {
+        guard case .failure(let error) = BLAS.open(["libhorizon-no-such-blas.so.0"]) else {
+            Issue.record("a library that does not exist was opened")
+            return
+        }
+        #expect(error.message.contains("cannot load OpenBLAS (libhorizon-no-such-blas.so.0)"))
+        #expect(error.suggestion?.contains("apt-get install libopenblas0") == true)
+        try requireOpenBLAS()  // and the machine the tests run on has it
+    }
+
     @Test func inferenceBuildsNoGraph() {
         let w = Tensor(shape: [3, 2], data: [1, 2, 3, 4, 5, 6], requiresGrad: true)
         let x = Tensor(shape: [1, 3], data: [1, 1, 1])

@@ -14,8 +14,15 @@ import pandas as pd
 
 from ._batch import HorizonSparkError, batch_arguments, quantile_name, run_batch
 
-#: How long the probe waits for ``horizon --version`` on an executor.
+#: How long the probe waits for each of its two runs of ``horizon`` on an executor.
 PROBE_SECONDS = 30
+
+#: What the probe forecasts on each executor after ``--version``: one short series and a net of
+#: one unit trained for one batch (milliseconds). The networks load OpenBLAS at first use, so a
+#: node without it passes ``--version`` and would fail every partition; this fails it here.
+PROBE_TABLE = b"item,t,y\nprobe,1,1\nprobe,2,2\nprobe,3,3\nprobe,4,4\n"
+PROBE_ARGUMENTS = ["batch", "--data", "-", "--item", "item", "--time", "t", "--target", "y", "--freq", "S", "--horizon", "1",
+                   "--commands", "train mlp epochs=1 batches=1 batch=1 hidden=1 context=2\nforecast"]
 
 
 def _binary_on_executor(shipped, fallback):
@@ -64,9 +71,10 @@ _shipped = set()
 
 
 def probe(spark, binary="horizon", shipped=None, tasks=None):
-    """Runs ``horizon --version`` in ``tasks`` Spark tasks (default: one per core) and raises
-    ``HorizonSparkError`` naming each host where it cannot run. The tasks never raise, so Spark
-    does not retry them: a missing binary fails in seconds, not after four attempts per task."""
+    """Runs ``horizon --version`` and a tiny batch forecast with a net in ``tasks`` Spark tasks
+    (default: one per core) and raises ``HorizonSparkError`` naming each host where either fails.
+    The tasks never raise, so Spark does not retry them: a missing binary or library fails in
+    seconds, not after four attempts per task."""
     tasks = tasks or spark.sparkContext.defaultParallelism
 
     def check(_):
@@ -76,6 +84,11 @@ def probe(spark, binary="horizon", shipped=None, tasks=None):
             ok = done.returncode == 0 and done.stdout.startswith(b"horizon ")
             message = done.stdout.decode("utf-8", "replace").strip() if ok else \
                 f"'{path} --version' exited {done.returncode}: {done.stderr.decode('utf-8', 'replace').strip()[-500:]}"
+            if ok:
+                run = subprocess.run([path] + PROBE_ARGUMENTS, input=PROBE_TABLE, capture_output=True, timeout=PROBE_SECONDS)
+                if run.returncode != 0:
+                    ok, message = False, f"'{path} batch' cannot forecast with a net (exit {run.returncode}): " \
+                        + run.stderr.decode("utf-8", "replace").strip()[-500:]
         except (OSError, subprocess.SubprocessError) as error:
             ok, message = False, f"cannot run '{path}': {error}"
         yield (socket.gethostname(), ok, message)

@@ -1,6 +1,7 @@
 """horizon-spark on Spark local[2]: partitioned runs give what one ``horizon batch`` gives, a
 global model trained once forecasts every partition as it does in one process, a bad series
-is an error row while the job succeeds, and a binary that cannot run fails the job fast.
+is an error row while the job succeeds, and a binary that cannot run (or cannot run a net)
+fails the job fast.
 
 Run from the repository (scripts/test.sh does): ``python -m unittest discover spark/tests``.
 The binary is $HORIZON_BINARY, else the debug build.
@@ -114,7 +115,14 @@ class SparkTests(unittest.TestCase):
         with open(unrunnable, "w") as f:
             f.write("\x7fELF not really\n")
         os.chmod(unrunnable, stat.S_IRUSR | stat.S_IWUSR | stat.S_IXUSR)
-        for binary, says in ((os.path.join(folder, "absent", "horizon"), "no such file"), (unrunnable, "cannot run")):
+        # A node without OpenBLAS: --version runs, a net does not (what horizon prints there).
+        no_blas = os.path.join(folder, "horizon-without-openblas")
+        with open(no_blas, "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = --version ] && { echo "horizon 0.0"; exit 0; }\n'
+                    'echo \'{"item":null,"message":"cannot load OpenBLAS (libopenblas.so.0)","stage":"job"}\' >&2; exit 2\n')
+        os.chmod(no_blas, stat.S_IRUSR | stat.S_IWUSR | stat.S_IXUSR)
+        for binary, says in ((os.path.join(folder, "absent", "horizon"), "no such file"), (unrunnable, "cannot run"),
+                             (no_blas, "cannot forecast with a net (exit 2): {\"item\":null,\"message\":\"cannot load OpenBLAS")):
             with self.subTest(binary=binary):
                 started = time.monotonic()
                 with self.assertRaises(HorizonSparkError) as caught:

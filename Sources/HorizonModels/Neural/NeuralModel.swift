@@ -16,6 +16,7 @@ public struct NeuralEstimator: Estimator {
     }
 
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
+        try requireOpenBLAS()
         let configuration = try NeuralConfiguration.resolve(architecture, options: options, settings: settings, frequency: panel.frequency)
         let layout = try FeatureLayout.learn(from: panel, pastNames: configuration.pastCovariates)
         try NeuralFootprint.checkTraining(configuration, layout: layout, panel: panel)
@@ -77,6 +78,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
     /// forecasts K steps directly; a shorter horizon takes the first steps, a longer one needs
     /// a model trained for it.
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        try requireOpenBLAS()
         let c = configuration, K = c.horizon, Q = c.levels.count
         guard horizon <= K else {
             throw HorizonError("'\(name)' was trained to forecast \(K) steps; train it again after 'set horizon \(horizon)'")

@@ -1,4 +1,5 @@
 import Foundation
+import HorizonCore
 
 /// Single-precision matrix products through OpenBLAS, loaded when first used.
 ///
@@ -28,22 +29,34 @@ enum BLAS {
         let coreName: CoreName?
     }
 
-    /// Opened once, thread-safely (a static's initialiser runs exactly once).
-    static let library: Library = {
+    /// Opened once, thread-safely (a static's initialiser runs exactly once). A machine without
+    /// OpenBLAS still runs everything but the networks: the failure is kept, and `requireLoaded`
+    /// turns it into an error for the command that needs the library (the session goes on).
+    static let library: Result<Library, HorizonError> = {
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, let core = coreType(cpuFlags: cpuFlags()) {
             setenv("OPENBLAS_CORETYPE", core, 0)
         }
-        let names = ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"]
+        return open(["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"])
+    }()
+
+    /// The first of `names` that loads and has `cblas_sgemm`, set to one thread.
+    static func open(_ names: [String]) -> Result<Library, HorizonError> {
         guard let handle = names.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_GLOBAL) }).first else {
-            fatalError("cannot load OpenBLAS (\(names.joined(separator: ", "))): install libopenblas0 (apt-get install libopenblas0)")
+            return .failure(HorizonError("cannot load OpenBLAS (\(names.joined(separator: ", "))), which the networks need",
+                                         suggestion: "install it: apt-get install libopenblas0"))
         }
         func symbol<T>(_ name: String, as type: T.Type) -> T? {
             dlsym(handle, name).map { unsafeBitCast($0, to: type) }
         }
-        guard let sgemm = symbol("cblas_sgemm", as: Sgemm.self) else { fatalError("the OpenBLAS loaded has no cblas_sgemm") }
+        guard let sgemm = symbol("cblas_sgemm", as: Sgemm.self) else {
+            return .failure(HorizonError("the OpenBLAS loaded has no cblas_sgemm", suggestion: "reinstall it: apt-get install --reinstall libopenblas0"))
+        }
         symbol("openblas_set_num_threads", as: SetThreads.self)?(1)
-        return Library(sgemm: sgemm, coreName: symbol("openblas_get_corename", as: CoreName.self))
-    }()
+        return .success(Library(sgemm: sgemm, coreName: symbol("openblas_get_corename", as: CoreName.self)))
+    }
+
+    /// The library, or the error saying why it cannot be loaded.
+    static func requireLoaded() throws -> Library { try library.get() }
 
     /// The kernels for a CPU with these `/proc/cpuinfo` flags: SkylakeX's with AVX-512 (F, DQ,
     /// BW, VL), Haswell's with AVX2 and FMA, and OpenBLAS's own choice otherwise (nil).
@@ -64,7 +77,7 @@ enum BLAS {
 
     /// The kernel family OpenBLAS runs (e.g. "SkylakeX"), for benchmark tables.
     static var coreName: String {
-        library.coreName?().map { String(cString: $0) } ?? "unknown"
+        (try? library.get())?.coreName?().map { String(cString: $0) } ?? "unknown"
     }
 
     /// C (m×n) = alpha·op(A)·op(B) + beta·C, row-major; op(A) is m×k, op(B) is k×n, and the
@@ -78,6 +91,9 @@ enum BLAS {
             if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
+        // Every path into the engine's products starts at a network's fit or forecast, which
+        // checks the library first (`requireOpenBLAS`); reaching here without it is a bug.
+        guard case .success(let library) = library else { preconditionFailure("OpenBLAS used without requireOpenBLAS()") }
         library.sgemm(rowMajor, transposeA ? transpose : noTranspose, transposeB ? transpose : noTranspose,
                       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -93,6 +109,11 @@ enum BLAS {
 public func rawSgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
     BLAS.rawGemm(m: m, n: n, k: k, a: a, b: b, c: c)
 }
+
+/// Throws a clear error where OpenBLAS cannot be loaded. Models built on the tensor engine call
+/// it before they compute, so a machine without the library fails the one command, not the
+/// session (the library is loaded at first use, not at start, to choose its kernels first).
+public func requireOpenBLAS() throws { _ = try BLAS.requireLoaded() }
 
 /// The OpenBLAS kernel family in use, for benchmark tables.
 public var blasCoreName: String { BLAS.coreName }
