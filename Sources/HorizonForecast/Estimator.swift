@@ -64,3 +64,32 @@ public protocol SummarizesFit {
 public protocol ReportsItem {
     func itemReport(_ series: Series, in panel: Panel) -> [String]
 }
+
+/// The last stretch of the training data held out to judge a model on: the history before it
+/// (the same series, each cut `horizon` points short), the covariates recorded over it, and the
+/// levels to forecast it at. A combination weighs and calibrates its members on it.
+public struct HeldOutStretch: Sendable {
+    public var history: Panel
+    public var future: FutureCovariates
+    public var horizon: Int
+    public var levels: [Double]
+
+    public init(history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) {
+        self.history = history
+        self.future = future
+        self.horizon = horizon
+        self.levels = levels
+    }
+}
+
+/// An estimator that can forecast held-out stretches within its one fit on all the data, at no
+/// extra cost, instead of being fitted once more without each. A network trains its first
+/// epochs on targets before the earliest stretch, forecasts it, trains on more, forecasts the
+/// next, then goes on with every target: judging it costs a pass over each stretch, not a
+/// training per stretch.
+public protocol ForecastsHeldOutStretch: Estimator {
+    /// The predictor fitted on `panel`, and the forecast of each of `stretches` (each ending
+    /// where the next begins, the latest first) made before the fit saw it — nil when this
+    /// configuration cannot; the caller then fits without each stretch itself.
+    func fit(_ panel: Panel, settings: FitSettings, forecasting stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?)
+}

@@ -148,8 +148,21 @@ struct FixedPredictor: Predictor {
         let fitted = try #require(try combo.fit(panel, settings: settings) as? ComboPredictor)
         let forests = try [0, 2].map { try fitted.members[$0].predictor.predict(panel, horizon: 2, levels: [0.1, 0.5, 0.9]) }
         #expect(forests[0].items[0].quantiles != forests[1].items[0].quantiles)
-        let validation = try combo.validate(panel, settings: settings)
+        let validation = try combo.fitJudging(panel, settings: settings).validation
         #expect(validation.forecasts[0].items[0].quantiles != validation.forecasts[2].items[0].quantiles)
+    }
+
+    /// With `origins=2` the members are judged on the training data's last two horizons: each
+    /// forecast made from the history before its stretch, lined up with that stretch's actuals.
+    @Test func membersAreJudgedOnSeveralOrigins() throws {
+        let panel = Panel(series: [Series(id: "a", values: (1...20).map(Double.init)), Series(id: "b", values: (1...9).map(Double.init))],
+                          frequency: .steps, season: 1, hasTimestamps: false)
+        let combo = try #require(try ComboEstimator.spec.make(ModelOptions(["members": "naive,mean", "calibrate": "yes", "origins": "2"])) as? ComboEstimator)
+        let v = try combo.fitJudging(panel, settings: FitSettings(horizon: 2)).validation
+        #expect(v.actuals == [[19, 20], [8, 9], [17, 18], [6, 7]] && v.lengths == [18, 7, 16, 5])
+        let naive = v.forecasts[0].items
+        #expect(naive.map(\.id) == ["a", "b", "a", "b"] && naive.map { $0.point[0] } == [18, 7, 16, 5])
+        #expect(v.forecasts[1].items.map { $0.point[0] } == [9.5, 4, 8.5, 3])
     }
 
     @Test func membersAreModelsOtherThanCombo() throws {

@@ -252,6 +252,40 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         #expect(wql(neural) < 0.8 * wql(naive), "\(architecture): wQL \(wql(neural)) vs snaive \(wql(naive))")
     }
 
+    /// Judged on the data's last two stretches within its one fit (as a combination judges its
+    /// members), the net forecasts each before it has read it: a forecast does not change when
+    /// the values of its stretch or of a later one do, while the finished net, which went on to
+    /// train on them, does. With `validate=yes` (early stopping) it is not judged this way.
+    @Test func aNetJudgedOnTheLastStretchesHasNotSeenThem() throws {
+        let full = pricedPanel(series: 6, length: 60)
+        func changing(_ range: Range<Int>) -> Panel {
+            Panel(series: full.series.map { s in
+                var s = s
+                for t in range { s.values[s.count - t - 1] *= 3 }
+                return s
+            }, frequency: full.frequency, season: full.season, hasTimestamps: true, dynamicNames: full.dynamicNames, staticNames: full.staticNames)
+        }
+        let settings = FitSettings(horizon: 4, levels: [0.1, 0.5, 0.9], seed: 5)
+        let options = ["hidden": "8", "epochs": "5", "batches": "6", "batch": "8", "context": "12"]
+        func judge(_ panel: Panel, _ extra: [String: String] = [:]) throws -> (forecast: PanelForecast, heldOut: [PanelForecast]?) {
+            let stretches = [1, 2].map { k in
+                let upTo = panel.droppingLast([Int](repeating: 4 * (k - 1), count: panel.count))
+                let history = upTo.droppingLast([Int](repeating: 4, count: panel.count))
+                return HeldOutStretch(history: history, future: FutureCovariates.recorded(in: upTo, after: history, horizon: 4),
+                                      horizon: 4, levels: [0.1, 0.5, 0.9])
+            }
+            let fitted = try NeuralEstimator(.mlp, options: ModelOptions(options.merging(extra) { $1 })).fit(panel, settings: settings, forecasting: stretches)
+            return (try fitted.predictor.predict(stretches[0].history, future: stretches[0].future, horizon: 4, levels: [0.1, 0.5, 0.9]), fitted.heldOut)
+        }
+        let plain = try judge(full), heldOut = try #require(plain.heldOut)
+        #expect(heldOut.count == 2 && heldOut.allSatisfy { $0.items.count == 6 && $0.items.allSatisfy { $0.horizon == 4 && $0.quantiles.count == 3 } })
+        let lastChanged = try judge(changing(0..<4)), earlierChanged = try judge(changing(4..<8))
+        #expect(lastChanged.heldOut?.map(\.items) == heldOut.map(\.items))
+        #expect(earlierChanged.heldOut?[1].items == heldOut[1].items && earlierChanged.heldOut?[0].items != heldOut[0].items)
+        #expect(lastChanged.forecast.items != plain.forecast.items)
+        #expect(try judge(full, ["validate": "yes"]).heldOut == nil)
+    }
+
     @Test func theSameSeedGivesTheSameModelAndSaveLoadKeepsIt() throws {
         let data = pricedPanel(series: 6, length: 80)
         let options = ModelOptions(["hidden": "8", "epochs": "2", "batches": "5", "batch": "8", "context": "12", "width": "4"])

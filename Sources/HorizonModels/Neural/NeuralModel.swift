@@ -6,7 +6,7 @@ import HorizonForecast
 
 /// `train mlp | mqrnn | mqcnn | mqtransformer`: a global network fitted on windows from every
 /// series, then forecasting every series in batched passes.
-public struct NeuralEstimator: Estimator {
+public struct NeuralEstimator: ForecastsHeldOutStretch {
     public let architecture: NeuralConfiguration.Architecture
     public let options: ModelOptions
 
@@ -16,6 +16,21 @@ public struct NeuralEstimator: Estimator {
     }
 
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
+        try fit(panel, settings: settings, heldOut: []).predictor
+    }
+
+    /// Judging the network on held-out stretches costs no second training: the first epochs
+    /// train without the earliest stretch's targets and forecast it, the next ones add that
+    /// stretch's targets and forecast the next, and the last fifth of the schedule trains on
+    /// everything (the latest stretch is forecast after 80 % of the epochs, each earlier one a
+    /// fifth of them before: at most four). Each forecast comes from a network part-way through
+    /// its training, so it errs somewhat more than the finished one. Not with `validate=yes`,
+    /// whose early stop could end training before a stretch is forecast.
+    public func fit(_ panel: Panel, settings: FitSettings, forecasting stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?) {
+        try fit(panel, settings: settings, heldOut: stretches)
+    }
+
+    func fit(_ panel: Panel, settings: FitSettings, heldOut stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?) {
         try requireOpenBLAS()
         let configuration = try NeuralConfiguration.resolve(architecture, options: options, settings: settings, frequency: panel.frequency)
         let layout = try FeatureLayout.learn(from: panel, pastNames: configuration.pastCovariates)
@@ -23,8 +38,26 @@ public struct NeuralEstimator: Estimator {
         var generator = SeededGenerator(seed: configuration.seed)
         let network = NetworkFactory.make(configuration, layout: layout, generator: &generator)
         let trainer = NeuralTrainer(configuration: configuration, layout: layout, label: architecture.rawValue)
-        let curve = try trainer.train(network, panel: panel, generator: &generator)
-        return NeuralPredictor(name: architecture.rawValue, configuration: configuration, layout: layout, network: network, curve: curve)
+        // Stretch j (0 = the latest) lacks its own and the later stretches' points, and is
+        // forecast after (0.8 − 0.2·j) of the epochs.
+        var forecasts = [PanelForecast?](repeating: nil, count: stretches.count)
+        let ends = stretches.indices.map { Int((Double(configuration.epochs) * (0.8 - 0.2 * Double($0))).rounded()) }
+        let judged = !stretches.isEmpty && stretches.count <= 4 && !configuration.validate && Set(ends).count == ends.count
+            && ends.allSatisfy { $0 >= 1 && $0 < configuration.epochs } && stretches.allSatisfy { $0.horizon <= configuration.horizon }
+        let heldBack = !judged ? [] : stretches.indices.map { j in
+            NeuralTrainer.HeldBack(steps: stretches[...j].reduce(0) { $0 + $1.horizon }, epochs: ends[j]) { network in
+                let partway = NeuralPredictor(name: architecture.rawValue, configuration: configuration, layout: layout, network: network,
+                                              curve: TrainingRun())
+                let stretch = stretches[j]
+                forecasts[j] = try partway.predict(stretch.history, future: stretch.future, horizon: stretch.horizon, levels: stretch.levels)
+            }
+        }
+        let curve = try trainer.train(network, panel: panel, generator: &generator, heldBack: heldBack)
+        let predictor = NeuralPredictor(name: architecture.rawValue, configuration: configuration, layout: layout, network: network, curve: curve)
+        // A stretch not forecast (no series long enough for it, or Ctrl-C before its turn): none
+        // counts, and the caller fits without each stretch instead.
+        let all = forecasts.compactMap { $0 }
+        return (predictor, judged && all.count == stretches.count ? all : nil)
     }
 }
 

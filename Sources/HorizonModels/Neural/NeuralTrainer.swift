@@ -22,6 +22,9 @@ import HorizonTensor
 ///   forecast time), the validation loss is the early-stopping criterion (`patience`
 ///   epochs), and the best epoch's weights are kept. The validation wQL is reported either way
 ///   it is computed.
+/// - `heldBack` parts (a combination judging the net) train the first epochs without each
+///   series' last stretches and hand the network over to forecast them before training on
+///   them: one training instead of one per stretch (`NeuralEstimator.fit(_:settings:forecasting:)`).
 /// - Ctrl-C stops after the current batch and keeps the best weights so far; a loss that turns
 ///   NaN or infinite stops training the same way, with the reason recorded. With no finished
 ///   epoch there are no weights worth keeping: Ctrl-C then cancels the command (`Interrupted`)
@@ -33,38 +36,41 @@ struct NeuralTrainer {
     let layout: FeatureLayout
     let label: String
 
-    func train(_ network: QuantileNetwork, panel: Panel, generator: inout SeededGenerator) throws -> TrainingRun {
+    /// A part of the schedule, up to epoch `epochs`, trained without each series' last `steps`
+    /// targets, after which `judge` gets the network (to forecast them) before training goes on
+    /// with more of the data (the next part's, or everything).
+    struct HeldBack {
+        let steps: Int
+        let epochs: Int
+        let judge: (QuantileNetwork) throws -> Void
+    }
+
+    func train(_ network: QuantileNetwork, panel: Panel, generator: inout SeededGenerator, heldBack: [HeldBack] = []) throws -> TrainingRun {
         let c = configuration, K = c.horizon
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
         let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
         // With validation, hold out the last K points of series long enough to keep something to train on.
-        var trainingSeries: [SeriesInputs] = [], validationSeries: [SeriesInputs] = []
-        var ranges: [ClosedRange<Int>] = []
-        for s in panel.series {
-            let n = s.count
-            guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }) else { continue }
-            let limit = c.validate && n - K >= firstObserved + 2 ? n - K : n
-            let inputs = SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context, targetLimit: limit,
-                                      codeMaps: codeMaps)
-            if limit - 2 >= firstObserved {
-                trainingSeries.append(inputs)
-                // The window ends at least a warm-up after the first observation where the series allows it.
-                let fullWarmUp = firstObserved + c.context - 1
-                ranges.append(min(max(firstObserved, fullWarmUp), limit - 2)...(limit - 2))
-            }
-            if limit < n {
-                validationSeries.append(SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context,
-                                                     targetLimit: n, codeMaps: codeMaps))
-            }
+        let all = trainingWindows(panel) { n, firstObserved in
+            c.validate && n - K >= firstObserved + 2 ? n - K : n
         }
-        guard !trainingSeries.isEmpty else {
+        let validationSeries = c.validate ? panel.series.compactMap { s -> SeriesInputs? in
+            guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }), s.count - K >= firstObserved + 2 else { return nil }
+            return SeriesInputs(series: s, panel: panel, layout: layout, horizon: K, padding: c.context, targetLimit: s.count, codeMaps: codeMaps)
+        } : []
+        guard !all.series.isEmpty else {
             throw HorizonError("no series has enough history to train on: each needs at least 2 observed points before its last")
+        }
+        // Each held-back part trains on the series long enough to lose their last steps; the
+        // others join when it ends. A part with no series long enough is not trained or judged.
+        let parts = heldBack.sorted { $0.epochs < $1.epochs }.compactMap { held in
+            let windows = trainingWindows(panel) { n, firstObserved in n - held.steps >= firstObserved + 2 ? n - held.steps : nil }
+            return windows.series.isEmpty ? nil : (held: held, windows: windows)
         }
         let validationEnds = validationSeries.map { $0.count - K - 1 }
 
         var curve = TrainingRun()
         curve.parameterCount = network.parameters.scalarCount
-        curve.trainingWindows = ranges.reduce(0) { $0 + $1.count }
+        curve.trainingWindows = all.ranges.reduce(0) { $0 + $1.count }
         curve.validationSeries = validationSeries.count
         let parameters = network.parameters.parameters
         var optimizer = Adam(parameters, learningRate: c.learningRate)
@@ -78,6 +84,7 @@ struct NeuralTrainer {
         let lastEpoch = min(c.epochs, c.stopAfter ?? c.epochs)
         epochs: for epoch in 1...lastEpoch {
             let started = Date(), cpuStarted = CPUTime.seconds()
+            let phase = parts.first { epoch <= $0.held.epochs }?.windows ?? all
             var lossSum = 0.0, lossCount = 0
             for _ in 0..<c.batchesPerEpoch {
                 if Interrupt.isRequested {
@@ -92,9 +99,9 @@ struct NeuralTrainer {
                 for size in Self.shardSizes(c.batch) {
                     var shard = WindowBatch(size: size, layout: layout, context: c.context, forks: c.forks, horizon: K)
                     for slot in 0..<size {
-                        let s = generator.int(below: trainingSeries.count)
-                        let end = ranges[s].lowerBound + generator.int(below: ranges[s].count)
-                        builder.fill(&shard, slot: slot, series: trainingSeries[s], end: end)
+                        let s = generator.int(below: phase.series.count)
+                        let end = phase.ranges[s].lowerBound + generator.int(below: phase.ranges[s].count)
+                        builder.fill(&shard, slot: slot, series: phase.series[s], end: end)
                     }
                     shards.append(shard)
                 }
@@ -152,6 +159,7 @@ struct NeuralTrainer {
                     break
                 }
             }
+            for part in parts where part.held.epochs == epoch { try part.held.judge(network) }
             progress.detail = "epoch \(epoch) loss \(NumberFormat.fixed(training, 4))"
                 + (validation.map { " val wQL \(NumberFormat.fixed($0.wql, 4))" } ?? "")
         }
@@ -168,6 +176,24 @@ struct NeuralTrainer {
         network.parameters.restore(bestSnapshot)
         Tensor.releaseCachedBuffers()
         return curve
+    }
+
+    /// The series trained on, each with the range of its windows' last forecast times: no target
+    /// after `limit(count, firstObserved)` is used, and a series whose limit is nil is left out.
+    /// Where a series is long enough, a window ends at least a warm-up after its first observation.
+    func trainingWindows(_ panel: Panel, limit: (Int, Int) -> Int?) -> (series: [SeriesInputs], ranges: [ClosedRange<Int>]) {
+        let c = configuration
+        let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
+        var series: [SeriesInputs] = [], ranges: [ClosedRange<Int>] = []
+        for s in panel.series {
+            guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }), let end = limit(s.count, firstObserved),
+                  end - 2 >= firstObserved else { continue }
+            series.append(SeriesInputs(series: s, panel: panel, layout: layout, horizon: c.horizon, padding: c.context, targetLimit: end,
+                                       codeMaps: codeMaps))
+            let fullWarmUp = firstObserved + c.context - 1
+            ranges.append(min(max(firstObserved, fullWarmUp), end - 2)...(end - 2))
+        }
+        return (series, ranges)
     }
 
     /// Shards per batch: fixed (not the machine's core count), so a run gives the same model
