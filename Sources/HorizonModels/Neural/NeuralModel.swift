@@ -5,7 +5,7 @@ import HorizonTensor
 import HorizonForecast
 
 /// `train mlp | mqrnn | mqcnn | mqtransformer`: a global network fitted on windows from every
-/// series, then forecasting every series in batched passes.
+/// series, then forecasting each series in a forward pass of its own.
 public struct NeuralEstimator: ForecastsHeldOutStretch {
     public let architecture: NeuralConfiguration.Architecture
     public let options: ModelOptions
@@ -16,7 +16,7 @@ public struct NeuralEstimator: ForecastsHeldOutStretch {
     }
 
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
-        try fit(panel, settings: settings, heldOut: []).predictor
+        try fit(panel, settings: settings, forecasting: []).predictor
     }
 
     /// Judging the network on held-out stretches costs no second training: the first epochs
@@ -27,10 +27,6 @@ public struct NeuralEstimator: ForecastsHeldOutStretch {
     /// its training, so it errs somewhat more than the finished one. Not with `validate=yes`,
     /// whose early stop could end training before a stretch is forecast.
     public func fit(_ panel: Panel, settings: FitSettings, forecasting stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?) {
-        try fit(panel, settings: settings, heldOut: stretches)
-    }
-
-    func fit(_ panel: Panel, settings: FitSettings, heldOut stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?) {
         try requireOpenBLAS()
         let configuration = try NeuralConfiguration.resolve(architecture, options: options, settings: settings, frequency: panel.frequency)
         let layout = try FeatureLayout.learn(from: panel, pastNames: configuration.pastCovariates)
