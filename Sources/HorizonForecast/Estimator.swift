@@ -65,9 +65,10 @@ public protocol ReportsItem {
     func itemReport(_ series: Series, in panel: Panel) -> [String]
 }
 
-/// The last stretch of the training data held out to judge a model on: the history before it
-/// (the same series, each cut `horizon` points short), the covariates recorded over it, and the
-/// levels to forecast it at. A combination weighs and calibrates its members on it.
+/// A stretch at the end of the training data (or of a prefix of it) held out to judge a model
+/// on: the history before it (the series long enough, each cut short where the stretch begins),
+/// the covariates recorded over its `horizon` points, and the levels to forecast it at. A
+/// combination weighs and calibrates its members on such stretches.
 public struct HeldOutStretch: Sendable {
     public var history: Panel
     public var future: FutureCovariates

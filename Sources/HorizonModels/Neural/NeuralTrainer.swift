@@ -50,7 +50,7 @@ struct NeuralTrainer {
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
         let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
         // With validation, hold out the last K points of series long enough to keep something to train on.
-        let all = trainingWindows(panel) { n, firstObserved in
+        let all = trainingWindows(panel, codeMaps: codeMaps) { n, firstObserved in
             c.validate && n - K >= firstObserved + 2 ? n - K : n
         }
         let validationSeries = c.validate ? panel.series.compactMap { s -> SeriesInputs? in
@@ -63,7 +63,7 @@ struct NeuralTrainer {
         // Each held-back part trains on the series long enough to lose their last steps; the
         // others join when it ends. A part with no series long enough is not trained or judged.
         let parts = heldBack.sorted { $0.epochs < $1.epochs }.compactMap { held in
-            let windows = trainingWindows(panel) { n, firstObserved in n - held.steps >= firstObserved + 2 ? n - held.steps : nil }
+            let windows = trainingWindows(panel, codeMaps: codeMaps) { n, firstObserved in n - held.steps >= firstObserved + 2 ? n - held.steps : nil }
             return windows.series.isEmpty ? nil : (held: held, windows: windows)
         }
         let validationEnds = validationSeries.map { $0.count - K - 1 }
@@ -181,9 +181,8 @@ struct NeuralTrainer {
     /// The series trained on, each with the range of its windows' last forecast times: no target
     /// after `limit(count, firstObserved)` is used, and a series whose limit is nil is left out.
     /// Where a series is long enough, a window ends at least a warm-up after its first observation.
-    func trainingWindows(_ panel: Panel, limit: (Int, Int) -> Int?) -> (series: [SeriesInputs], ranges: [ClosedRange<Int>]) {
+    func trainingWindows(_ panel: Panel, codeMaps: [[Int32]], limit: (Int, Int) -> Int?) -> (series: [SeriesInputs], ranges: [ClosedRange<Int>]) {
         let c = configuration
-        let codeMaps = layout.events.map { $0.codeMap(from: panel.vocabularies[$0.name] ?? []) }
         var series: [SeriesInputs] = [], ranges: [ClosedRange<Int>] = []
         for s in panel.series {
             guard let firstObserved = s.values.firstIndex(where: { !$0.isNaN }), let end = limit(s.count, firstObserved),

@@ -30,8 +30,8 @@ enum BLAS {
     }
 
     /// Opened once, thread-safely (a static's initialiser runs exactly once). A machine without
-    /// OpenBLAS still runs everything but the networks: the failure is kept, and `requireLoaded`
-    /// turns it into an error for the command that needs the library (the session goes on).
+    /// OpenBLAS still runs everything but the networks: the failure is kept, and
+    /// `requireOpenBLAS` throws it for the command that needs the library (the session goes on).
     static let library: Result<Library, HorizonError> = {
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, let core = coreType(cpuFlags: cpuFlags()) {
             setenv("OPENBLAS_CORETYPE", core, 0)
@@ -54,9 +54,6 @@ enum BLAS {
         symbol("openblas_set_num_threads", as: SetThreads.self)?(1)
         return .success(Library(sgemm: sgemm, coreName: symbol("openblas_get_corename", as: CoreName.self)))
     }
-
-    /// The library, or the error saying why it cannot be loaded.
-    static func requireLoaded() throws -> Library { try library.get() }
 
     /// The kernels for a CPU with these `/proc/cpuinfo` flags: SkylakeX's with AVX-512 (F, DQ,
     /// BW, VL), Haswell's with AVX2 and FMA, and OpenBLAS's own choice otherwise (nil).
@@ -113,7 +110,7 @@ public func rawSgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafeP
 /// Throws a clear error where OpenBLAS cannot be loaded. Models built on the tensor engine call
 /// it before they compute, so a machine without the library fails the one command, not the
 /// session (the library is loaded at first use, not at start, to choose its kernels first).
-public func requireOpenBLAS() throws { _ = try BLAS.requireLoaded() }
+public func requireOpenBLAS() throws { _ = try BLAS.library.get() }
 
 /// The OpenBLAS kernel family in use, for benchmark tables.
 public var blasCoreName: String { BLAS.coreName }
