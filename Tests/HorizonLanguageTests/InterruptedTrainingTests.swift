@@ -12,14 +12,16 @@ import Testing
         let interpreter = Interpreter(output: OutputBuffer())
         try interpreter.execute("load \(path)\nset horizon 4\nholdout 4", source: "s")
         // Ctrl-C a second into a training of 5,000 epochs (each a few milliseconds here), on a
-        // flag of this test's own, so the tests running beside it go on.
+        // flag of this test's own, so the tests running beside it go on. The flag is raised from
+        // a thread of its own: a Dispatch timer's handler waits for a thread of the pool the
+        // tests themselves block, and on a 2-core CI machine it ran only after all 5,000 epochs.
         let flag = Interrupt.Flag()
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + 1.0)
-        timer.setEventHandler { flag.raise() }
-        timer.resume()
+        let raiser = Thread {
+            Thread.sleep(forTimeInterval: 1.0)
+            flag.raise()
+        }
+        raiser.start()
         try Interrupt.$local.withValue(flag) { try interpreter.execute("train mlp epochs=5000 batches=2", source: "s") }
-        timer.cancel()
         let model = try #require(interpreter.session.models.last)
         let stop = try #require(model.optionsText.split(separator: " ").first { $0.hasPrefix("stop=") }.flatMap { Int($0.dropFirst(5)) })
         #expect(stop >= 1 && stop < 5000)
