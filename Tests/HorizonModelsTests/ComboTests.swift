@@ -65,7 +65,7 @@ struct FixedPredictor: Predictor {
     }
 
     /// Random walks: naive is far better than the mean; weights from the training data's last
-    /// horizon give naive most of the weight, and the weighted combination is far better than
+    /// horizons give naive most of the weight, and the weighted combination is far better than
     /// the equal one.
     @Test func weightsFollowTheMembersValidationErrors() throws {
         var rng = SeededGenerator(seed: 8)
@@ -85,6 +85,32 @@ struct FixedPredictor: Predictor {
         #expect(weighted.weights[0] > 0.7 && abs(weighted.weights.reduce(0, +) - 1) < 1e-12, "\(weighted.weights)")
         #expect(weightedLoss < equalLoss, "weighted \(weightedLoss), equal \(equalLoss)")
         #expect(weighted.fitSummary[0].hasPrefix("members: naive 0.") && weighted.fitSummary[0].contains("weighted mean"))
+        // Stacked weights lean on naive further still, and do no worse than inverse-loss ones.
+        let (stacked, stackedLoss) = try fitted("stacked")
+        #expect(stacked.weights[0] > weighted.weights[0] && abs(stacked.weights.reduce(0, +) - 1) < 1e-12, "\(stacked.weights)")
+        #expect(stackedLoss <= weightedLoss * 1.01, "stacked \(stackedLoss), weighted \(weightedLoss)")
+    }
+
+    /// Stacking by hand. Every level of a member is one value, so the pooled loss is
+    /// 1.5·Σ|combined error| (ρ summed over p10, p50, p90 is 1.5·|e| either side). On 40
+    /// actuals, member A errs +1 on the first 20 and −1 on the last 20, member B −1 then +3.
+    /// With weight w on A the combined errors are 2w − 1 and 3 − 4w: for ½ ≤ w ≤ ¾ the loss is
+    /// 20·1.5·(2 − 2w), rising on either side, so the minimum is at w = ¾ — where inverse-loss
+    /// weights (A's mean |error| 1, B's 2) would give ⅔.
+    @Test func stackedWeightsMinimiseTheCombinedLoss() throws {
+        let actuals = (1...40).map { Double($0) }
+        let levels = [0.1, 0.5, 0.9]
+        func member(_ name: String, _ errors: (Int) -> Double) -> PanelForecast {
+            PanelForecast(model: name, items: actuals.indices.map { i in
+                let q = actuals[i] + errors(i)
+                return ItemForecast(id: "s\(i)", firstTime: 0, point: [q], levels: levels, quantiles: [[q], [q], [q]])
+            })
+        }
+        let a = member("a") { $0 < 20 ? 1 : -1 }, b = member("b") { $0 < 20 ? -1 : 3 }
+        let validation = ComboEstimator.Validation(forecasts: [a, b], actuals: actuals.map { [$0] }, levels: levels,
+                                                   weights: [2.0 / 3, 1.0 / 3], lengths: Array(repeating: 10, count: actuals.count))
+        let stacked = ComboEstimator.stackedWeights(validation)
+        #expect(abs(stacked[0] - 0.75) < 0.01 && abs(stacked.reduce(0, +) - 1) < 1e-12, "\(stacked)")
     }
 
     /// The calibration factor by hand: a member with median 0, p10 −1 and p90 1, validated on
