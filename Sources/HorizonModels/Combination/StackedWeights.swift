@@ -54,11 +54,12 @@ extension ComboEstimator {
         for t in 1...iterations {
             let (loss, gradient) = lossAndGradient(w)
             if loss < best.loss { best = (loss, w) }
-            // The step: a learning rate of 1/√t on gradients normalised to their largest entry.
-            let scale = gradient.map(abs).max() ?? 0
-            guard scale > 0 else { break }
+            // The step: a learning rate of 1/√t on the gradient's differences between members
+            // (a constant added to every entry leaves the update unchanged), normalised to their
+            // range; no range means no member would gain weight at another's expense: the minimum.
+            guard let high = gradient.max(), let low = gradient.min(), high > low else { break }
             let rate = 1 / Double(t).squareRoot()
-            w = zip(w, gradient).map { $0 * Foundation.exp(-rate * $1 / scale) }
+            w = zip(w, gradient).map { $0 * Foundation.exp(-rate * ($1 - low) / (high - low)) }
             let sum = w.reduce(0, +)
             w = w.map { $0 / sum }
         }
