@@ -162,6 +162,40 @@ import HorizonForecast
         for item in forecast.items { for h in 0..<6 { #expect(item.quantiles[0][h] <= item.quantiles[1][h] && item.quantiles[1][h] <= item.quantiles[2][h]) } }
     }
 
+    /// Random walks drifting up 1.5 a step: naive's backtest errors sit above zero, so the
+    /// engine's median (from the errors) moves above naive's forecast. With `median=model` the
+    /// median is naive's own forecast, and every interval is exactly as wide as the errors make
+    /// it (each quantile moved by the same Q_½·s), for scaled and ratio errors alike.
+    @Test(arguments: [DistributionEngine.ErrorKind.scaled, .ratio])
+    func distributionEngineCanKeepTheModelsMedian(errors: DistributionEngine.ErrorKind) throws {
+        var rng = SeededGenerator(seed: 5)
+        let series = (0..<40).map { i -> Series in
+            var x = 200.0
+            return Series(id: "d\(i)", values: (0..<80).map { _ in x += 1.5 + 2 * rng.normal(); return x })
+        }
+        let panel = Panel(series: series, frequency: .steps, season: 1, hasTimestamps: false)
+        let levels = [0.1, 0.5, 0.9]
+        func forecast(keepsMedian: Bool) throws -> PanelForecast {
+            let engine = DistributionEngine(inner: LocalEstimator(name: "naive", method: Naive()), segment: .none, errors: errors,
+                                            origins: 8, conformal: false, keepsMedian: keepsMedian)
+            return try engine.fit(panel, settings: FitSettings(horizon: 4)).predict(panel, horizon: 4, levels: levels)
+        }
+        let fromErrors = try forecast(keepsMedian: false), kept = try forecast(keepsMedian: true)
+        for (a, b) in zip(fromErrors.items, kept.items) {
+            let last = series.first { $0.id == b.id }!.values.last!
+            for h in 0..<4 {
+                #expect(a.quantiles[1][h] > last + 0.5, "the errors' median is above naive's")
+                #expect(abs(b.quantiles[1][h] - last) < 1e-9, "the model's median: \(b.quantiles[1][h]) vs \(last)")
+                if errors == .scaled {
+                    #expect(abs((a.quantiles[2][h] - a.quantiles[0][h]) - (b.quantiles[2][h] - b.quantiles[0][h])) < 1e-9)
+                } else {
+                    // Ratios scale about the median: (q_τ/Q_½)·ŷ, so the width is the errors' width divided by Q_½.
+                    #expect(abs((a.quantiles[2][h] - a.quantiles[0][h]) / (a.quantiles[1][h] / last) - (b.quantiles[2][h] - b.quantiles[0][h])) < 1e-6)
+                }
+            }
+        }
+    }
+
     /// Multiplicative demand with a strong season (trough 0.4, peak 2.6 of the level): a
     /// seasonal-naive miss grows with the week's level, and the backtest origins (2 steps apart)
     /// put troughs and peaks at every step. Errors in units of max(ŷ, ½·level) make the p10–p90
