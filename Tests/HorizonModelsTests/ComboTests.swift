@@ -91,6 +91,16 @@ struct FixedPredictor: Predictor {
         #expect(stackedLoss <= weightedLoss * 1.01, "stacked \(stackedLoss), weighted \(weightedLoss)")
     }
 
+    /// Inverse-loss weights by hand: losses 0.1 and 0.3 give ¾ and ¼; a member that made no
+    /// error takes all the weight (it got none before); one with no finite loss gets none.
+    @Test func inverseLossWeightsByHand() {
+        let weights = ComboEstimator.inverseLossWeights([0.1, 0.3])
+        #expect(abs(weights[0] - 0.75) < 1e-12 && abs(weights[1] - 0.25) < 1e-12, "\(weights)")
+        #expect(ComboEstimator.inverseLossWeights([0, 0.3, 0]) == [0.5, 0, 0.5])
+        #expect(ComboEstimator.inverseLossWeights([.infinity, 0.2]) == [0, 1])
+        #expect(ComboEstimator.inverseLossWeights([.infinity, .infinity]) == [0.5, 0.5])
+    }
+
     /// Stacking by hand. Every level of a member is one value, so the pooled loss is
     /// 1.5·Σ|combined error| (ρ summed over p10, p50, p90 is 1.5·|e| either side). On 40
     /// actuals, member A errs +1 on the first 20 and −1 on the last 20, member B −1 then +3.

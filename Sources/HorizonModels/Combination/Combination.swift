@@ -129,10 +129,17 @@ public struct ComboEstimator: Estimator {
             }
             return total > 0 ? loss / total : .infinity
         }
-        let inverse = losses.map { $0.isFinite && $0 > 0 ? 1 / $0 : 0 }
-        let sum = inverse.reduce(0, +)
         return (fitted, Validation(forecasts: forecasts, actuals: actuals, levels: levels,
-                                   weights: sum > 0 ? inverse.map { $0 / sum } : equalWeights, lengths: lengths))
+                                   weights: Self.inverseLossWeights(losses), lengths: lengths))
+    }
+
+    /// Weights proportional to 1/loss (`weighted`), summing to 1. A member that made no error
+    /// at all takes all the weight (shared with any other such); one without a finite loss
+    /// none; with no finite loss at all, equal weights.
+    static func inverseLossWeights(_ losses: [Double]) -> [Double] {
+        let inverse = losses.contains(0) ? losses.map { $0 == 0 ? 1 : 0 } : losses.map { $0.isFinite && $0 > 0 ? 1 / $0 : 0 }
+        let sum = inverse.reduce(0, +)
+        return sum > 0 ? inverse.map { $0 / sum } : Array(repeating: 1 / Double(losses.count), count: losses.count)
     }
 
     struct Validation {
