@@ -31,8 +31,8 @@ public struct ComboEstimator: Estimator {
     /// on the training data's last horizons.
     public let calibrates: Bool
     /// How many of the training data's last horizons the members are judged on, with
-    /// `weighted`, `stacked` or `calibrate`. The series of a competition share their calendar, so one
-    /// horizon's errors carry that period's shocks: calibrated on the one before it, the
+    /// `weighted`, `stacked` or `calibrate`. The series of a competition share their calendar,
+    /// so one horizon's errors carry that period's shocks: calibrated on the one before it, the
     /// training data's last horizon of M3 and M4 Weekly came out at p10–p90 coverage 0.728,
     /// 0.784, 0.745, 0.795 (Yearly, Quarterly, Monthly, Weekly); on the three before it 0.802,
     /// 0.776, 0.785, 0.849 — all within 0.05 of 0.8 — at the cost of two more fits of the
