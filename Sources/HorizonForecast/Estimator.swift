@@ -81,6 +81,20 @@ public struct HeldOutStretch: Sendable {
         self.horizon = horizon
         self.levels = levels
     }
+
+    /// The `horizon` points that start `cut` points before each series' end, held out of the
+    /// series with at least three points, one of them observed, before them: the stretch, and
+    /// those series whole (their actuals, and anything else about them). Nil when no series is
+    /// that long. Rolling-origin judging inside the training data (a combination's members, the
+    /// distribution engine's backtests) cuts its stretches here, so both skip the same series.
+    public static func cutting(_ panel: Panel, last cut: Int, horizon: Int, levels: [Double]) -> (stretch: HeldOutStretch, series: [Series])? {
+        let kept = panel.series.filter { $0.count - cut >= 3 && $0.values.prefix($0.count - cut).contains { !$0.isNaN } }
+        guard !kept.isEmpty else { return nil }
+        let full = panel.replacingSeries(kept)
+        let history = full.droppingLast(Array(repeating: cut, count: kept.count))
+        return (HeldOutStretch(history: history, future: FutureCovariates.recorded(in: full, after: history, horizon: horizon),
+                               horizon: horizon, levels: levels), kept)
+    }
 }
 
 /// An estimator that can forecast held-out stretches within its one fit on all the data, at no

@@ -66,13 +66,9 @@ public struct DistributionEngine: Estimator {
         for k in 0..<origins {
             let cut = horizon + k * stride
             // Series with at least three points before the origin take part.
-            let kept = panel.series.filter { $0.count - cut >= 3 && $0.values.prefix($0.count - cut).contains { !$0.isNaN } }
-            guard !kept.isEmpty else { continue }
-            let full = panel.replacingSeries(kept)
-            let train = full.droppingLast(Array(repeating: cut, count: kept.count))
-            let predictor = try inner.fit(train, settings: settings)
-            let future = FutureCovariates.recorded(in: full, after: train, horizon: horizon)
-            let forecast = try predictor.predict(train, future: future, horizon: horizon, levels: [0.5])
+            guard let (stretch, kept) = HeldOutStretch.cutting(panel, last: cut, horizon: horizon, levels: [0.5]) else { continue }
+            let train = stretch.history
+            let forecast = try inner.fit(train, settings: settings).predict(train, future: stretch.future, horizon: horizon, levels: stretch.levels)
             for (i, s) in kept.enumerated() {
                 let level = Segmenter.level(train.series[i], span: span)
                 let group = segmenter.segment(of: s, in: panel)

@@ -91,12 +91,8 @@ public struct ComboEstimator: Estimator {
         var stretches: [HeldOutStretch] = [], actuals: [[Double]] = [], lengths: [Int] = []
         for k in 1...max(1, origins) {
             let cut = k * h
-            let kept = panel.series.filter { $0.count - cut >= 3 && $0.values.prefix($0.count - cut).contains { !$0.isNaN } }
-            guard !kept.isEmpty else { break }
-            let upTo = panel.replacingSeries(kept).droppingLast(Array(repeating: cut - h, count: kept.count))
-            let history = upTo.droppingLast(Array(repeating: h, count: kept.count))
-            stretches.append(HeldOutStretch(history: history, future: FutureCovariates.recorded(in: upTo, after: history, horizon: h),
-                                            horizon: h, levels: levels))
+            guard let (stretch, kept) = HeldOutStretch.cutting(panel, last: cut, horizon: h, levels: levels) else { break }
+            stretches.append(stretch)
             actuals += kept.map { Array($0.values[($0.count - cut)..<($0.count - cut + h)]) }
             lengths += kept.map { $0.count - cut }
         }
