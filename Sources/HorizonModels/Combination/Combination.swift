@@ -78,6 +78,9 @@ public struct ComboEstimator: Estimator {
 
     /// The levels the members are validated at: the calibration's grid (p50 is the centre).
     static let validationLevels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+    /// The levels whose pooled quantile loss judges the members (`weighted`, `stacked`): the
+    /// wQL metric's default p10, p50, p90.
+    static let scoredLevels = [0.1, 0.5, 0.9]
 
     /// The members fitted on all of `panel`, and judged on the training data's last `origins`
     /// horizons — inside the training range, never on the holdout: each member's forecasts of
@@ -114,7 +117,7 @@ public struct ComboEstimator: Estimator {
             }
             forecasts.append(PanelForecast(model: member.name, items: perStretch.flatMap(\.items)))
         }
-        let scored = [0.1, 0.5, 0.9].map { levels.firstIndex(of: $0)! }
+        let scored = Self.scoredLevels.map { levels.firstIndex(of: $0)! }
         let losses = forecasts.map { forecast -> Double in
             var loss = 0.0, total = 0.0
             for (i, y) in actuals.enumerated() {

@@ -3,7 +3,7 @@ import HorizonForecast
 
 extension ComboEstimator {
     /// The members' weights that minimise the pooled quantile loss of the combined forecasts
-    /// (p10, p50, p90) on the judged horizons, over the simplex (`stacked`).
+    /// (at `scoredLevels`) on the judged horizons, over the simplex (`stacked`).
     ///
     /// Why not only inverse-loss weights (`weighted`): those stay near equal unless one member
     /// is far worse, so a member much better than the rest (the net on M4 Weekly) is diluted;
@@ -18,7 +18,7 @@ extension ComboEstimator {
     static func stackedWeights(_ v: Validation, iterations: Int = 400) -> [Double] {
         let members = v.forecasts.count
         let equal = [Double](repeating: 1 / Double(members), count: members)
-        let scored = [0.1, 0.5, 0.9].compactMap { v.levels.firstIndex(of: $0) }
+        let scored = scoredLevels.compactMap { v.levels.firstIndex(of: $0) }
         // Every judged point as (actual, level, the members' quantiles), scaled by Σ|y| so the
         // loss is the pooled wQL and the step size means the same on every dataset.
         var actuals: [Double] = [], taus: [Double] = [], quantiles: [Double] = []
@@ -45,7 +45,7 @@ extension ComboEstimator {
                 let y = actuals[p], tau = taus[p]
                 // d/dq of ρ_τ(y − q): −τ above the quantile, 1 − τ below it.
                 let slope = y >= q ? -tau : 1 - tau
-                loss += y >= q ? tau * (y - q) : (1 - tau) * (q - y)
+                loss += Metrics.pinball(y, q, level: tau)
                 for m in 0..<members { gradient[m] += slope * quantiles[base + m] }
             }
             return (loss / total, gradient.map { $0 / total })
