@@ -147,7 +147,7 @@ import HorizonForecast
         let store = ParameterStore()
         var rng = SeededGenerator(seed: 2)
         let head = QuantileHead(store, "h", input: 3, levels: [0.025, 0.1, 0.5, 0.9, 0.975], generator: &rng)
-        #expect(head.median == 2)
+        #expect(head.monotone.median == 2)
         let x = Tensor(shape: [50, 3], data: (0..<150).map { _ in Float(rng.normal() * 20) })
         let out = head(x).scalars
         for row in 0..<50 {

@@ -129,7 +129,7 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
 }
 
 @Suite struct NeuralNetworkTests {
-    static let architectures: [NeuralConfiguration.Architecture] = [.mlp, .mqrnn, .mqcnn, .mqtransformer]
+    static let architectures: [NeuralConfiguration.Architecture] = [.mlp, .mqrnn, .mqcnn, .mqtransformer, .nbeats]
 
     func batch(_ c: NeuralConfiguration, _ layout: FeatureLayout, _ panel: Panel, ends: [Int]) -> WindowBatch {
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: c.horizon)
@@ -181,6 +181,34 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         #expect(changedLater, "later forecasts should see the changed targets (else the test proves nothing)")
     }
 
+    /// N-BEATS reads the window's target alone (and the seasonal value its median is built
+    /// on): its forecast moves when a past target does, and not when the covariates, the
+    /// calendar or the observed flags do.
+    @Test func nbeatsReadsTheTargetAlone() throws {
+        let data = pricedPanel(series: 4, length: 60)
+        let c = try tinyConfiguration(.nbeats)
+        let layout = try FeatureLayout.learn(from: data, pastNames: [])
+        var rng = SeededGenerator(seed: 5)
+        let network = NetworkFactory.make(c, layout: layout, generator: &rng)
+        let original = batch(c, layout, data, ends: [40, 50, 30, 45])
+        func run(_ b: WindowBatch) -> [Float] {
+            var unused = SeededGenerator(seed: 0)
+            return Autograd.withoutGradients { network(b, training: false, generator: &unused) }.scalars
+        }
+        let before = run(original)
+        var covariates = original
+        for i in covariates.future.indices { covariates.future[i] += 3 }
+        for i in covariates.past.indices where i % layout.pastWidth != 0 { covariates.past[i] += 3 }
+        for e in covariates.events.indices { for i in covariates.events[e].indices { covariates.events[e][i] = 1 } }
+        #expect(run(covariates) == before, "the forecast changed with the covariates")
+        var target = original
+        target.past[(2 * c.context + 4) * layout.pastWidth] += 2  // window 2, step 4
+        let after = run(target)
+        let perWindow = c.horizon * c.levels.count
+        #expect(after[(2 * perWindow)..<(3 * perWindow)] != before[(2 * perWindow)..<(3 * perWindow)], "the forecast ignored a past target")
+        #expect(after[0..<(2 * perWindow)] == before[0..<(2 * perWindow)], "a change in one window moved another's forecast")
+    }
+
     /// The monotone head: quantiles come out sorted for any weights and inputs, including
     /// wildly scaled ones.
     @Test(arguments: architectures)
@@ -205,7 +233,7 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
 @Suite struct NeuralTrainingTests {
     /// A strictly periodic panel the network can memorise: training loss falls to a small
     /// fraction of where it started.
-    @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn])
+    @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn, .nbeats])
     func overfitsATinyPanel(_ architecture: NeuralConfiguration.Architecture) throws {
         let pattern: [Double] = [10, 30, 20, 50]
         let tiny = Panel(series: (0..<3).map { i in Series(id: "s\(i)", values: (0..<48).map { pattern[($0 + i) % 4] }) },
@@ -250,6 +278,34 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
             return 2 * loss / total / Double(levels.count)
         }
         #expect(wql(neural) < 0.8 * wql(naive), "\(architecture): wQL \(wql(neural)) vs snaive \(wql(naive))")
+    }
+
+    /// Series with a trend of their own and a season of 4: seasonal naive repeats last
+    /// season's level and falls a season's growth behind (its quantiles, from its pooled
+    /// in-sample errors, make up part of that on average); N-BEATS, reading the target alone,
+    /// learns to carry each series' trend on and beats it on wQL.
+    @Test func nbeatsBeatsSeasonalNaiveOnTrendingSeries() throws {
+        var rng = SeededGenerator(seed: 7)
+        let full = Panel(series: (0..<16).map { i in
+            let level = 50 + 10 * Double(i), slope = 1 + 0.5 * Double(i % 5)
+            return Series(id: "s\(i)", values: (0..<60).map { t in
+                (level + slope * Double(t)) * (1 + 0.2 * [0.0, 1, 0, -1][t % 4]) + rng.normal()
+            })
+        }, frequency: .steps, season: 4, hasTimestamps: false)
+        let horizon = 8, levels = [0.1, 0.5, 0.9]
+        let history = full.droppingLast([Int](repeating: horizon, count: full.count))
+        let estimator = NeuralEstimator(.nbeats, options: ModelOptions(["hidden": "32", "epochs": "40", "batches": "30", "batch": "32",
+                                                                        "context": "16", "dropout": "0"]))
+        let neural = try estimator.fit(history, settings: FitSettings(horizon: horizon, levels: levels, seed: 3))
+            .predict(history, horizon: horizon, levels: levels)
+        let naive = try LocalPredictor(name: "snaive", method: SeasonalNaive()).predict(history, horizon: horizon, levels: levels)
+        func wql(_ f: PanelForecast) -> Double {
+            let actuals = full.series.indices.map { Array(full.series[$0].values[history.series[$0].count...]) }
+            return levels.indices.map { l in
+                Metrics.weightedQuantileLoss(actuals: actuals, quantiles: f.items.map { $0.quantiles[l] }, level: levels[l])
+            }.reduce(0, +) / Double(levels.count)
+        }
+        #expect(wql(neural) < 0.8 * wql(naive), "nbeats wQL \(wql(neural)) vs snaive \(wql(naive))")
     }
 
     /// Judged on the data's last two stretches within its one fit (as a combination judges its

@@ -33,7 +33,7 @@ extension NeuralConfiguration {
         // `set context` allows 1 (the option, 2): a model trained either way must load.
         try check("context", context, 1...Self.maxSteps)
         try check("forks", forks, 1...context)
-        if architecture == .mlp, forks != 1 { throw HorizonError("field 'forks' is \(forks); the feed-forward net makes one forecast per window") }
+        if architecture.forecastsOncePerWindow, forks != 1 { throw HorizonError("field 'forks' is \(forks); '\(architecture.rawValue)' makes one forecast per window") }
         try check("hidden", hidden, range("hidden"))
         try check("layers", layers, range("layers"))
         try check("epochs", epochs, range("epochs"))

@@ -69,7 +69,21 @@ func forkRows(_ sequence: Tensor, forks: Int) -> Tensor {
     return sequence.slice(axis: 1, (T - forks)..<T)
 }
 
-/// The monotone quantile head (model-specs §0.2), anchored at the median: one output is the
+/// The monotone quantile head (model-specs §0.2): a projection to one raw output per level,
+/// made into quantiles by `MonotoneQuantiles`.
+struct QuantileHead {
+    let projection: Linear
+    let monotone: MonotoneQuantiles
+
+    init(_ store: ParameterStore, _ name: String, input: Int, levels: [Double], generator: inout SeededGenerator) {
+        projection = Linear(store, name, input: input, output: levels.count, generator: &generator)
+        monotone = MonotoneQuantiles(levels: levels)
+    }
+
+    func callAsFunction(_ x: Tensor, baseline: Tensor? = nil) -> Tensor { monotone(projection(x), baseline: baseline) }
+}
+
+/// Raw outputs, one per level, made into quantiles anchored at the median: one output is the
 /// median, each level above it adds a softplus increment to the level below, each level below
 /// subtracts one from the level above, so quantiles never cross, by construction.
 ///
@@ -77,17 +91,15 @@ func forkRows(_ sequence: Tensor, forks: Int) -> Tensor {
 /// forecast one unconstrained output: with inputs standardised around the warm-up mean, it
 /// starts at zero — the window's own level — and no error in the lower tail's increments can
 /// push it off.
-struct QuantileHead {
-    let projection: Linear
+struct MonotoneQuantiles {
     /// Where the median is among the levels.
     let median: Int
     /// (Q−1)×Q: +1 where an increment above the median adds to a level, −1 where one below it
     /// subtracts; increments are the non-median outputs in level order.
     let offsets: Tensor?
 
-    init(_ store: ParameterStore, _ name: String, input: Int, levels: [Double], generator: inout SeededGenerator) {
+    init(levels: [Double]) {
         let q = levels.count
-        projection = Linear(store, name, input: input, output: q, generator: &generator)
         let center = levels.firstIndex { abs($0 - 0.5) < 1e-9 } ?? q / 2
         median = center
         guard q > 1 else { offsets = nil; return }
@@ -103,8 +115,7 @@ struct QuantileHead {
 
     /// `baseline` (…, 1), when given, is added to the median: the network's output is then a
     /// correction to it.
-    func callAsFunction(_ x: Tensor, baseline: Tensor? = nil) -> Tensor {
-        let raw = projection(x)
+    func callAsFunction(_ raw: Tensor, baseline: Tensor? = nil) -> Tensor {
         guard let offsets else { return baseline.map { raw + $0 } ?? raw }
         let q = raw.shape.last!
         var center = raw.slice(axis: -1, median..<(median + 1))

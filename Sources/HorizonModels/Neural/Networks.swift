@@ -15,6 +15,7 @@ enum NetworkFactory {
         case .mqrnn: return RecurrentNetwork(c, layout: layout, generator: &generator)
         case .mqcnn: return ConvolutionalNetwork(c, layout: layout, generator: &generator)
         case .mqtransformer: return TransformerNetwork(c, layout: layout, generator: &generator)
+        case .nbeats: return BasisExpansionNetwork(c, layout: layout, generator: &generator)
         }
     }
 }

@@ -35,6 +35,9 @@ public enum NeuralFootprint {
             return embeddings + position + linear(7 * (d.ew + d.Wp), d.H) + (d.L - 1) * linear(3 * d.H, d.H)
                 + linear(state, d.K * d.W) + d.K * d.Wp * d.W + linear(state + d.Wp, d.W) + linear(state, d.W)
                 + 3 * linear(d.H + d.W, d.W) + decoder(encoded: state, extra: 2 * d.W)
+        case .nbeats:
+            let hidden = linear(d.T, d.H) + Double(BasisExpansionNetwork.depth - 1) * linear(d.H, d.H)
+            return d.L * (hidden + linear(d.H, d.T) + linear(d.H, d.K * d.Q))
         }
     }
 
@@ -66,6 +69,12 @@ public enum NeuralFootprint {
             let feedback = J > 0 ? F * K * (H + W) + 3 * F * K * W + 5 * F * K * J * W + 3 * F * K * J : 0
             return inputs + position + convolutions(input: d.ew + d.Wp) + attention + feedback + F * K * W
                 + decoder(encoded: H + 1, extra: 2 * W)
+        case .nbeats:
+            // The target alone and the lags, not the encoded inputs; per block each hidden
+            // layer's product, ReLU and dropout (with its mask), the backcast and the residual
+            // left, the forecast and the running sum; then the head.
+            let block = 4 * Double(BasisExpansionNetwork.depth) * H + 2 * T + 2 * K * Q
+            return T + K * (d.lw + 1) + L * block + 8 * K * Q
         }
     }
 

@@ -4,7 +4,7 @@ import HorizonData
 import HorizonTensor
 import HorizonForecast
 
-/// `train mlp | mqrnn | mqcnn | mqtransformer`: a global network fitted on windows from every
+/// `train mlp | mqrnn | mqcnn | mqtransformer | nbeats`: a global network fitted on windows from every
 /// series, then forecasting each series in a forward pass of its own.
 public struct NeuralEstimator: ForecastsHeldOutStretch {
     public let architecture: NeuralConfiguration.Architecture
@@ -234,5 +234,7 @@ public enum NeuralModels {
                   options: NeuralConfiguration.options) { NeuralEstimator(.mqcnn, options: $0) },
         ModelSpec(name: "mqtransformer", summary: "MQTransformer: MQ-CNN plus horizon-specific and feedback-aware attention (Eisenach et al.)",
                   options: NeuralConfiguration.transformerOptions) { NeuralEstimator(.mqtransformer, options: $0) },
+        ModelSpec(name: "nbeats", summary: "N-BEATS: blocks of dense layers that each remove a backcast of the window and add a forecast (Oreshkin et al. 2020)",
+                  options: NeuralConfiguration.options) { NeuralEstimator(.nbeats, options: $0) },
     ]
 }
