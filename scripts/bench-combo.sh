@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The forecast-combination benchmark (issue 16): on M3 Yearly, Quarterly and Monthly and on M4
-# Weekly, each default member (the net as the combination fits it), `combo`, its median,
-# calibrated and stacked variants, scored on the competition's test split — MASE, sMAPE, OWA
+# Weekly, each default member (the net as the combination fits it), N-BEATS as a combination
+# fits it, `combo`, its median, calibrated and stacked variants, and the combination with N-BEATS
+# as a sixth member (equal and stacked weights), scored on the competition's test split — MASE, sMAPE, OWA
 # (M4), mean wQL and coverage — with each model's training time in the train lines, then one summary table.
 # Needs the shared datasets beside the checkout (skips a group whose files are absent) and a
 # release build.
@@ -13,10 +14,12 @@ data="${HORIZON_SHARED:-../shared/datasets}"
 swift build -c release --product horizon >/dev/null
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(m3-yearly m3-quarterly m3-monthly m4-weekly)
-# The net's options inside the combination, as `help combo` states them (one place to change).
-net=$(echo 'help combo' | .build/release/horizon | sed -n 's/.*mlp trained longer and wider: \([^)]*\)).*/\1/p')
-[ -n "$net" ] || { echo "bench-combo: could not read the net's options from 'help combo'" >&2; exit 1; }
-models="snaive naive2 ets arima theta autotheta qrf mlp-member combo combo-median combo-calibrated combo-stacked"
+# The nets' options inside the combination, as `help combo` states them (one place to change).
+help=$(echo 'help combo' | .build/release/horizon)
+net=$(echo "$help" | sed -n 's/.*mlp: \([^;)]*\).*/\1/p')
+nbeats=$(echo "$help" | sed -n 's/.*nbeats: \([^;)]*\).*/\1/p')
+[ -n "$net" ] && [ -n "$nbeats" ] || { echo "bench-combo: could not read the nets' options from 'help combo'" >&2; exit 1; }
+models="snaive naive2 ets arima theta autotheta qrf mlp-member nbeats-member combo combo-median combo-calibrated combo-stacked combo-nbeats combo-nbeats-stacked"
 summary=$(mktemp)
 for group in "${groups[@]}"; do
     # the published EAT figure (Hyndman 2018; M4 Weekly: none) and the issue's target: 5% below it
@@ -41,10 +44,13 @@ train theta
 train autotheta
 train qrf
 train mlp $net as mlp-member
+train nbeats $nbeats as nbeats-member
 train combo
 train combo method=median as combo-median
 train combo calibrate=yes as combo-calibrated
 train combo method=stacked as combo-stacked
+train combo members=ets,arima,autotheta,qrf,mlp,nbeats as combo-nbeats
+train combo members=ets,arima,autotheta,qrf,mlp,nbeats method=stacked as combo-nbeats-stacked
 evaluate $models columns=mase,smape,owa,wql,cov
 HZ
     output=$(.build/release/horizon "$script" | grep -E "^trained|^model|^-----|^[a-z0-9+-]+ +[0-9]" || true)
@@ -64,6 +70,6 @@ done
 echo
 echo "== summary: MASE (M4 Weekly: OWA) on the test split; combo's sMAPE, mean wQL, p10–p90 coverage and fit time"
 echo "| data | ${models// / | } | EAT (published) | target | combo sMAPE | combo wQL | combo cov | combo fit |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "|---|$(for _ in $models; do printf -- '---|'; done)---|---|---|---|---|---|"
 cat "$summary"
 rm -f "$summary"
