@@ -143,21 +143,27 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         return batch
     }
 
-    /// The encoder is causal, the decoder reads the state at its own forecast time, and the
-    /// MQTransformer's attentions look only at earlier steps and earlier forecasts: the
-    /// output at fork f is unchanged when the target at window positions after f changes.
-    @Test(arguments: [NeuralConfiguration.Architecture.mqrnn, .mqcnn, .mqtransformer])
-    func forecastsDoNotSeeLaterTargets(_ architecture: NeuralConfiguration.Architecture) throws {
+    /// An untrained network on four windows of a priced panel: its configuration and layout,
+    /// the batch of those windows, and the network as a function of a batch (no gradients).
+    func untrained(_ architecture: NeuralConfiguration.Architecture) throws
+        -> (NeuralConfiguration, FeatureLayout, WindowBatch, (WindowBatch) -> [Float]) {
         let data = pricedPanel(series: 4, length: 60)
         let c = try tinyConfiguration(architecture)
         let layout = try FeatureLayout.learn(from: data, pastNames: [])
         var rng = SeededGenerator(seed: 5)
         let network = NetworkFactory.make(c, layout: layout, generator: &rng)
-        let original = batch(c, layout, data, ends: [40, 50, 30, 45])
-        func run(_ b: WindowBatch) -> [Float] {
+        return (c, layout, batch(c, layout, data, ends: [40, 50, 30, 45]), { b in
             var unused = SeededGenerator(seed: 0)
             return Autograd.withoutGradients { network(b, training: false, generator: &unused) }.scalars
-        }
+        })
+    }
+
+    /// The encoder is causal, the decoder reads the state at its own forecast time, and the
+    /// MQTransformer's attentions look only at earlier steps and earlier forecasts: the
+    /// output at fork f is unchanged when the target at window positions after f changes.
+    @Test(arguments: [NeuralConfiguration.Architecture.mqrnn, .mqcnn, .mqtransformer])
+    func forecastsDoNotSeeLaterTargets(_ architecture: NeuralConfiguration.Architecture) throws {
+        let (c, layout, original, run) = try untrained(architecture)
         let before = run(original)
         let cut = 2  // keep forks 0…2; change the target at window positions after fork 2
         var altered = original
@@ -181,20 +187,10 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         #expect(changedLater, "later forecasts should see the changed targets (else the test proves nothing)")
     }
 
-    /// N-BEATS reads the window's target alone (and the seasonal value its median is built
-    /// on): its forecast moves when a past target does, and not when the covariates, the
-    /// calendar or the observed flags do.
+    /// N-BEATS reads the window's target alone: its forecast moves when a past target does,
+    /// and not when the covariates, the calendar, the events or the other encoder features do.
     @Test func nbeatsReadsTheTargetAlone() throws {
-        let data = pricedPanel(series: 4, length: 60)
-        let c = try tinyConfiguration(.nbeats)
-        let layout = try FeatureLayout.learn(from: data, pastNames: [])
-        var rng = SeededGenerator(seed: 5)
-        let network = NetworkFactory.make(c, layout: layout, generator: &rng)
-        let original = batch(c, layout, data, ends: [40, 50, 30, 45])
-        func run(_ b: WindowBatch) -> [Float] {
-            var unused = SeededGenerator(seed: 0)
-            return Autograd.withoutGradients { network(b, training: false, generator: &unused) }.scalars
-        }
+        let (c, layout, original, run) = try untrained(.nbeats)
         let before = run(original)
         var covariates = original
         for i in covariates.future.indices { covariates.future[i] += 3 }
