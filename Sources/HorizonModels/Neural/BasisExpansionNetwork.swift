@@ -6,12 +6,14 @@ import HorizonTensor
 /// the blocks before it left unexplained, removes its own "backcast" of the window from it,
 /// and adds its forecast of all K horizons × Q levels to the sum the later blocks refine.
 ///
-/// Why a model outside Amazon's lineage: it is the strongest published global network on
-/// short univariate series (M3, M4's yearly to monthly), where the MQ networks' covariate
-/// machinery has nothing to read, so it is the net a combination needs there. It reads the
-/// target alone, as the paper does; the seasonal naive value is added to the median, as the
-/// other networks' `baseline=seasonal` does. Each block has two hidden layers (N-HiTS's
-/// default); `layers=` is the number of blocks.
+/// Why a model outside Amazon's lineage: it is the published global network for univariate
+/// competition data (M3, M4), where the MQ networks' covariate machinery has nothing to read.
+/// Here it is the strongest single net on M4 Weekly (test OWA 0.728 as a combination trains
+/// it) and on M3 Monthly, and weaker than the `mlp` on M3's short yearly and quarterly series.
+/// It reads the target alone, as the paper does, and by default builds its median on the
+/// window's mean (`baseline=none`); `baseline=seasonal` adds the seasonal naive value, as for
+/// the other networks. Each block has two hidden layers (N-HiTS's default); `layers=` is the
+/// number of blocks.
 final class BasisExpansionNetwork: QuantileNetwork {
     struct Block {
         let hidden: [Linear]
