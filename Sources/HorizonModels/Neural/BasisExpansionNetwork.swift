@@ -43,7 +43,8 @@ final class BasisExpansionNetwork: QuantileNetwork {
                   forecast: Linear(parameters, "nbeats.block\(b).forecast", input: c.hidden, output: width, generator: &generator))
         }
         monotone = MonotoneQuantiles(levels: c.levels)
-        baselineColumn = c.baseline == .seasonal && layout.lagWidth > 0 ? 0 : nil
+        // Its horizon features are the lags alone (no shared features before them).
+        baselineColumn = baselineIndex(c, layout: layout, horizonWidth: layout.lagWidth)
     }
 
     func callAsFunction(_ batch: WindowBatch, training: Bool, generator: inout SeededGenerator) -> Tensor {
