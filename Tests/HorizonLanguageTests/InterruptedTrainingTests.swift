@@ -39,4 +39,26 @@ import Testing
         let replayed = try #require(replay.session.models.last?.predictor as? any ReportsTrainingCurve)
         #expect(replayed.trainingCurve.count == stop)
     }
+
+    /// Ctrl-C while a combination trains its net cancels the combination: a member stopped
+    /// partway has no `stop=` in the `train combo` line, so keeping it would not replay, and
+    /// going on (judging: training the net again per held-out stretch) would ignore the request.
+    @Test(arguments: ["mean", "stacked"]) func ctrlCInACombinationCancelsIt(method: String) throws {
+        let path = try demoFile()
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(path)\nset horizon 4\nholdout 4\ntrain snaive", source: "s")
+        let before = interpreter.session.history.count
+        let flag = Interrupt.Flag()
+        let raiser = Thread {
+            Thread.sleep(forTimeInterval: 1.0)
+            flag.raise()
+        }
+        raiser.start()
+        // The net inside a combination trains 100 epochs of 50 batches: far longer than a second.
+        #expect(throws: Interrupted.self) {
+            try Interrupt.$local.withValue(flag) { try interpreter.execute("train combo members=snaive,mlp method=\(method)", source: "s") }
+        }
+        #expect(interpreter.session.models.map(\.name) == ["snaive"])
+        #expect(interpreter.session.history.count == before)
+    }
 }

@@ -53,7 +53,7 @@ public struct ComboEstimator: Estimator {
         // costs the sum of its members — plus, with `weighted`, `stacked` or `calibrate`, what
         // judging them on the training data's last horizons adds (see `fitJudging`).
         guard method == .weighted || method == .stacked || calibrates else {
-            return ComboPredictor(members: try members.indices.map { (members[$0].name, try members[$0].estimator.fit(panel, settings: memberSettings($0, settings))) },
+            return ComboPredictor(members: try members.indices.map { (members[$0].name, try Self.whole(members[$0].estimator.fit(panel, settings: memberSettings($0, settings)))) },
                                   method: method)
         }
         let (fitted, validation) = try fitJudging(panel, settings: settings)
@@ -72,6 +72,16 @@ public struct ComboEstimator: Estimator {
         var s = settings
         s.seed = settings.seed &+ UInt64(repeats) &* 0x9E37_79B9_7F4A_7C15
         return s
+    }
+
+    /// A member's predictor, unless Ctrl-C stopped its training partway: that cancels the whole
+    /// combination. Alone, a net stopped by Ctrl-C is kept and its line records `stop=K` so a
+    /// replay trains the same model; a member's stop has no place in the `train combo` line, so
+    /// a combination kept with it would not replay — and going on would train the members after
+    /// it (and, when judging, the net again per held-out stretch) after the user asked to stop.
+    static func whole(_ predictor: any Predictor) throws -> any Predictor {
+        if (predictor as? any ReportsTraining)?.interruptedAfterEpoch != nil { throw Interrupted() }
+        return predictor
     }
 
     var equalWeights: [Double] { Array(repeating: 1 / Double(members.count), count: members.count) }
@@ -106,13 +116,13 @@ public struct ComboEstimator: Estimator {
             var judged: [PanelForecast]?
             if let judging = member.estimator as? any ForecastsHeldOutStretch {
                 let both = try judging.fit(panel, settings: memberSettings, forecasting: stretches)
-                fitted.append((member.name, both.predictor))
+                fitted.append((member.name, try Self.whole(both.predictor)))
                 judged = both.heldOut
             } else {
-                fitted.append((member.name, try member.estimator.fit(panel, settings: memberSettings)))
+                fitted.append((member.name, try Self.whole(member.estimator.fit(panel, settings: memberSettings))))
             }
             let perStretch = try judged ?? stretches.map { stretch in
-                try member.estimator.fit(stretch.history, settings: memberSettings)
+                try Self.whole(member.estimator.fit(stretch.history, settings: memberSettings))
                     .predict(stretch.history, future: stretch.future, horizon: h, levels: levels)
             }
             forecasts.append(PanelForecast(model: member.name, items: perStretch.flatMap(\.items)))
