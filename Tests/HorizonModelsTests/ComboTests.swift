@@ -165,7 +165,7 @@ struct FixedPredictor: Predictor {
     /// and wider than alone), whatever other members are named with it.
     @Test func theDefaultMembersAndTheNetsOptions() throws {
         let combo = try #require(try ComboEstimator.spec.make(ModelOptions()) as? ComboEstimator)
-        #expect(combo.members.map(\.name) == ["ets", "arima", "autotheta", "qrf", "mlp"] && combo.method == .mean && !combo.calibrates)
+        #expect(combo.members.map(\.name) == ["ets", "arima", "autotheta", "damped", "qrf", "mlp", "nbeats"] && combo.method == .mean && !combo.calibrates)
         let named = try #require(try ComboEstimator.spec.make(ModelOptions(["members": "naive,mlp"])) as? ComboEstimator)
         let net = try #require(named.members.last?.estimator as? NeuralEstimator)
         #expect(net.options.integer("epochs") == 100 && net.options.integer("hidden") == 128 && net.options.integer("layers") == 4)
