@@ -18,8 +18,9 @@ public struct ComboEstimator: Estimator {
     ///
     /// `stacked` against `mean`, judged on the three horizons before the training data's last
     /// and scored on that last one (MASE — M4 Weekly: OWA —, mean wQL, p10–p90 coverage; the
-    /// five members ets, arima, autotheta, qrf, mlp): better on M3 Yearly (3.268 → 3.203, 0.1239 → 0.1193, 0.642 → 0.695) and M4
-    /// Weekly (0.850 → 0.841, 0.0369 → 0.0360, 0.897 → 0.856), worse on M3 Quarterly
+    /// five members ets, arima, autotheta, qrf, mlp): better on M3 Yearly (3.268 → 3.203,
+    /// 0.1239 → 0.1193, 0.642 → 0.695) and M4 Weekly (0.850 → 0.841, 0.0369 → 0.0360,
+    /// 0.897 → 0.856), worse on M3 Quarterly
     /// (1.047 → 1.062, 0.0514 → 0.0527) and Monthly (0.851 → 0.869, 0.0769 → 0.0783): weights
     /// fitted to a few horizons follow those periods' shocks too (the "forecast combination
     /// puzzle"), so equal weights are the default.
