@@ -93,7 +93,7 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
         OptionDeclaration("validate", .word(["yes", "no"]), default: "no",
                     help: "hold out the last horizon of every series to stop early and keep the best epoch (no: train on everything)"),
         OptionDeclaration("baseline", .word(Baseline.allCases.map(\.rawValue)), default: Baseline.seasonal.rawValue,
-                    help: "what the median is built on: seasonal (a correction to the seasonal naive value) or none (the window's mean; nbeats's default)"),
+                    help: "what the median is built on: seasonal (a correction to the seasonal naive value) or none (the window's mean)"),
         OptionDeclaration("seed", .integer(0...Int.max), help: "seed of this model's draws (default: the session seed)"),
         OptionDeclaration("past", .names, help: "numeric covariates known only up to the forecast time, e.g. past=stockout"),
         OptionDeclaration("weight", .word(Weighting.allCases.map(\.rawValue)), default: Weighting.series.rawValue,
@@ -104,6 +104,23 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
         OptionDeclaration("width", .integer(2...256), default: "8", help: "width of each horizon's attention head"),
         OptionDeclaration("feedback", .integer(1...64), default: "8", help: "earlier forecasts of the same target the decoder attends to"),
     ]
+
+    /// N-BEATS's options: the others', with its median built on the window's mean by default, as
+    /// in its paper (so `help nbeats` states the default it trains with).
+    public static let basisExpansionOptions: [OptionDeclaration] = options.map { declaration in
+        var d = declaration
+        if d.key == "baseline" { d.defaultValue = Baseline.none.rawValue }
+        return d
+    }
+
+    /// The options `architecture` declares.
+    static func declarations(_ architecture: Architecture) -> [OptionDeclaration] {
+        switch architecture {
+        case .mqtransformer: return transformerOptions
+        case .nbeats: return basisExpansionOptions
+        case .mlp, .mqrnn, .mqcnn: return options
+        }
+    }
 
     /// Resolves options against the settings and the panel's frequency.
     public static func resolve(_ architecture: Architecture, options: ModelOptions, settings: FitSettings,
@@ -139,8 +156,7 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
             pastCovariates: options.names("past"),
             gradientClip: 10,
             weighting: Weighting(rawValue: options.word("weight") ?? declaredDefault("weight")) ?? .series,
-            baseline: (Baseline(rawValue: options.word("baseline") ?? (architecture == .nbeats ? Baseline.none.rawValue : declaredDefault("baseline")))
-                ?? .seasonal).nilIfNone,
+            baseline: (Baseline(rawValue: options.word("baseline") ?? declarations(architecture).defaultValue("baseline")) ?? .seasonal).nilIfNone,
             validate: (options.word("validate") ?? declaredDefault("validate")) == "yes",
             stopAfter: options.integer("stop"))
     }

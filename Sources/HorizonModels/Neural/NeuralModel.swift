@@ -235,6 +235,6 @@ public enum NeuralModels {
         ModelSpec(name: "mqtransformer", summary: "MQTransformer: MQ-CNN plus horizon-specific and feedback-aware attention (Eisenach et al.)",
                   options: NeuralConfiguration.transformerOptions) { NeuralEstimator(.mqtransformer, options: $0) },
         ModelSpec(name: "nbeats", summary: "N-BEATS: blocks of dense layers that each remove a backcast of the window and add a forecast (Oreshkin et al. 2020)",
-                  options: NeuralConfiguration.options) { NeuralEstimator(.nbeats, options: $0) },
+                  options: NeuralConfiguration.basisExpansionOptions) { NeuralEstimator(.nbeats, options: $0) },
     ]
 }
