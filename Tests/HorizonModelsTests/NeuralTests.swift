@@ -226,6 +226,15 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
     }
 }
 
+/// The mean over the forecast's levels of its wQL on what `full` holds after `history`.
+func meanWQL(_ f: PanelForecast, full: Panel, history: Panel) -> Double {
+    let actuals = full.series.indices.map { Array(full.series[$0].values[history.series[$0].count..<(history.series[$0].count + f.items[$0].horizon)]) }
+    let levels = f.items[0].levels
+    return levels.indices.map { l in
+        Metrics.weightedQuantileLoss(actuals: actuals, quantiles: f.items.map { $0.quantiles[l] }, level: levels[l])
+    }.reduce(0, +) / Double(levels.count)
+}
+
 @Suite struct NeuralTrainingTests {
     /// A strictly periodic panel the network can memorise: training loss falls to a small
     /// fraction of where it started.
@@ -259,20 +268,7 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         let levels = [0.1, 0.5, 0.9]
         let neural = try predictor.predict(history, future: future, horizon: 6, levels: levels)
         let naive = try LocalPredictor(name: "snaive", method: SeasonalNaive()).predict(history, future: future, horizon: 6, levels: levels)
-        func wql(_ f: PanelForecast) -> Double {
-            var loss = 0.0, total = 0.0
-            for (i, item) in f.items.enumerated() {
-                for h in 0..<6 {
-                    let y = full.series[i].values[history.series[i].count + h]
-                    total += abs(y)
-                    for (l, level) in levels.enumerated() {
-                        let e = y - item.quantiles[l][h]
-                        loss += e >= 0 ? level * e : (level - 1) * e
-                    }
-                }
-            }
-            return 2 * loss / total / Double(levels.count)
-        }
+        func wql(_ f: PanelForecast) -> Double { meanWQL(f, full: full, history: history) }
         #expect(wql(neural) < 0.8 * wql(naive), "\(architecture): wQL \(wql(neural)) vs snaive \(wql(naive))")
     }
 
@@ -295,12 +291,7 @@ func pricedPanel(series: Int = 12, length: Int = 120, seed: UInt64 = 3) -> Panel
         let neural = try estimator.fit(history, settings: FitSettings(horizon: horizon, levels: levels, seed: 3))
             .predict(history, horizon: horizon, levels: levels)
         let naive = try LocalPredictor(name: "snaive", method: SeasonalNaive()).predict(history, horizon: horizon, levels: levels)
-        func wql(_ f: PanelForecast) -> Double {
-            let actuals = full.series.indices.map { Array(full.series[$0].values[history.series[$0].count...]) }
-            return levels.indices.map { l in
-                Metrics.weightedQuantileLoss(actuals: actuals, quantiles: f.items.map { $0.quantiles[l] }, level: levels[l])
-            }.reduce(0, +) / Double(levels.count)
-        }
+        func wql(_ f: PanelForecast) -> Double { meanWQL(f, full: full, history: history) }
         #expect(wql(neural) < 0.8 * wql(naive), "nbeats wQL \(wql(neural)) vs snaive \(wql(naive))")
     }
 
