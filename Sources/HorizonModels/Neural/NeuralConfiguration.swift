@@ -107,13 +107,14 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
 
     /// N-BEATS's options: the others', with its median built on the window's mean by default, as
     /// in its paper (so `help nbeats` states the default it trains with).
-    public static let basisExpansionOptions: [OptionDeclaration] = options.map { declaration in
+    static let basisExpansionOptions: [OptionDeclaration] = options.map { declaration in
         var d = declaration
         if d.key == "baseline" { d.defaultValue = Baseline.none.rawValue }
         return d
     }
 
-    /// The options `architecture` declares.
+    /// The options `architecture` declares: what its `help` lists and where `resolve` reads the
+    /// defaults that differ by architecture (one mapping, so the two cannot disagree).
     static func declarations(_ architecture: Architecture) -> [OptionDeclaration] {
         switch architecture {
         case .mqtransformer: return transformerOptions

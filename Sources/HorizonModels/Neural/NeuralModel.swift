@@ -227,14 +227,14 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
 public enum NeuralModels {
     public static let specs: [ModelSpec] = [
         ModelSpec(name: "mlp", summary: "feed-forward net on the context window and covariates, trained on quantile loss over all horizons",
-                  options: NeuralConfiguration.options) { NeuralEstimator(.mlp, options: $0) },
+                  options: NeuralConfiguration.declarations(.mlp)) { NeuralEstimator(.mlp, options: $0) },
         ModelSpec(name: "mqrnn", summary: "MQ-RNN: LSTM encoder, forking sequences, global/local MLP decoder (Wen et al. 2017)",
-                  options: NeuralConfiguration.options) { NeuralEstimator(.mqrnn, options: $0) },
+                  options: NeuralConfiguration.declarations(.mqrnn)) { NeuralEstimator(.mqrnn, options: $0) },
         ModelSpec(name: "mqcnn", summary: "MQ-CNN: dilated causal convolution encoder with the MQ decoder",
-                  options: NeuralConfiguration.options) { NeuralEstimator(.mqcnn, options: $0) },
+                  options: NeuralConfiguration.declarations(.mqcnn)) { NeuralEstimator(.mqcnn, options: $0) },
         ModelSpec(name: "mqtransformer", summary: "MQTransformer: MQ-CNN plus horizon-specific and feedback-aware attention (Eisenach et al.)",
-                  options: NeuralConfiguration.transformerOptions) { NeuralEstimator(.mqtransformer, options: $0) },
+                  options: NeuralConfiguration.declarations(.mqtransformer)) { NeuralEstimator(.mqtransformer, options: $0) },
         ModelSpec(name: "nbeats", summary: "N-BEATS: blocks of dense layers that each remove a backcast of the window and add a forecast (Oreshkin et al. 2020)",
-                  options: NeuralConfiguration.basisExpansionOptions) { NeuralEstimator(.nbeats, options: $0) },
+                  options: NeuralConfiguration.declarations(.nbeats)) { NeuralEstimator(.nbeats, options: $0) },
     ]
 }
