@@ -166,7 +166,8 @@ public struct NeuralConfiguration: Codable, Sendable, Equatable {
     static func declaredDefault<T: LosslessStringConvertible>(_ key: String) -> T { transformerOptions.defaultValue(key) }
 
     /// A window long enough to see a season where the series can afford it: a year of weeks, a
-    /// week of hours, eight weeks of days, three years of months; otherwise four horizons.
+    /// week of hours, eight weeks of days, three years of months; one horizon of years or
+    /// quarters; four horizons of steps without a calendar.
     ///
     /// Yearly and quarterly series are short (M3's training series: a median of 19 and 44
     /// points), and there one horizon of M4's — six years, eight quarters — measured better
