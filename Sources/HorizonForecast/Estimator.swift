@@ -108,3 +108,15 @@ public protocol ForecastsHeldOutStretch: Estimator {
     /// configuration cannot; the caller then fits without each stretch itself.
     func fit(_ panel: Panel, settings: FitSettings, forecasting stretches: [HeldOutStretch]) throws -> (predictor: any Predictor, heldOut: [PanelForecast]?)
 }
+
+/// Adopted by predictors that combine the forecasts of other fitted models (`combo`): `report
+/// MODEL ITEM` sets each member's forecast of the item beside the combination's, so a reader
+/// sees what each member said and what combining them did.
+public protocol CombinesForecasts {
+    /// The members in the order `combining` takes their forecasts, each with its weight in the
+    /// combination (nil where the combination has no weights: a median).
+    var weightedMembers: [(name: String, weight: Double?, predictor: any Predictor)] { get }
+    /// The combination of the members' forecasts of `history` (one per member, in order):
+    /// what `predict` returns, from forecasts already made.
+    func combining(_ forecasts: [PanelForecast], history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast
+}

@@ -169,6 +169,43 @@ extension Interpreter {
             lines.append("  next \(future.horizon) steps (median): " + median.map { NumberFormat.value($0) }.joined(separator: ", "))
         }
         emit(lines.joined(separator: "\n"))
+        if let combination = model.predictor as? any CombinesForecasts {
+            output.emit(.table(try membersTable(combination, name: model.name, item: k, holdout: holdout, data: data)))
+        }
+    }
+
+    /// A combination's members beside it on one item: each member's weight, its scores on the
+    /// item's holdout and its median past the data, then the combination's, combined from those
+    /// very forecasts (a member forecasts each series from its own history alone, so they are
+    /// the forecasts the combination made of the item).
+    func membersTable(_ combination: any CombinesForecasts, name: String, item k: Int, holdout: Holdout, data: LoadedData) throws -> TextTable {
+        let one = holdout.selecting([k])
+        let series = one.train.series[0]
+        let whole = data.panel.replacingSeries(data.panel[series.id].map { [$0] } ?? [])
+        let future = FutureCovariates.carriedForward(whole, horizon: session.horizon)
+        let levels = Evaluator.requiredLevels(session.levels)
+        let members = combination.weightedMembers
+        var held = try members.map { try $0.predictor.predict(one.train, future: one.future, horizon: one.steps, levels: levels) }
+        var ahead = try members.map { try $0.predictor.predict(whole, future: future, horizon: session.horizon, levels: session.levels) }
+        held.append(try combination.combining(held, history: one.train, horizon: one.steps, levels: levels))
+        ahead.append(try combination.combining(ahead, history: whole, horizon: session.horizon, levels: session.levels))
+        let interval = Evaluator.score(held[0], on: one, levels: session.levels).intervals.last
+        let shown = min(session.horizon, 6)
+        var table = TextTable(title: "\(series.id): the members of \(name)",
+                              headers: ["model", "weight", "holdout wQL", "MASE"]
+                                  + (interval.map { ["\(NumberFormat.quantileName($0.lower))–\(NumberFormat.quantileName($0.upper)) covered"] } ?? [])
+                                  + ["next \(session.horizon) steps (median)"])
+        let labels = members.map { ($0.name, $0.weight.map { NumberFormat.fixed($0, 2) } ?? "–") } + [(name, "")]
+        for (row, (label, weight)) in labels.enumerated() {
+            let scores = Evaluator.score(held[row], on: one, levels: session.levels)
+            var cells = [label, weight, NumberFormat.fixed(scores.meanWQL, 4), scores.mase.isFinite ? NumberFormat.fixed(scores.mase, 3) : "–"]
+            if interval != nil { cells.append(scores.intervals.last.map { NumberFormat.fixed(100 * $0.coverage, 0) + "%" } ?? "–") }
+            let future = ahead[row].items.first
+            let median = future.map { $0.levels.contains(0.5) ? $0.quantile(0.5) : $0.point } ?? []
+            cells.append(median.prefix(shown).map { NumberFormat.value($0) }.joined(separator: ", ") + (median.count > shown ? ", …" : ""))
+            table.append(cells)
+        }
+        return table
     }
 
     /// "+12.3%", or "–" from a baseline of 0.

@@ -112,15 +112,16 @@ func generatedPanel(in folder: String) throws -> String {
         #expect(page.all("h2").map(\.text) == titles)
         #expect(page.all("section", class: "cell").count == titles.count + 1)  // the introduction comes first
         #expect(page.all("section", class: "text").count == 1)
-        // One table from each of these commands (from forecast, one per item named, else three),
-        // one chart from each plot without 'to'.
+        // One table from each of these commands (from forecast, one per item named, else three;
+        // from report, only a combination's: its members beside it), one chart from each plot
+        // without 'to'.
         let commands = lines.map { $0.split(separator: " ").first.map(String.init) ?? "" }
         let forecastTables = lines.filter { $0.hasPrefix("forecast ") }.map { line in
             let items = line.split(separator: " ").dropFirst(2).filter { !$0.contains("=") }
             return items.isEmpty ? 3 : items.count
         }
         let tables = commands.filter { ["describe", "show", "evaluate", "compare", "backtest", "decide"].contains($0) }.count
-            + forecastTables.reduce(0, +)
+            + forecastTables.reduce(0, +) + lines.filter { $0.hasPrefix("report combo ") }.count
         let charts = lines.filter { $0.hasPrefix("plot ") && !$0.contains(" to ") }
         #expect(tables >= 7 && charts.count >= 2)
         #expect(page.all("table").count == tables)

@@ -36,4 +36,33 @@ import Testing
         let unknown = #expect(throws: HorizonError.self) { try interpreter.execute("report etz A", source: "s", firstLine: 10) }
         #expect(unknown?.location?.column == 8)
     }
+
+    /// A combination's report sets its members beside it on the item: each one's weight, its
+    /// holdout scores and median, then the combination's, combined from those same forecasts
+    /// — so its row agrees with the holdout line above it, computed on the whole panel.
+    @Test func aCombinationsReportShowsEachMemberBesideIt() throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\nholdout 4\ntrain combo members=ets,snaive,qrf method=weighted", source: "s")
+        try interpreter.execute("report combo A", source: "s")
+        guard case .table(let table)? = output.blocks.last, case .text(let text)? = output.blocks.dropLast().last else {
+            Issue.record("a combination's report ends with its members' table: \(output.blocks)")
+            return
+        }
+        #expect(table.title == "A: the members of combo")
+        #expect(table.headers == ["model", "weight", "holdout wQL", "MASE", "p10–p90 covered", "next 4 steps (median)"])
+        #expect(table.rows.map { $0[0] } == ["ets", "snaive", "qrf", "combo"])
+        let weights = table.rows.dropLast().map { Double($0[1]) ?? .nan }
+        #expect(abs(weights.reduce(0, +) - 1) < 0.02 && Set(weights).count > 1, "weighted members' weights: \(weights)")
+        let combo = table.rows[3]
+        #expect(text.contains("  holdout (4 steps): mean wQL \(combo[2]), MASE \(combo[3]), p10–p90 covered \(combo[4])"), "\(text)\n\(table.rendered())")
+        #expect(text.contains("  next 4 steps (median): \(combo[5])"), "\(text)\n\(table.rendered())")
+        // Each member's row is its own forecast, not the combination's.
+        #expect(Set(table.rows.map { $0[2] }).count == 4, "\(table.rendered())")
+
+        // A median weighs none of its members.
+        try interpreter.execute("train combo members=ets,snaive,naive method=median as med\nreport med A", source: "s")
+        guard case .table(let median)? = output.blocks.last else { Issue.record("no members' table"); return }
+        #expect(median.rows.map { $0[1] } == ["–", "–", "–", ""])
+    }
 }

@@ -226,7 +226,7 @@ public struct ComboEstimator: Estimator {
 }
 
 /// The fitted members, combined at forecast time.
-public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
+public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem, CombinesForecasts {
     let members: [(name: String, predictor: any Predictor)]
     let method: ComboEstimator.Method
     /// Each member's weight in the mean (equal unless `weighted` or `stacked`), summing to 1.
@@ -293,8 +293,9 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
         return last.scale
     }
 
+    /// The members' weights, or for a median only their names: it weighs none of them.
     public var fitSummary: [String] {
-        ["members: " + zip(members, weights).map { "\($0.name) \(NumberFormat.fixed($1, 2))" }.joined(separator: ", ")
+        ["members: " + weightedMembers.map { m in m.name + (m.weight.map { " " + NumberFormat.fixed($0, 2) } ?? "") }.joined(separator: ", ")
             + "; quantiles combined level by level by their \(method == .median ? "median" : method == .mean ? "mean" : "weighted mean")"]
             + members.flatMap { m in ((m.predictor as? any SummarizesFit)?.fitSummary ?? []).map { "\(m.name): \($0)" } }
     }
@@ -303,8 +304,17 @@ public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem {
         members.flatMap { m in ((m.predictor as? any ReportsItem)?.itemReport(series, in: panel) ?? []).map { "\(m.name): \($0)" } }
     }
 
+    public var weightedMembers: [(name: String, weight: Double?, predictor: any Predictor)] {
+        zip(members, weights).map { ($0.name, method == .median ? nil : $1, $0.predictor) }
+    }
+
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
-        let forecasts = try members.map { try $0.predictor.predict(history, future: future, horizon: horizon, levels: levels) }
+        try combining(members.map { try $0.predictor.predict(history, future: future, horizon: horizon, levels: levels) },
+                      history: history, horizon: horizon, levels: levels)
+    }
+
+    public func combining(_ forecasts: [PanelForecast], history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
+        precondition(forecasts.count == members.count, "\(forecasts.count) forecasts for \(members.count) members")
         let items = try history.series.indices.map { i -> ItemForecast in
             let parts = forecasts.map { $0.items[i] }
             guard parts.allSatisfy({ $0.id == parts[0].id && $0.horizon == horizon && $0.levels == levels }) else {
