@@ -28,7 +28,7 @@ public enum ClassicalModels {
 }
 
 extension ClassicalModels {
-    /// `train ets [error=…] [trend=…] [season=…] [init=…]`.
+    /// `train ets [error=…] [trend=…] [season=…] [init=…] [combine=none|akaike]`.
     static let ets = ModelSpec(
         name: "ets",
         summary: "automatic exponential smoothing: ETS(error, trend, season) chosen by AICc per series",
@@ -38,6 +38,9 @@ extension ClassicalModels {
             OptionDeclaration("season", .word(["auto", "N", "A", "M"]), help: "season type (default auto: none, additive, multiplicative)"),
             OptionDeclaration("init", .word(["optimized", "decomposition"]),
                         help: "seasonal starting states: optimised with the parameters as statsforecast does (default), or kept at the classical decomposition (faster)"),
+            OptionDeclaration("combine", .word(["none", "akaike"]), default: "none",
+                        help: "none: forecast with the candidate of smallest AICc (statsforecast, R's ets); akaike: average every candidate's "
+                            + "forecast, quantiles level by level, weighted by its Akaike weight exp(−ΔAICc/2) (Kolassa 2011)"),
         ]
     ) { options in
         func pick<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> [T] where T.RawValue == String {
@@ -48,6 +51,7 @@ extension ClassicalModels {
         return ETSEstimator(auto: AutoETS(errors: pick("error", ETSComponents.Error.self),
                                           trends: pick("trend", ETSComponents.Trend.self),
                                           seasons: pick("season", ETSComponents.Season.self),
-                                          estimation: ETSLikelihoodEstimation(seasonalStates: states)))
+                                          estimation: ETSLikelihoodEstimation(seasonalStates: states)),
+                            averaging: options.word("combine") == "akaike")
     }
 }

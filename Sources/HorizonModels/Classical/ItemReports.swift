@@ -16,9 +16,11 @@ extension SelectedFits {
 }
 
 extension ETSPredictor: ReportsItem {
-    /// The chosen form, its smoothing parameters, the final states and the AICc.
+    /// The chosen form, its smoothing parameters, the final states and the AICc; with
+    /// averaging, the forms averaged and their Akaike weights.
     public func itemReport(_ series: Series, in panel: Panel) -> [String] {
-        fits.report(series.id) { f in
+        fits.report(series.id) { choice in
+            let f = choice.best
             let c = f.components
             var parameters = ["α \(NumberFormat.fixed(f.alpha, 3))"]
             if c.trend != .none { parameters.append("β \(NumberFormat.fixed(f.beta, 3))") }
@@ -32,6 +34,10 @@ extension ETSPredictor: ReportsItem {
                 lines.append("seasonal states over \(f.season.count) positions: \(NumberFormat.value(range.0))…\(NumberFormat.value(range.1))")
             }
             lines.append("innovation sd \(NumberFormat.value(f.sigma2.squareRoot()))" + (c.error == .multiplicative ? " (relative)" : ""))
+            if !choice.blend.isEmpty {
+                lines.append("forecast averaged with Akaike weights: "
+                             + choice.blend.map { "\($0.fit.components) \(NumberFormat.fixed($0.weight, 3))" }.joined(separator: ", "))
+            }
             return lines
         }
     }
