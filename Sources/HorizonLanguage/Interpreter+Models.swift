@@ -76,24 +76,40 @@ extension Interpreter {
             throw HorizonError("model '\(model.name)' was trained with a different holdout: train it again")
         }
         let levels = Evaluator.requiredLevels(session.levels)
-        if let cached = model.holdoutForecast, cached.horizon == holdout.steps,
-           cached.items.first?.levels == levels { return cached }
-        let forecast = try model.predictor.predict(holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
+        if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels,
+           !(model.predictor is any CombinesForecasts) || model.holdoutMemberForecasts != nil { return cached }
+        let (forecast, members) = try Self.predict(model.predictor, holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
         session.models[i].holdoutForecast = forecast
+        session.models[i].holdoutMemberForecasts = members
         return forecast
+    }
+
+    /// The predictor's forecast and, when it combines members, each member's forecast that it
+    /// combined (one pass: the members are not asked twice).
+    static func predict(_ predictor: any Predictor, _ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double])
+        throws -> (forecast: PanelForecast, members: [PanelForecast]?) {
+        guard let combination = predictor as? any CombinesForecasts else {
+            return (try predictor.predict(history, future: future, horizon: horizon, levels: levels), nil)
+        }
+        let members = try combination.weightedMembers.map { try $0.predictor.predict(history, future: future, horizon: horizon, levels: levels) }
+        return (try combination.combining(members, history: history, horizon: horizon, levels: levels), members)
     }
 
     /// Forecasts of model `i` past the end of the data, computed once per horizon and levels
     /// (a scenario, which changes the future covariates, is computed afresh).
     func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
-        if scenario.isEmpty, let cached = session.models[i].futureForecast, cached.horizon == session.horizon,
-           cached.items.first?.levels == session.levels {
+        let model = session.models[i]
+        if scenario.isEmpty, let cached = model.futureForecast, cached.horizon == session.horizon, cached.items.first?.levels == session.levels,
+           !(model.predictor is any CombinesForecasts) || model.futureMemberForecasts != nil {
             return cached
         }
         var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
         try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
-        let forecast = try session.models[i].predictor.predict(data.panel, future: future, horizon: session.horizon, levels: session.levels)
-        if scenario.isEmpty { session.models[i].futureForecast = forecast }
+        let (forecast, members) = try Self.predict(model.predictor, data.panel, future: future, horizon: session.horizon, levels: session.levels)
+        if scenario.isEmpty {
+            session.models[i].futureForecast = forecast
+            session.models[i].futureMemberForecasts = members
+        }
         return forecast
     }
 
@@ -156,52 +172,55 @@ extension Interpreter {
         } else {
             lines += own.map { "  " + $0 }
         }
-        let forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
-        let scores = Evaluator.score(forecast.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
-        var scored = ["mean wQL \(NumberFormat.fixed(scores.meanWQL, 4))"]
-        if scores.mase.isFinite { scored.append("MASE \(NumberFormat.fixed(scores.mase, 3))") }
-        if let interval = scores.intervals.last {
-            scored.append("\(NumberFormat.quantileName(interval.lower))–\(NumberFormat.quantileName(interval.upper)) covered \(NumberFormat.fixed(100 * interval.coverage, 0))%")
+        var scored: [ModelScores] = []
+        if holdout.actuals[k].isEmpty {
+            lines.append("  no holdout to score it on ('holdout N' sets one)")
+        } else {
+            let forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
+            let scores = Evaluator.score(forecast.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+            var parts = ["mean wQL \(NumberFormat.fixed(scores.meanWQL, 4))"]
+            if scores.mase.isFinite { parts.append("MASE \(NumberFormat.fixed(scores.mase, 3))") }
+            if let interval = scores.intervals.last {
+                parts.append("\(NumberFormat.quantileName(interval.lower))–\(NumberFormat.quantileName(interval.upper)) covered \(NumberFormat.fixed(100 * interval.coverage, 0))%")
+            }
+            lines.append("  holdout (\(holdout.actuals[k].count) steps): " + parts.joined(separator: ", "))
+            // A combination's members, scored the same way.
+            scored = (session.models[i].holdoutMemberForecasts ?? []).map {
+                Evaluator.score($0.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+            } + [scores]
         }
-        lines.append("  holdout (\(holdout.actuals[k].count) steps): " + scored.joined(separator: ", "))
-        if let future = try futureForecast(i, data: data).item(series.id) {
-            let median = future.levels.contains(0.5) ? future.quantile(0.5) : future.point
-            lines.append("  next \(future.horizon) steps (median): " + median.map { NumberFormat.value($0) }.joined(separator: ", "))
+        let future = try futureForecast(i, data: data)
+        if let item = future.item(series.id) {
+            lines.append("  next \(item.horizon) steps (median): " + Self.median(item).map { NumberFormat.value($0) }.joined(separator: ", "))
         }
         emit(lines.joined(separator: "\n"))
-        if let combination = model.predictor as? any CombinesForecasts {
-            output.emit(.table(try membersTable(combination, name: model.name, item: k, holdout: holdout, data: data)))
+        if let combination = model.predictor as? any CombinesForecasts, let members = session.models[i].futureMemberForecasts {
+            output.emit(.table(membersTable(combination, name: model.name, item: series.id, scores: scored, ahead: members + [future])))
         }
     }
 
+    /// The median where the forecast has one, else its point forecast.
+    static func median(_ item: ItemForecast) -> [Double] { item.levels.contains(0.5) ? item.quantile(0.5) : item.point }
+
     /// A combination's members beside it on one item: each member's weight, its scores on the
-    /// item's holdout and its median past the data, then the combination's, combined from those
-    /// very forecasts (a member forecasts each series from its own history alone, so they are
-    /// the forecasts the combination made of the item).
-    func membersTable(_ combination: any CombinesForecasts, name: String, item k: Int, holdout: Holdout, data: LoadedData) throws -> TextTable {
-        let one = holdout.selecting([k])
-        let series = one.train.series[0]
-        let whole = data.panel.replacingSeries(data.panel[series.id].map { [$0] } ?? [])
-        let future = FutureCovariates.carriedForward(whole, horizon: session.horizon)
-        let levels = Evaluator.requiredLevels(session.levels)
-        let members = combination.weightedMembers
-        var held = try members.map { try $0.predictor.predict(one.train, future: one.future, horizon: one.steps, levels: levels) }
-        var ahead = try members.map { try $0.predictor.predict(whole, future: future, horizon: session.horizon, levels: session.levels) }
-        held.append(try combination.combining(held, history: one.train, horizon: one.steps, levels: levels))
-        ahead.append(try combination.combining(ahead, history: whole, horizon: session.horizon, levels: session.levels))
-        let interval = Evaluator.score(held[0], on: one, levels: session.levels).intervals.last
+    /// item's holdout (`scores`, the combination's last; none without a holdout) and its median
+    /// past the data (`ahead`: the members' forecasts the combination combined, then its own).
+    func membersTable(_ combination: any CombinesForecasts, name: String, item id: String, scores: [ModelScores], ahead: [PanelForecast]) -> TextTable {
+        let interval = scores.last?.intervals.last
         let shown = min(session.horizon, 6)
-        var table = TextTable(title: "\(series.id): the members of \(name)",
-                              headers: ["model", "weight", "holdout wQL", "MASE"]
+        var table = TextTable(title: "\(id): the members of \(name)",
+                              headers: ["model", "weight"] + (scores.isEmpty ? [] : ["holdout wQL", "MASE"])
                                   + (interval.map { ["\(NumberFormat.quantileName($0.lower))–\(NumberFormat.quantileName($0.upper)) covered"] } ?? [])
                                   + ["next \(session.horizon) steps (median)"])
-        let labels = members.map { ($0.name, $0.weight.map { NumberFormat.fixed($0, 2) } ?? "–") } + [(name, "")]
+        let labels = combination.weightedMembers.map { ($0.name, $0.weight.map { NumberFormat.fixed($0, 2) } ?? "–") } + [(name, "")]
         for (row, (label, weight)) in labels.enumerated() {
-            let scores = Evaluator.score(held[row], on: one, levels: session.levels)
-            var cells = [label, weight, NumberFormat.fixed(scores.meanWQL, 4), scores.mase.isFinite ? NumberFormat.fixed(scores.mase, 3) : "–"]
-            if interval != nil { cells.append(scores.intervals.last.map { NumberFormat.fixed(100 * $0.coverage, 0) + "%" } ?? "–") }
-            let future = ahead[row].items.first
-            let median = future.map { $0.levels.contains(0.5) ? $0.quantile(0.5) : $0.point } ?? []
+            var cells = [label, weight]
+            if !scores.isEmpty {
+                let score = scores[row]
+                cells += [NumberFormat.fixed(score.meanWQL, 4), score.mase.isFinite ? NumberFormat.fixed(score.mase, 3) : "–"]
+                if interval != nil { cells.append(score.intervals.last.map { NumberFormat.fixed(100 * $0.coverage, 0) + "%" } ?? "–") }
+            }
+            let median = ahead[row].item(id).map(Self.median) ?? []
             cells.append(median.prefix(shown).map { NumberFormat.value($0) }.joined(separator: ", ") + (median.count > shown ? ", …" : ""))
             table.append(cells)
         }

@@ -20,6 +20,10 @@ public struct TrainedModel {
     public var holdoutForecast: PanelForecast?
     /// Forecasts past the end of the data, from `forecast`.
     public var futureForecast: PanelForecast?
+    /// For a model that combines others (`combo`), each member's forecasts that were combined
+    /// into `holdoutForecast` and `futureForecast`: `report` sets them beside the combination.
+    public var holdoutMemberForecasts: [PanelForecast]?
+    public var futureMemberForecasts: [PanelForecast]?
 }
 
 /// Everything a session knows: data, settings, trained models and the commands run.

@@ -38,14 +38,16 @@ import Testing
     }
 
     /// A combination's report sets its members beside it on the item: each one's weight, its
-    /// holdout scores and median, then the combination's, combined from those same forecasts
-    /// — so its row agrees with the holdout line above it, computed on the whole panel.
+    /// holdout scores and median, then the combination's. They are the forecasts the
+    /// combination combined, made on the whole panel: its row agrees with the holdout line
+    /// above it, and a member's with that model trained alone (the seasonal naive's quantiles
+    /// come from errors pooled over every series, so forecasting the item alone would differ).
     @Test func aCombinationsReportShowsEachMemberBesideIt() throws {
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         try interpreter.execute("load \(try demoFile())\nset horizon 4\nholdout 4\ntrain combo members=ets,snaive,qrf method=weighted", source: "s")
         try interpreter.execute("report combo A", source: "s")
-        guard case .table(let table)? = output.blocks.last, case .text(let text)? = output.blocks.dropLast().last else {
+        guard case .table(let table)? = output.blocks.last, case .text(let summary)? = output.blocks.dropLast().last else {
             Issue.record("a combination's report ends with its members' table: \(output.blocks)")
             return
         }
@@ -55,13 +57,26 @@ import Testing
         let weights = table.rows.dropLast().map { Double($0[1]) ?? .nan }
         #expect(abs(weights.reduce(0, +) - 1) < 0.02 && Set(weights).count > 1, "weighted members' weights: \(weights)")
         let combo = table.rows[3]
-        #expect(text.contains("  holdout (4 steps): mean wQL \(combo[2]), MASE \(combo[3]), p10–p90 covered \(combo[4])"), "\(text)\n\(table.rendered())")
-        #expect(text.contains("  next 4 steps (median): \(combo[5])"), "\(text)\n\(table.rendered())")
+        #expect(summary.contains("  holdout (4 steps): mean wQL \(combo[2]), MASE \(combo[3]), p10–p90 covered \(combo[4])"), "\(summary)\n\(table.rendered())")
+        #expect(summary.contains("  next 4 steps (median): \(combo[5])"), "\(summary)\n\(table.rendered())")
         // Each member's row is its own forecast, not the combination's.
         #expect(Set(table.rows.map { $0[2] }).count == 4, "\(table.rendered())")
+        try interpreter.execute("train snaive\nreport snaive A", source: "s")
+        let snaive = table.rows[1]
+        #expect(text(output).contains("  holdout (4 steps): mean wQL \(snaive[2]), MASE \(snaive[3]), p10–p90 covered \(snaive[4])"), "\(text(output))\n\(table.rendered())")
+        #expect(text(output).contains("  next 4 steps (median): \(snaive[5])"), "\(text(output))\n\(table.rendered())")
+
+        // Without a holdout there is nothing to score: the table keeps the weights and medians.
+        try interpreter.execute("holdout 0\ntrain combo members=ets,snaive as whole\nreport whole A", source: "s")
+        guard case .table(let unscored)? = output.blocks.last, case .text(let line)? = output.blocks.dropLast().last else {
+            Issue.record("no members' table without a holdout")
+            return
+        }
+        #expect(unscored.headers == ["model", "weight", "next 4 steps (median)"])
+        #expect(line.contains("  no holdout to score it on ('holdout N' sets one)") && !line.contains("wQL"), "\(line)")
 
         // A median weighs none of its members.
-        try interpreter.execute("train combo members=ets,snaive,naive method=median as med\nreport med A", source: "s")
+        try interpreter.execute("holdout 4\ntrain combo members=ets,snaive,naive method=median as med\nreport med A", source: "s")
         guard case .table(let median)? = output.blocks.last else { Issue.record("no members' table"); return }
         #expect(median.rows.map { $0[1] } == ["–", "–", "–", ""])
     }
