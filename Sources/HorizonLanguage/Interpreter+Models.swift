@@ -76,8 +76,7 @@ extension Interpreter {
             throw HorizonError("model '\(model.name)' was trained with a different holdout: train it again")
         }
         let levels = Evaluator.requiredLevels(session.levels)
-        if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels,
-           !(model.predictor is any CombinesForecasts) || model.holdoutMemberForecasts != nil { return cached }
+        if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels { return cached }
         let (forecast, members) = try Self.predict(model.predictor, holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
         session.models[i].holdoutForecast = forecast
         session.models[i].holdoutMemberForecasts = members
@@ -99,8 +98,7 @@ extension Interpreter {
     /// (a scenario, which changes the future covariates, is computed afresh).
     func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
         let model = session.models[i]
-        if scenario.isEmpty, let cached = model.futureForecast, cached.horizon == session.horizon, cached.items.first?.levels == session.levels,
-           !(model.predictor is any CombinesForecasts) || model.futureMemberForecasts != nil {
+        if scenario.isEmpty, let cached = model.futureForecast, cached.horizon == session.horizon, cached.items.first?.levels == session.levels {
             return cached
         }
         var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
@@ -177,7 +175,8 @@ extension Interpreter {
             lines.append("  no holdout to score it on ('holdout N' sets one)")
         } else {
             let forecast = try holdoutForecast(i, holdout: holdout, counts: counts)
-            let scores = Evaluator.score(forecast.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+            let item = holdout.selecting([k])
+            let scores = Evaluator.score(forecast.selecting([k]), on: item, levels: session.levels)
             var parts = ["mean wQL \(NumberFormat.fixed(scores.meanWQL, 4))"]
             if scores.mase.isFinite { parts.append("MASE \(NumberFormat.fixed(scores.mase, 3))") }
             if let interval = scores.intervals.last {
@@ -186,7 +185,7 @@ extension Interpreter {
             lines.append("  holdout (\(holdout.actuals[k].count) steps): " + parts.joined(separator: ", "))
             // A combination's members, scored the same way.
             scored = (session.models[i].holdoutMemberForecasts ?? []).map {
-                Evaluator.score($0.selecting([k]), on: holdout.selecting([k]), levels: session.levels)
+                Evaluator.score($0.selecting([k]), on: item, levels: session.levels)
             } + [scores]
         }
         let future = try futureForecast(i, data: data)

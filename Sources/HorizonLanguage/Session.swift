@@ -21,7 +21,8 @@ public struct TrainedModel {
     /// Forecasts past the end of the data, from `forecast`.
     public var futureForecast: PanelForecast?
     /// For a model that combines others (`combo`), each member's forecasts that were combined
-    /// into `holdoutForecast` and `futureForecast`: `report` sets them beside the combination.
+    /// into `holdoutForecast` and `futureForecast`, written with them (so cached with them):
+    /// `report` sets them beside the combination.
     public var holdoutMemberForecasts: [PanelForecast]?
     public var futureMemberForecasts: [PanelForecast]?
 }

@@ -57,9 +57,11 @@ public struct AutoETS: Sendable {
     /// The fit with the smallest AICc (the first of equals). As in statsforecast, a candidate
     /// whose search stopped at the iteration cap still competes (its `converged` is false).
     public func select(_ y: [Double], season m: Int) -> Outcome {
-        let (fits, anyCandidate) = fitted(y, season: m)
-        if let best = Self.smallestAICc(fits) { return .fitted(best) }
-        return anyCandidate ? .failed : .tooShort
+        switch choose(y, season: m, averaging: false) {
+        case .fitted(let choice): return .fitted(choice.best)
+        case .tooShort: return .tooShort
+        case .failed: return .failed
+        }
     }
 
     /// The fit with the smallest AICc and, when `averaging`, every candidate whose Akaike weight
@@ -67,12 +69,9 @@ public struct AutoETS: Sendable {
     /// "Combining exponential smoothing forecasts using Akaike weights", IJF 27(2), 2011).
     public func choose(_ y: [Double], season m: Int, averaging: Bool) -> SelectionOutcome<ETSChoice> {
         let (fits, anyCandidate) = fitted(y, season: m)
-        guard let best = Self.smallestAICc(fits) else { return anyCandidate ? .failed : .tooShort }
+        // The first of equals, as `min(by:)` keeps it.
+        guard let best = fits.min(by: { $0.aicc < $1.aicc }) else { return anyCandidate ? .failed : .tooShort }
         return .fitted(ETSChoice(best: best, blend: averaging ? ETSChoice.akaikeWeights(fits) : []))
-    }
-
-    static func smallestAICc(_ fits: [ETSFit]) -> ETSFit? {
-        fits.reduce(nil) { best, fit in best == nil || fit.aicc < best!.aicc ? fit : best }
     }
 
     /// Every candidate that reached a finite AICc, in statsforecast's order, and whether any
