@@ -49,7 +49,7 @@ public struct CSVRecord {
 }
 
 /// A streaming RFC 4180 reader: quoted fields with delimiters, quotes and newlines inside,
-/// CRLF or LF line ends, a UTF-8 byte-order mark, and comma, semicolon or tab delimiters
+/// CRLF, LF or CR line ends, a UTF-8 byte-order mark, and comma, semicolon or tab delimiters
 /// (sniffed from the header line); numbers in semicolon-separated files may use a decimal comma.
 ///
 /// Written by hand rather than taken from a CSV package because the loaders need byte-level
@@ -65,6 +65,8 @@ public final class CSVReader {
     private var line = 1
     private var started = false
     public private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+    /// LF, or CR for a file whose lines end in CR alone (classic Mac OS, some spreadsheet exports).
+    private var lineEnd: UInt8 = 0x0A
 
     public init(path: String, source: ByteSource) {
         self.path = path
@@ -96,6 +98,16 @@ public final class CSVReader {
     private func start() throws {
         started = true
         guard try refill() else { return }
+        // A source may hand over its first bytes in a short read (the few it sniffed for
+        // compression): read on until the header line is whole, so the delimiter is sniffed
+        // from all of it.
+        while !UnsafeRawBufferPointer(rebasing: chunk[..<chunkCount]).contains(0x0A), chunkCount < chunk.count {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[chunkCount...]))
+            if n == 0 { break }
+            chunkCount += n
+        }
+        let head = UnsafeRawBufferPointer(rebasing: chunk[position..<chunkCount])
+        if !head.contains(0x0A), head.contains(0x0D) { lineEnd = 0x0D }
         // Skip a UTF-8 byte-order mark.
         if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
         // Sniff the delimiter from the first line: the most frequent of , ; TAB outside quotes.
@@ -105,7 +117,7 @@ public final class CSVReader {
         while i < chunkCount {
             let b = chunk[i]
             if b == UInt8(ascii: "\"") { quoted.toggle() }
-            else if !quoted, b == 0x0A { break }
+            else if !quoted, b == lineEnd { break }
             else if !quoted, counts[b] != nil { counts[b]! += 1 }
             i += 1
         }
@@ -139,7 +151,7 @@ public final class CSVReader {
     private func readRecord(_ record: inout CSVRecord) throws -> Bool {
         var state = State.fieldStart
         var sawAnything = false
-        let quote = UInt8(ascii: "\""), newline: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let quote = UInt8(ascii: "\""), newline = lineEnd, cr: UInt8 = 0x0D
         let delimiter = self.delimiter
         let startLine = line
         while true {

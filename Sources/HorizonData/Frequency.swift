@@ -111,6 +111,19 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
         return d % s == 0 ? Int(d / s) : nil
     }
 
+    /// Whether `time` is on the day of the month (and time of day) of `origin`'s grid. A
+    /// monthly, quarterly or yearly grid is counted in months, so `steps(from:to:)` places any
+    /// day of a month in it; this says whether the day is the grid's own. A month's last day
+    /// stands for a day it lacks (31 January, then 28 February), and for any month's last day
+    /// when the origin is one (month-end data). Other grids: always (`steps` checks them).
+    public func isOnGridDay(_ time: Int64, origin: Int64) -> Bool {
+        guard monthsPerStep != nil else { return true }
+        let a = Timestamp.civil(origin), b = Timestamp.civil(time)
+        guard a.hour == b.hour, a.minute == b.minute, a.second == b.second else { return false }
+        let lastA = Timestamp.daysIn(year: a.year, month: a.month), lastB = Timestamp.daysIn(year: b.year, month: b.month)
+        return a.day == b.day || (b.day == lastB && (a.day > lastB || a.day == lastA))
+    }
+
     /// The start of the period holding `time`: the hour, midnight, the Monday of its ISO week,
     /// the first of its month, quarter (January, April, July, October) or year. What rows are
     /// summed into when a finer series is loaded at this frequency.

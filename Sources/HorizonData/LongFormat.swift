@@ -27,14 +27,19 @@ enum LongFormat {
             timeIndex = try PanelLoader.column(name, in: header, path: path, role: "the time")
         } else if let t = ColumnNames.find(ColumnNames.time, in: header, where: { profiles[$0].isTimestamp })
                     ?? profiles.firstIndex(where: { $0.isTimestamp })
-                    ?? ColumnNames.find(ColumnNames.time, in: header, where: { profiles[$0].isIntegral }) {
+                    ?? ColumnNames.find(ColumnNames.time, in: header, where: { profiles[$0].isIntegral })
+                    // A time column by its name whose cells mostly do not read as dates: its cells
+                    // then get errors naming their row (a time zone, a fraction of a second).
+                    ?? ColumnNames.find(ColumnNames.time, in: header, where: { !profiles[$0].isNumeric && !profiles[$0].isEmpty }) {
             timeIndex = t
         } else {
             throw HorizonError("cannot find the time column in '\(path)': name it with time=COL (columns: \(header.joined(separator: ", ")))")
         }
         // Declared columns come with a declared frequency: integer steps or timestamps follow
         // from it, not from what this file's sample happens to hold.
-        let hasTimestamps = options.declared != nil ? options.frequency != .steps : profiles[timeIndex].isTimestamp
+        // Otherwise a time column of numbers is integer steps, and any other holds dates (so a
+        // bad date gets an error at its own row, not at the first row as "not an integer").
+        let hasTimestamps = options.declared != nil ? options.frequency != .steps : profiles[timeIndex].isTimestamp || !profiles[timeIndex].isNumeric
         let itemIndices: [Int]
         if let names = options.itemColumns {
             itemIndices = try names.map { try PanelLoader.column($0, in: header, path: path, role: "the item") }
@@ -44,6 +49,9 @@ enum LongFormat {
             itemIndices = [i]
         } else {
             itemIndices = []
+        }
+        if let i = itemIndices.first(where: { $0 == timeIndex }) ?? itemIndices.indices.first(where: { itemIndices[..<$0].contains(itemIndices[$0]) }).map({ itemIndices[$0] }) {
+            throw HorizonError("column '\(header[i])' of '\(path)' is named twice among the item and time columns: each role takes its own column")
         }
         let taken = Set(itemIndices + [timeIndex])
         let targetIndex: Int
@@ -59,6 +67,9 @@ enum LongFormat {
                 throw HorizonError("cannot tell which column of '\(path)' is the target: name it with target=COL (numeric columns: \(numeric.map { header[$0] }.joined(separator: ", ")))")
             }
             targetIndex = numeric[0]
+        }
+        if taken.contains(targetIndex) {
+            throw HorizonError("column '\(header[targetIndex])' of '\(path)' cannot be the target: it is the \(targetIndex == timeIndex ? "time" : "item") column")
         }
         if itemIndices.isEmpty && profiles[timeIndex].distinct.count < profiles[timeIndex].nonMissing {
             throw HorizonError("the time column '\(header[timeIndex])' of '\(path)' repeats, so this is long data with several series, but no item column was found: name it with item=COL (or item=COL1,COL2)")
@@ -86,10 +97,13 @@ enum LongFormat {
             for i in header.indices where !used.contains(i) {
                 if profiles[i].isNumeric { numericCovariates.append(i) }
                 else if profiles[i].isTimestamp { ignored.append("\(header[i]) (a second time column)") }
-                else if profiles[i].isEmpty { ignored.append("\(header[i]) (empty)") }
-                else { textCovariates.append(i) }
+                else if !profiles[i].isEmpty { textCovariates.append(i) }
             }
+            // Columns with nothing in the sampled rows are read as text, and sorted out once
+            // every row is read (a covariate recorded only from some date on is still one).
+            textCovariates += header.indices.filter { !used.contains($0) && profiles[$0].isEmpty }
         }
+        let unsampled = Set(textCovariates.indices.filter { profiles[textCovariates[$0]].isEmpty && options.declared == nil })
         report.append("item: " + (itemIndices.isEmpty ? "(one series)" : itemIndices.map { header[$0] }.joined(separator: "+")))
         report.append("time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"))
         report.append("target: \(header[targetIndex])")
@@ -104,6 +118,9 @@ enum LongFormat {
         let singleName = header[targetIndex]
         // With `isolatesSeries`, the first problem of each item (by index), which leaves it out.
         var failed: [Int: String] = [:]
+        // Each item's first row and, with several item columns, its parts: ids joined with '/'
+        // must not merge two items whose parts hold slashes (`a/b`+`c` and `a`+`b/c`).
+        var parts: [[String]] = [], firstLines: [Int] = []
         while try stream.next(into: &record) {
             let key: String
             switch itemIndices.count {
@@ -113,11 +130,29 @@ enum LongFormat {
             }
             if key.isEmpty { throw stream.cellError(record, itemIndices[0], "the item id is empty") }
             let k: Int
-            if let existing = itemIndexByKey[key] { k = existing } else {
+            if let existing = itemIndexByKey[key] {
+                k = existing
+                // Swift's strings compare by canonical equivalence: 'é' as one character and as
+                // 'e' plus an accent would be one item without a word.
+                if !itemIDs[k].utf8.elementsEqual(key.utf8) {
+                    throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): item ids '\(Visible.name(itemIDs[k]))' and '\(Visible.name(key))' "
+                                       + "are written with different Unicode characters for the same text (an accent as one character, or as a letter and a combining mark); write them alike")
+                }
+                if itemIndices.count > 1, itemIndices.map({ record.string($0) }) != parts[k] {
+                    throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): items (\(parts[k].map { Visible.name($0) }.joined(separator: ", "))) and "
+                                       + "(\(itemIndices.map { Visible.name(record.string($0)) }.joined(separator: ", "))) would both be '\(Visible.name(key))': "
+                                       + "the item columns join with '/', which one of their values holds")
+                }
+            } else {
+                if let i = itemIndices.first(where: { record.string($0).contains("\n") }) {
+                    throw stream.cellError(record, i, "the item id holds a line break")
+                }
                 k = items.count
                 itemIndexByKey[key] = k
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
+                firstLines.append(record.line)
+                if itemIndices.count > 1 { parts.append(itemIndices.map { record.string($0) }) }
             }
             if failed[k] != nil { continue }
             do {
@@ -156,6 +191,30 @@ enum LongFormat {
             }
         }
 
+        // The unsampled columns: empty throughout (ignored), all numbers (a numeric covariate),
+        // or text like any other.
+        var numericFromText: [Int: [Double]] = [:]
+        for c in unsampled.sorted() {
+            if vocabularies[c].isEmpty {
+                ignored.append("\(header[textCovariates[c]]) (empty)")
+                continue
+            }
+            let mark = record.decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
+            let numbers = vocabularies[c].map { text -> Double? in
+                var copy = text
+                return copy.withUTF8 { NumberParser.parse($0, decimalMark: mark) }.flatMap { $0.isFinite ? $0 : nil }
+            }
+            if numbers.allSatisfy({ $0 != nil }) { numericFromText[c] = numbers.map { $0! } }
+        }
+        let leftText = textCovariates.indices.filter { !(unsampled.contains($0) && (vocabularies[$0].isEmpty || numericFromText[$0] != nil)) }
+        for k in items.indices where failed[k] == nil {
+            for c in numericFromText.keys.sorted() { items[k].numeric.append(items[k].text[c].map { $0 >= 0 ? numericFromText[c]![Int($0)] : .nan }) }
+            items[k].text = leftText.map { items[k].text[$0] }
+        }
+        numericCovariates += numericFromText.keys.sorted().map { textCovariates[$0] }
+        vocabularies = leftText.map { vocabularies[$0] }
+        textCovariates = leftText.map { textCovariates[$0] }
+
         let inferred = TimeGrid.inferFrequency(items.map(\.times))
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
 
@@ -184,6 +243,11 @@ enum LongFormat {
         grid.aggregating = options.aggregation != nil
         grid.suggestsAggregation = true
         var combinedRows = 0, combinedPoints = 0
+        // Checked as each series is placed, before its columns are allocated.
+        let columnsPerStep = 1 + numericCovariates.count + categoricalColumns.count
+        var cells = 0
+        let values = stream.rowsRead * columnsPerStep
+        var offDay = TimeGrid.OffDayRows()
         var series: [Series] = []
         series.reserveCapacity(items.count)
         var failures: [SeriesFailure] = []
@@ -204,6 +268,9 @@ enum LongFormat {
                 continue
             }
             let (start, length, at) = placed
+            cells += length * columnsPerStep
+            try TimeGrid.checkPanel(cells: cells, values: values, path: path)
+            offDay.check(item.times, lines: item.lines, start: start, item: itemIDs[k], grid: grid)
             /// One value per position: the row's, or with `aggregate=` the observed rows' sum or
             /// mean (NaN where none was observed).
             func place(_ values: [Double], _ combine: Aggregation? = nil) -> [Double] {
@@ -239,6 +306,7 @@ enum LongFormat {
         if !categoricalNames.isEmpty { report.append("categorical covariates: \(categoricalNames.joined(separator: ", "))") }
         if !staticNames.isEmpty { report.append("static attributes: \(staticNames.joined(separator: ", "))") }
         if !ignored.isEmpty { report.append("ignored: \(ignored.joined(separator: "; "))") }
+        if let note = offDay.note { report.append(note) }
         if let aggregation = options.aggregation {
             report.append("aggregated: \(combinedRows) rows into \(combinedPoints) points, the target's \(aggregation.rawValue) per item and "
                           + (hasTimestamps ? "\(frequency) period" : "time") + " (covariates averaged)")

@@ -24,6 +24,9 @@ public enum PanelLoader {
         let path = reader.path
         var record = CSVRecord()
         guard try reader.next(into: &record) else { throw HorizonError("'\(path)' is empty: no header, no data") }
+        if let c = record.strings.firstIndex(where: { $0.contains("\n") }) {
+            throw HorizonError("\(path), line \(record.line), column \(c + 1): the column name '\(Visible.name(record.string(c)))' holds a line break")
+        }
         let header = uniqueHeader(record.strings)
         var sample: [CSVRecord] = []
         while sample.count < sampleSize, try reader.next(into: &record) { sample.append(record) }
@@ -90,17 +93,29 @@ public enum PanelLoader {
     static func appendTest(_ test: Panel, to data: LoadedData, testPath: String, continuesPositions: Bool) throws -> LoadedData {
         var result = data
         var lengths: [Int] = []
+        var cells = 0
+        let columnsPerStep = 1 + data.panel.dynamicNames.count + data.panel.categoricalNames.count
+        let values = (data.panel.series.reduce(0) { $0 + $1.observedCount } + test.series.reduce(0) { $0 + $1.count }) * columnsPerStep
         for k in result.panel.series.indices {
             var s = result.panel.series[k]
             guard let t = test[s.id] else {
                 throw HorizonError("test file '\(testPath)' has no rows for series '\(s.id)'")
             }
+            let difference = t.start.subtractingReportingOverflow(s.start)
             let offset = continuesPositions ? s.count
-                : data.panel.hasTimestamps ? data.panel.frequency.steps(from: s.start, to: t.start) : Int(t.start - s.start)
+                : data.panel.hasTimestamps ? data.panel.frequency.steps(from: s.start, to: t.start)
+                : difference.overflow ? nil : Int(exactly: difference.partialValue)
             guard let offset, offset >= s.count else {
                 throw HorizonError("test file '\(testPath)': series '\(s.id)' does not start after the training data ends")
             }
+            // The gap is stored as missing values, so it is held to a series' span limit.
             let gap = offset - s.count
+            guard gap < TimeGrid.maxSteps(rows: t.count) else {
+                throw HorizonError("test file '\(testPath)': series '\(s.id)' starts \(gap) steps (\(data.panel.frequency)) after its training data ends; "
+                                   + "is a time wrong, or is this the test file of other data?")
+            }
+            cells += (s.count + gap + t.count) * columnsPerStep
+            try TimeGrid.checkPanel(cells: cells, values: values, path: testPath)
             s.values += [Double](repeating: .nan, count: gap) + t.values
             for name in data.panel.dynamicNames {
                 let tail = t.dynamic[name] ?? [Double](repeating: .nan, count: t.count)
@@ -128,12 +143,20 @@ public enum PanelLoader {
         return result
     }
 
-    /// Header names made unique and non-empty, so every column can be addressed.
+    /// Header names made unique and non-empty, so every column can be addressed: a repeated
+    /// name gets the first free `_N` suffix, free of every name the file itself gives.
     static func uniqueHeader(_ names: [String]) -> [String] {
-        var seen: [String: Int] = [:]
+        var used = Set(names.filter { !$0.isEmpty })
+        var seen: Set<String> = []
         return names.enumerated().map { i, raw in
             var name = raw.isEmpty ? "column\(i + 1)" : raw
-            if let n = seen[name] { seen[name] = n + 1; name += "_\(n + 1)" } else { seen[name] = 1 }
+            if seen.contains(name) || (raw.isEmpty && used.contains(name)) {
+                var n = 2
+                while used.contains("\(name)_\(n)") { n += 1 }
+                name += "_\(n)"
+            }
+            used.insert(name)
+            seen.insert(name)
             return name
         }
     }

@@ -54,15 +54,15 @@ final class RecordStream {
     func time(_ record: CSVRecord, _ column: Int, timestamps: Bool) throws -> Int64 {
         if timestamps {
             guard let t = record.timestamp(column) else {
-                throw cellError(record, column, "cannot read '\(record.string(column))' as a date or time")
+                throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as a date or time")
             }
             return t.seconds
         }
         guard let v = record.double(column), v.isFinite, v == v.rounded() else {
-            throw cellError(record, column, "cannot read '\(record.string(column))' as an integer time step")
+            throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as an integer time step")
         }
         guard abs(v) <= Self.largestStep else {
-            throw cellError(record, column, "time step '\(record.string(column))' is beyond ±2^53")
+            throw cellError(record, column, "time step '\(Visible.name(record.string(column)))' is beyond ±2^53")
         }
         return Int64(v)
     }
@@ -77,10 +77,10 @@ final class RecordStream {
     func number(_ record: CSVRecord, _ column: Int) throws -> Double {
         if column >= record.count { return .nan }
         guard let v = record.double(column) else {
-            throw cellError(record, column, "cannot read '\(record.string(column))' as a number")
+            throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as a number")
         }
         if v.isInfinite {
-            throw cellError(record, column, "'\(record.string(column))' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")
+            throw cellError(record, column, "'\(Visible.name(record.string(column)))' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")
         }
         return v
     }

@@ -24,6 +24,7 @@ enum RowsFormat {
         while try stream.next(into: &record, allowShort: true) {
             let id = record.string(0)
             if id.isEmpty { throw stream.cellError(record, 0, "the series id is empty") }
+            if id.contains("\n") { throw stream.cellError(record, 0, "the series id holds a line break") }
             if let other = seen[id] {
                 throw HorizonError("\(stream.path), rows \(other) and \(record.line): series '\(id)' appears twice")
             }

@@ -62,9 +62,43 @@ struct TimeGrid {
                            + (hasTimestamps ? ", or the frequency finer than the data (say freq=H|D|W|M|Q|Y)?" : "?"))
     }
 
+    /// Rows placed in their month (quarter, year) though not on the grid's day of it: how many,
+    /// and the first, for a note in the load report — a mid-month row is kept, not refused,
+    /// but never moved to the month's start without a word.
+    struct OffDayRows {
+        var count = 0
+        var first: (line: Int32, time: Int64, item: String)?
+
+        mutating func check(_ times: [Int64], lines: [Int32], start: Int64, item: String, grid: TimeGrid) {
+            guard grid.hasTimestamps, !grid.aggregating else { return }
+            for (k, t) in times.enumerated() where !grid.frequency.isOnGridDay(t, origin: start) {
+                count += 1
+                if first == nil || lines[k] < first!.line { first = (lines[k], t, item) }
+            }
+        }
+
+        var note: String? {
+            guard let first else { return nil }
+            return "note: \(count) row\(count == 1 ? " is" : "s are") not on the day of the month of \(count == 1 ? "its" : "their") series' first row "
+                + "(first: row \(first.line), \(Timestamp.format(first.time)) of item '\(Visible.name(first.item))'); each is placed in its period"
+        }
+    }
+
     /// The longest grid a series with `rows` observations may have: 1000 steps per row, and
     /// at least 100,000 (sparse data such as intermittent demand has long gaps, not absurd ones).
     static func maxSteps(rows: Int) -> Int { max(100_000, 1000 * rows) }
+
+    /// The whole panel under the same proportion as one series: its grids, summed over the
+    /// series and the columns stored per step, may hold 1000 cells per value read (10 million,
+    /// 80 MB, in any case) and must fit the memory budget. Each series alone may reach 100,000
+    /// steps from two rows, so without this a file of a few kilobytes — two far-apart rows for
+    /// each of a few thousand items or columns — would ask for gigabytes.
+    static func checkPanel(cells: Int, values: Int, path: String) throws {
+        let bytes = Double(cells) * Double(MemoryLayout<Double>.size)
+        guard cells > max(10_000_000, 1000 * values) || bytes > MemoryBudget.bytes else { return }
+        throw HorizonError("'\(path)': its series would take \(cells) cells (\(MemoryBudget.describe(bytes))) from their first times to their last, "
+                           + "for only \(values) values read; is a time wrong, or the frequency finer than the data (say freq=H|D|W|M|Q|Y)?")
+    }
 
     /// Frequency from the gaps between consecutive distinct times of (up to 200) series.
     static func inferFrequency(_ timesPerSeries: [[Int64]]) -> Frequency? {

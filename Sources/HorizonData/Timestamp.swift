@@ -10,7 +10,7 @@ public enum Timestamp {
     }
 
     /// Accepts `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY-MM` (the month's first day),
-    /// `YYYY-MM-DD HH:MM[:SS[.fff]]` (also with `T`) and a trailing `Z`.
+    /// `YYYY-MM-DD HH:MM[:SS[.000]]` (also with `T`) and a trailing `Z`.
     public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Parsed? {
         var lo = 0, hi = b.count
         while lo < hi, b[lo] == 0x20 { lo += 1 }
@@ -54,11 +54,14 @@ public enum Timestamp {
         var second = 0
         if i < hi, b[i] == UInt8(ascii: ":") {
             i += 1
-            guard let s = number(2), s < 61 else { return nil }
+            // No leap second: the grid has none, and 23:59:60 would silently be the next day.
+            guard let s = number(2), s < 60 else { return nil }
             second = s
+            // Whole seconds only: a fraction would be dropped, and two rows a quarter second
+            // apart would meet as one time.
             if i < hi, b[i] == UInt8(ascii: ".") {
                 i += 1
-                while i < hi, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+                while i < hi, b[i] == 0x30 { i += 1 }
             }
         }
         guard i == hi else { return nil }
@@ -113,7 +116,9 @@ public enum Timestamp {
     public static func format(_ seconds: Int64, withTime: Bool = false) -> String {
         let c = civil(seconds)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var text = "\(c.year)-\(two(c.month))-\(two(c.day))"
+        // Four digits at least, as `parse` reads them back (year 999 is `0999`).
+        let year = c.year >= 0 && c.year < 1000 ? String(repeating: "0", count: 4 - "\(c.year)".count) + "\(c.year)" : "\(c.year)"
+        var text = "\(year)-\(two(c.month))-\(two(c.day))"
         if withTime || c.hour != 0 || c.minute != 0 || c.second != 0 {
             text += " \(two(c.hour)):\(two(c.minute))"
             if c.second != 0 { text += ":\(two(c.second))" }

@@ -30,6 +30,10 @@ enum WideFormat {
         let (frequency, season) = FrequencyReport.resolve(inferred: inferred, options: options, hasTimestamps: hasTimestamps, report: &report)
         let grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         let (start, length, at) = try grid.positions(times: times, lines: lines, path: path, item: "(all)")
+        try TimeGrid.checkPanel(cells: length * seriesColumns.count, values: times.count * seriesColumns.count, path: path)
+        var offDay = TimeGrid.OffDayRows()
+        offDay.check(times, lines: lines, start: start, item: "(all)", grid: grid)
+        if let note = offDay.note { report.append(note) }
         var series: [Series] = []
         for (c, i) in seriesColumns.enumerated() {
             var values = [Double](repeating: .nan, count: length)

@@ -10,7 +10,7 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-hostile-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let ids = ["A`touch \(canary)`", "B\"; system('touch \(canary)'); \"", "<script>alert(1)</script>", "D\u{1B}]52;c;aGk=\u{7}\u{1B}[2J",
-               "E\r\n0\nsystem('touch \(canary)')\nset title '", "F'.system('touch \(canary)').'"]
+               "E\r0;system('touch \(canary)');set title '", "F'.system('touch \(canary)').'"]
     var csv = "item,week,\"sales`touch \(canary)`\",category\n"
     for id in ids {
         for w in 0..<60 {
