@@ -15,7 +15,7 @@ extension Interpreter {
     /// depend on today's defaults), then the commands.
     static func sessionScript(_ commands: [String], starting settings: Session.Settings, directory: String) -> String {
         var lines = ["# A Horizon session, saved by 'save session': the commands that succeeded, in order.",
-                     "# Replay it with 'horizon FILE.hz' from \(directory) (relative paths start there).",
+                     "# Replay it with 'horizon FILE.hz' from \(Visible.name(directory)) (relative paths start there).",
                      "# The settings in effect when the session started:",
                      "set seed \(settings.seed)",
                      "quantiles " + settings.levels.map(exactLevel).joined(separator: " ")]

@@ -54,8 +54,9 @@ public struct Parser {
         for (k, token) in tokens.enumerated() {
             if k > 0, token.kind != .equals, tokens[k - 1].kind != .equals { text += " " }
             switch token.kind {
-            case .word(let s): text += s
-            case .string(let s): text += "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            // A word ending in a backslash is quoted: bare at a line's end, it would continue the line.
+            case .word(let s) where !s.hasSuffix("\\"): text += s
+            case .word(let s), .string(let s): text += "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
             case .equals: text += "="
             case .newline, .end: break
             }
@@ -84,7 +85,10 @@ public struct Parser {
             rest.removeSubrange(to...)
         }
         let arguments = CommandArguments(name: name, all: rest, declaration: type.declaration)
-        if type.declaration.ownOptions { try arguments.expectOptions(in: type.declaration.optionKeys) }
+        if type.declaration.ownOptions {
+            try arguments.expectOptions(in: type.declaration.optionKeys)
+            try arguments.expectOptionsOnce()
+        }
         return (try type.init(arguments), tablePath)
     }
 }

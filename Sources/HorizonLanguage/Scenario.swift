@@ -15,12 +15,12 @@ enum Scenario {
             }
             let text = o.value.value
             let change: (Double) -> Double
-            if text.hasSuffix("%"), let percent = Double(text.dropLast()), percent > -100 {
+            if text.hasSuffix("%"), let percent = Double(text.dropLast()), percent.isFinite, percent > -100 {
                 change = { $0 * (1 + percent / 100) }
-            } else if let value = Double(text) {
+            } else if !text.hasSuffix("%"), let value = Double(text), value.isFinite {
                 change = { _ in value }
             } else {
-                throw HorizonError("a scenario value is a change in percent (price=-20%) or a number (promo=1), got '\(text)'", at: o.value.location)
+                throw HorizonError("a scenario value is a change in percent above -100% (price=-20%) or a finite number (promo=1), got '\(Visible.name(text))'", at: o.value.location)
             }
             if !text.hasSuffix("%"), let value = Double(text), let range = observedRange(of: o.key.value, in: panel), !range.contains(value) {
                 warn("warning: \(o.key.value)=\(text) is outside the observed \(o.key.value) (\(NumberFormat.fixed(range.lowerBound, 2))…"

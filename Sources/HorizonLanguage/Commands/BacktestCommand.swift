@@ -27,7 +27,6 @@ public struct BacktestCommand: CommandNode {
 
     public init(_ a: CommandArguments) throws {
         try a.expectWords(1...1)
-        try a.expectOptionsOnce()
         model = a.words[0]
         windows = try a.integerOption("windows")?.value ?? Self.declaration.defaultValue("windows")
         step = try a.integerOption("step")?.value

@@ -28,7 +28,6 @@ public struct CompareCommand: CommandNode {
         options: EvaluateCommand.options + costOptions, tablesTo: true)
 
     public init(_ a: CommandArguments) throws {
-        try a.expectOptionsOnce()
         let isCost = a.isKeyword(0, "cost")
         let allowed = isCost ? Self.costOptions.map(\.key) : EvaluateCommand.options.map(\.key)
         for o in a.options where !allowed.contains(o.key.value) {

@@ -32,7 +32,6 @@ public struct DecideCommand: CommandNode {
         options: costOptions + [OptionDeclaration("model", .reference(.model), help: "whose forecasts (default: the last model trained)")])
 
     public init(_ a: CommandArguments) throws {
-        try a.expectOptionsOnce()
         try Self.requireCosts(a, at: a.name.location, what: "'decide'", usage: true)
         if let first = a.words.first {
             guard a.isKeyword(0, "to"), a.words.count == 2 else {
@@ -74,9 +73,20 @@ public struct DecisionCosts: Equatable, Sendable {
     public var leadTime: Located<Int>?
     public var correlation: Double
 
+    /// The critical fractile's bounds: τ* at 0 or 1 (costs 10^16 apart, or a sum that
+    /// overflows) has no quantile, and beyond these the normal tail the forecasts are
+    /// extended with loses its precision.
+    static let fractileRange = 1e-9...(1 - 1e-9)
+
     init(_ a: CommandArguments) throws {
-        underage = try a.numberOption("cu")!.value
-        overage = try a.numberOption("co")!.value
+        let cu = try a.numberOption("cu")!, co = try a.numberOption("co")!
+        let tau = cu.value / (cu.value + co.value)
+        guard Self.fractileRange.contains(tau) else {
+            throw HorizonError("the critical fractile cu/(cu+co) is \(tau.isNaN ? "undefined" : NumberFormat.value(tau)) with cu=\(NumberFormat.value(cu.value)) and co=\(NumberFormat.value(co.value)); "
+                               + "it must lie between 10⁻⁹ and 1 − 10⁻⁹, so the costs must be within a factor of 10⁹ of each other", at: cu.location)
+        }
+        underage = cu.value
+        overage = co.value
         leadTime = try a.integerOption("leadtime")
         correlation = try a.numberOption("corr")?.value ?? DecideCommand.costOptions.defaultValue("corr")
     }

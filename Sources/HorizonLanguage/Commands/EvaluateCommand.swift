@@ -36,7 +36,6 @@ public struct EvaluateCommand: CommandNode {
     }
 
     public init(_ a: CommandArguments) throws {
-        try a.expectOptionsOnce()
         if let n = a.options.first(where: { $0.key.value == "n" }), !a.options.contains(where: { $0.key.value == "by" }) {
             throw HorizonError("n= keeps the worst groups of by=; give by=item (or another attribute)", at: n.key.location)
         }

@@ -19,9 +19,10 @@ public struct QuantilesCommand: CommandNode {
 
     public func run(in interpreter: Interpreter) throws {
         if !levels.isEmpty {
-            var seen = Set<Double>()
-            for level in levels where !seen.insert(level.value).inserted {
-                throw HorizonError("quantile \(NumberFormat.quantileName(level.value)) is listed twice", at: level.location)
+            // By name: two levels that print alike would give two columns of one name.
+            var seen = Set<String>()
+            for level in levels where !seen.insert(NumberFormat.quantileName(level.value)).inserted {
+                throw HorizonError("quantile \(NumberFormat.quantileName(level.value)) is listed twice (levels are told apart to 4 decimals of a percent)", at: level.location)
             }
             interpreter.session.levels = levels.map(\.value).sorted()
         }

@@ -36,7 +36,6 @@ public struct RunsCommand: CommandNode {
         replayed: false)
 
     public init(_ a: CommandArguments) throws {
-        try a.expectOptionsOnce()
         let words = a.words
         let form = words.first.flatMap { a.unquoted[0] ? $0.value.lowercased() : nil }
         switch form {

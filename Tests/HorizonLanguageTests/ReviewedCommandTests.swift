@@ -1,0 +1,65 @@
+import Foundation
+import HorizonCore
+import Testing
+@testable import HorizonLanguage
+
+/// Commands found, in a review of the language, to crash the session, replay otherwise than
+/// they ran, or take a value without a word: each is now refused where it was written.
+@Suite struct ReviewedCommandTests {
+    @Test func costsWhoseFractileRoundsToZeroOrOneAreRefusedNotACrash() throws {
+        let (interpreter, output) = try trainedSession()
+        for costs in ["cu=1e16 co=1", "cu=1 co=1e-300", "cu=1e308 co=1e308", "cu=1 co=1e12"] {
+            for command in ["decide", "compare cost"] {
+                let error = #expect(throws: HorizonError.self) { try interpreter.execute("\(command) \(costs)", source: "s", firstLine: 3) }
+                #expect(error?.location?.line == 3)
+                #expect(error?.message.hasPrefix("the critical fractile cu/(cu+co) is ") == true)
+                #expect(error?.message.hasSuffix("so the costs must be within a factor of 10⁹ of each other") == true)
+            }
+        }
+        // The session goes on, and costs a factor of 10⁸ apart still decide.
+        try interpreter.execute("decide cu=1e8 co=1", source: "s")
+        #expect(lastTable(output) != nil)
+    }
+
+    @Test func aWordEndingInABackslashIsSavedQuotedSoItReplays() throws {
+        let (interpreter, _) = try trainedSession()
+        try interpreter.execute("train naive as ab\\ \ntrain snaive as cd", source: "s")
+        #expect(interpreter.session.models.map(\.name).contains("ab\\"))
+        let line = try #require(interpreter.session.history.last { $0.text.hasPrefix("train naive") }?.text)
+        #expect(line == "train naive as \"ab\\\\\"")
+        let replayed = try Parser().parse(line + "\ntrain snaive as cd\n", source: "r")
+        #expect(replayed.count == 2)
+    }
+
+    @Test func theSavedDirectoryStaysOnItsCommentLine() {
+        let settings = Session.Settings(seed: 1, levels: [0.5], horizon: nil, context: nil, holdout: nil)
+        let script = Interpreter.sessionScript(["train snaive"], starting: settings, directory: "/tmp/dir\nquit\n#")
+        #expect(!script.split(separator: "\n").contains("quit"))
+        #expect(script.contains("from /tmp/dir\\nquit\\n# (relative paths start there)"))
+    }
+
+    @Test(arguments: ["load x.csv format=long format=wide", "show A n=2 n=3", "items n=1 n=2"])
+    func anOptionGivenTwiceIsRefusedByEveryCommand(_ line: String) throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute(line, source: "s") }
+        #expect(error?.message.hasSuffix("is given twice") == true)
+    }
+
+    @Test(arguments: ["nan", "inf", "-inf", "nan%", "inf%", "-100%"])
+    func aScenarioValueMustBeAFiniteNumberOrChange(_ value: String) throws {
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain naive", source: "s")
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("forecast naive A price=\(value)", source: "s", firstLine: 4) }
+        #expect(error?.location?.line == 4)
+        #expect(error?.message == "a scenario value is a change in percent above -100% (price=-20%) or a finite number (promo=1), got '\(value)'")
+    }
+
+    @Test func levelsThatPrintAlikeAreListedTwice() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("quantiles 0.1234561 0.1234562", source: "s") }
+        #expect(error?.message.hasPrefix("quantile p12.3456 is listed twice") == true)
+        try interpreter.execute("quantiles 0.12345 0.1235", source: "s")
+        #expect(interpreter.session.levels == [0.12345, 0.1235])
+    }
+}
