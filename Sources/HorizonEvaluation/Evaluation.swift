@@ -95,9 +95,10 @@ public struct ScoreRow: Sendable {
 }
 
 public enum Evaluator {
-    /// The levels a forecast must provide to be scored: the user's plus the 95% interval for MSIS.
+    /// The levels a forecast must provide to be scored: the user's plus the median (ND's) and
+    /// the 95% interval for MSIS — so no score depends on which levels the user shows.
     public static func requiredLevels(_ levels: [Double]) -> [Double] {
-        Array(Set(levels + [0.025, 0.975])).sorted()
+        Array(Set(levels + [0.025, 0.5, 0.975])).sorted()
     }
 
     /// The central intervals among `levels`: pairs (τ, 1 − τ) with τ < ½, widest first.
@@ -154,7 +155,8 @@ public enum Evaluator {
                 values[metric.name] = mean.mean
                 counts[metric.name] = mean.count
             case .ratioOfTotals:
-                values[metric.name] = totals[m].denominator > 0 ? totals[m].numerator / totals[m].denominator : totals[m].numerator
+                values[metric.name] = series == 0 ? .nan
+                    : totals[m].denominator > 0 ? totals[m].numerator / totals[m].denominator : totals[m].numerator
             case .meanQuantileLoss:
                 values[metric.name] = wql.isEmpty ? .nan : wql.reduce(0, +) / Double(wql.count)
             case .relativeToNaive2:

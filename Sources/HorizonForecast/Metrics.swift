@@ -15,13 +15,16 @@ public enum Metrics {
     /// Weighted quantile loss over a set of series: 2·Σ ρ_τ / Σ |y| (a ratio of totals); with
     /// Σ|y| = 0 the unweighted 2·Σρ, as AWS does.
     public static func weightedQuantileLoss(actuals: [[Double]], quantiles: [[Double]], level: Double) -> Double {
-        var loss = 0.0, absActual = 0.0
+        var loss = 0.0, absActual = 0.0, observed = false
         for (y, q) in zip(actuals, quantiles) {
             for (a, b) in zip(y, q) where !a.isNaN {
                 loss += pinball(a, b, level: level)
                 absActual += abs(a)
+                observed = true
             }
         }
+        // Nothing observed scores nothing (not a perfect 0).
+        guard observed else { return .nan }
         return absActual > 0 ? 2 * loss / absActual : 2 * loss
     }
 
@@ -124,7 +127,9 @@ public enum Metrics {
 
     /// OWA = ½·(sMAPE/sMAPE_Naive2 + MASE/MASE_Naive2), on aggregate (mean) values.
     public static func owa(smape: Double, mase: Double, naive2Smape: Double, naive2Mase: Double) -> Double {
-        0.5 * (smape / naive2Smape + mase / naive2Mase)
+        // Relative to a Naive2 without error there is no ratio: undefined, not infinite.
+        guard naive2Smape > 0, naive2Mase > 0 else { return .nan }
+        return 0.5 * (smape / naive2Smape + mase / naive2Mase)
     }
 
     /// Mean of `f(y, ŷ)` over points with an observed actual; NaN when there are none.

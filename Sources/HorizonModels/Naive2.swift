@@ -62,8 +62,12 @@ public enum SeasonalAdjustment {
     /// words with the reason when none does: what naive2 (and so OWA's reference) is here.
     public static func test(_ panel: Panel) -> (passed: Int, description: String) {
         let m = panel.season
-        let passed = panel.series.reduce(0) { $0 + (isSeasonal(series: $1.values, season: m) ? 1 : 0) }
+        let seasonal = panel.series.map { LocalPredictor<Naive>.fillForward($0.values) }.filter { isSeasonal($0, season: m) }
+        let passed = seasonal.count, adjusted = seasonal.filter { $0.allSatisfy { $0 > 0 } }.count
         var text = "naive2: \(passed) of \(panel.series.count) series passed the seasonality test at lag \(m)"
+        if adjusted < passed {
+            text += " (\(passed - adjusted) of them not adjusted: M4's multiplicative decomposition needs values above zero)"
+        }
         guard passed == 0 else { return (passed, text + "; the others are forecast by naive") }
         let longest = panel.series.map(\.count).max() ?? 0, lagLimit = longest > 0 ? Int((10 * log10(Double(longest))).rounded(.down)) : 0
         if m <= 1 {

@@ -22,6 +22,16 @@ import HorizonForecast
         #expect(abs(Metrics.weightedQuantileLoss(actuals: actuals, quantiles: quantiles, level: 0.9) - 11.2 / 31) < 1e-12)
     }
 
+    /// A holdout with nothing observed scores nothing: not a perfect 0 that `sort=` would rank first.
+    @Test func nothingObservedIsNoScore() {
+        #expect(Metrics.weightedQuantileLoss(actuals: [[.nan, .nan]], quantiles: [[1, 2]], level: 0.5).isNaN)
+        // All actuals zero but observed: the loss itself, as before.
+        #expect(Metrics.weightedQuantileLoss(actuals: [[0, 0]], quantiles: [[1, 2]], level: 0.5) == 3)
+        #expect(Metrics.owa(smape: 0, mase: 0, naive2Smape: 0, naive2Mase: 0).isNaN)
+        #expect(Metrics.owa(smape: 5, mase: 1, naive2Smape: 10, naive2Mase: 0).isNaN)
+        #expect(Metrics.owa(smape: 5, mase: 1, naive2Smape: 10, naive2Mase: 2) == 0.5)
+    }
+
     @Test func coverageIsNonStrictAndSkipsMissing() {
         #expect(Metrics.coverage(actuals: [[1, 2, 3, .nan]], quantiles: [[1, 1, 4, 0]]) == 2.0 / 3)
         #expect(Metrics.intervalCoverage(actuals: [[1, 5, 3]], lower: [[0, 0, 3]], upper: [[2, 4, 3]]) == 2.0 / 3)
@@ -66,6 +76,26 @@ import HorizonForecast
         #expect(Array(table.headers.suffix(4)) == ["MASE", "sMAPE", "MSIS", "ND"])
         #expect(table.rows[0].last == "0.2286")
         #expect(table.notes.last?.hasPrefix("ND = Σ|y − median|/Σ|y|") == true)
+    }
+
+    /// A holdout whose actuals are all missing: every ratio of totals (ND, wCRPS) and wQL is
+    /// undefined, not 0.
+    @Test func aHoldoutWithNothingObservedHasNoScores() throws {
+        let levels = [0.1, 0.5, 0.9]
+        let train = Panel(series: [Series(id: "a", values: [1, 2, 3, 4])], frequency: .steps, season: 1, hasTimestamps: false)
+        let item = ItemForecast(id: "a", firstTime: 0, point: [4, 4], levels: levels, quantiles: [[3, 3], [4, 4], [5, 5]])
+        let scores = Evaluator.score(PanelForecast(model: "m", items: [item]), on: Holdout(train: train, actuals: [[.nan, .nan]]), levels: levels)
+        #expect(scores.wql.allSatisfy(\.isNaN) && scores.meanWQL.isNaN)
+        #expect(try scores[#require(MetricDeclaration.named("nd"))].isNaN)
+        #expect(try scores[#require(MetricDeclaration.named("crps"))].isNaN)
+        #expect(scores.series == 0)
+    }
+
+    /// The median ND scores is always forecast (a required level), so ND does not change with
+    /// the levels shown.
+    @Test func theMedianIsAlwaysARequiredLevel() {
+        #expect(Evaluator.requiredLevels([0.1, 0.9]) == [0.025, 0.1, 0.5, 0.9, 0.975])
+        #expect(Evaluator.requiredLevels([0.5, 0.975]) == [0.025, 0.5, 0.975])
     }
 
     @Test func owaIsTheMeanOfRelativeErrors() {

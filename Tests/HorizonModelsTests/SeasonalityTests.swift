@@ -30,6 +30,17 @@ import Testing
         #expect(!SeasonalAdjustment.isSeasonal(seasonal(30), season: 12))  // shorter than 3 seasons
     }
 
+    /// A series the test finds seasonal but with a zero or a negative value is not adjusted
+    /// (the decomposition divides by it): the note says so rather than count it as adjusted.
+    @Test func theNaive2NoteSaysWhichSeasonalSeriesAreLeftUnadjusted() {
+        var zero = seasonal()
+        zero[5] = 0
+        let panel = Panel(series: [Series(id: "S", values: seasonal()), Series(id: "Z", values: zero)], frequency: .monthly, season: 12, hasTimestamps: false)
+        #expect(SeasonalAdjustment.indices(zero, season: 12) == nil)
+        #expect(SeasonalAdjustment.test(panel).description
+            == "naive2: 2 of 2 series passed the seasonality test at lag 12 (1 of them not adjusted: M4's multiplicative decomposition needs values above zero); the others are forecast by naive")
+    }
+
     @Test func multiplicativeFigureRecoversThePattern() {
         let pattern: [Double] = [0.8, 1.0, 1.2, 1.0]
         let y = (0..<40).map { 50 * pattern[$0 % 4] }
