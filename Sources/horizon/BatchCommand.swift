@@ -122,9 +122,14 @@ struct BatchCommand: ParsableCommand {
             outcome = try withOutput { fd in
                 let writer = BatchWriter(fd: fd, levels: levels ?? [0.1, 0.5, 0.9])
                 let outcome = try job.run(forecasts: writer) { report(FailureRecord(item: $0.item, stage: $0.stage, message: $0.message)) }
+                // A job that forecast nothing has failed: its file (a header alone) must not
+                // replace an earlier good one.
+                if outcome.forecastsWanted && outcome.forecastSeries == 0 { throw NothingForecast() }
                 try writer.finish()
                 return outcome
             }
+        } catch is NothingForecast {
+            throw ExitCode(2)
         } catch let error as HorizonError {
             report(FailureRecord(item: nil, stage: "job", message: error.description))
             throw ExitCode(2)
@@ -138,6 +143,9 @@ struct BatchCommand: ParsableCommand {
         if outcome.forecastsWanted && outcome.forecastSeries == 0 { throw ExitCode(2) }
         if !outcome.failures.isEmpty { throw ExitCode(1) }
     }
+
+    /// Every series failed: the job fails (exit 2), each failure already reported.
+    private struct NothingForecast: Error {}
 
     /// Runs `body` on the output's descriptor: standard output as it goes, or a file written
     /// atomically (a failed job leaves no half-written file, and any earlier one intact).

@@ -41,4 +41,18 @@ import Testing
         #expect((record?["message"] as? String)?.contains("missing.hzm") == true)
         #expect(run.stdout.isEmpty)  // no header: nothing was forecast
     }
+
+    /// Every series failed: exit 2, and an earlier good output file is left as it was, not
+    /// replaced by a header alone.
+    @Test func aJobThatForecastNothingKeepsTheEarlierOutput() throws {
+        let dir = try temporaryDirectory(), output = dir + "/forecasts.csv"
+        let good = try horizon(["batch", "--data", "-", "--horizon", "2", "--commands", "train snaive", "--output", output] + Self.columns, input: try demo())
+        #expect(good.status == 0, "\(good.stderr)")
+        let before = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(before.split(separator: "\n").count == 1 + 228 * 2)
+        let bad = "item,week,sales,price,promo,category\nA,2019-01-07,x,1,0,c\nB,2019-01-07,1,1,0,c\nB,2019-01-07,2,1,0,c\n"
+        let failed = try horizon(["batch", "--data", "-", "--horizon", "2", "--commands", "train snaive", "--output", output] + Self.columns, input: bad)
+        #expect(failed.status == 2)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == before)
+    }
 }
