@@ -54,8 +54,9 @@ public struct Notebook: Sendable {
             title = nil
             lines = []
         }
-        // "\r\n" is one Character in Swift, so it is a separator of its own.
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        // "\r\n" is one Character in Swift, so it is a separator of its own; a lone CR ends a
+        // line too, as the lexer reads it (else a command after it would hide in a comment).
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated() {
             let line = String(raw)
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if let marker = cellMarker(trimmed) {

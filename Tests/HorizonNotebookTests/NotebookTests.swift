@@ -78,6 +78,13 @@ func trickyData(in folder: String) throws -> String {
         #expect(notebook.cells[1].code[0].text == "help quit")
     }
 
+    @Test func aLoneCarriageReturnEndsALineAsTheLexerReadsIt() {
+        // Else the listing shows a command after the CR as part of a comment, while it runs.
+        let notebook = Notebook(text: "help\n# just a note\rtrain snaive as sneaky\nhelp\n", source: "s.hz")
+        #expect(notebook.cells.flatMap { $0.code.map(\.number) } == [1, 2, 3, 4])
+        #expect(notebook.cells.flatMap(\.code).map(\.text).contains("train snaive as sneaky"))
+    }
+
     @Test func aBlankLineAfterATitleKeepsTheCellOpen() {
         let notebook = Notebook(text: "# %% Title\n\n# prose\nhelp\n", source: "s.hz")
         #expect(notebook.cells == [Notebook.Cell(title: "Title", prose: ["prose"], code: [Notebook.Line(number: 4, text: "help")])])
