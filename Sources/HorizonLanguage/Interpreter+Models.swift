@@ -164,9 +164,12 @@ extension Interpreter {
             return emit(lines.joined(separator: "\n"))
         }
         let own = (model.predictor as? any ReportsItem)?.itemReport(holdout.train.series[k], in: holdout.train) ?? []
-        if own.isEmpty {
+        let summary = (model.predictor as? any SummarizesFit)?.fitSummary ?? []
+        if own.isEmpty && summary.isEmpty {
+            lines.append("  fitted to each item's own history (the method has no form or parameters to show)")
+        } else if own.isEmpty {
             lines.append("  one model for every item:")
-            lines += ((model.predictor as? any SummarizesFit)?.fitSummary ?? []).map { "    " + $0 }
+            lines += summary.map { "    " + $0 }
         } else {
             lines += own.map { "  " + $0 }
         }

@@ -110,7 +110,7 @@ public struct ComboEstimator: Estimator {
             actuals += kept.map { Array($0.values[($0.count - cut)..<($0.count - cut + h)]) }
             lengths += kept.map { $0.count - cut }
         }
-        guard !stretches.isEmpty else { throw HorizonError("combo method=\(method.rawValue)\(calibrates ? " calibrate=yes" : ""): no series has \(h + 3) points to validate the members on") }
+        guard !stretches.isEmpty else { throw HorizonError("combo method=\(method.rawValue)\(calibrates ? " calibrate=yes" : ""): no series has \(h + 3) points before its holdout to validate the members on") }
         var fitted: [(name: String, predictor: any Predictor)] = [], forecasts: [PanelForecast] = []
         for (index, member) in members.enumerated() {
             let memberSettings = memberSettings(index, settings)
