@@ -142,6 +142,16 @@ func trainedSession() throws -> (Interpreter, OutputBuffer) {
         // A model type that was never trained backtests with its defaults.
         try interpreter.execute("backtest drift windows=2 refit=no", source: "s")
         #expect(lastTable(output)?.title?.hasPrefix("backtest drift: 2 windows of 4 steps") == true)
+        // ETS, ARIMA and Theta select and fit on each window's history whatever refit= says.
+        for model in ["ets", "arima", "theta"] {
+            try interpreter.execute("backtest \(model) windows=2 refit=no", source: "s")
+            #expect(lastTable(output)?.notes.first?.hasPrefix("refit: no — a local model re-estimates from each window's own history") == true)
+        }
+        // As the note says: the same scores either way.
+        try interpreter.execute("backtest ets windows=2 refit=no", source: "s")
+        let once = try #require(lastTable(output))
+        try interpreter.execute("backtest ets windows=2 refit=yes", source: "s")
+        #expect(lastTable(output)?.rows == once.rows)
         let bad = #expect(throws: HorizonError.self) { try interpreter.execute("backtest snaive refit=maybe", source: "s") }
         #expect(bad?.location?.column == 23)
         let unknown = #expect(throws: HorizonError.self) { try interpreter.execute("backtest snaiv", source: "s") }

@@ -55,10 +55,24 @@ import Testing
         #expect(error?.message == "a scenario value is a change in percent above -100% (price=-20%) or a finite number (promo=1), got '\(value)'")
     }
 
+    @Test func aLevelHasHelpAsTheMetricItSorts() throws {
+        let output = OutputBuffer()
+        try Interpreter(output: output).execute("help p50", source: "s")
+        #expect(lastText(output)?.hasPrefix("wQL[p50] (sort=p50): the weighted quantile loss at the 50% level") == true)
+    }
+
+    @Test func aChartGoesToOneFile() throws {
+        let (interpreter, _) = try trainedSession()
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("plot A to a.svg to b.svg", source: "s") }
+        #expect(error?.description == "s:1:17: error: a chart goes to one file: 'to' is given twice")
+    }
+
     @Test func levelsThatPrintAlikeAreListedTwice() throws {
         let interpreter = Interpreter(output: OutputBuffer())
         let error = #expect(throws: HorizonError.self) { try interpreter.execute("quantiles 0.1234561 0.1234562", source: "s") }
         #expect(error?.message.hasPrefix("quantile p12.3456 is listed twice") == true)
+        let tiny = #expect(throws: HorizonError.self) { try interpreter.execute("quantiles 1e-300 0.5", source: "s") }
+        #expect(tiny?.message == "'1e-300' is not a quantile level: write p10 or 0.1 (between p0.0001 and p99.9999)")
         try interpreter.execute("quantiles 0.12345 0.1235", source: "s")
         #expect(interpreter.session.levels == [0.12345, 0.1235])
     }

@@ -40,6 +40,11 @@ public struct HelpCommand: CommandNode {
             if let metric = MetricDeclaration.named(name) {
                 return ["\(metric.label) (sort=\(metric.name), plot compare metric=\(metric.name)): \(metric.explanation)"]
             }
+            // A level is a metric too: the weighted quantile loss there (`sort=p50`).
+            if name.hasPrefix("p"), let percent = Double(name.dropFirst()), percent > 0, percent < 100 {
+                return ["wQL[\(name)] (sort=\(name)): the weighted quantile loss at the \(NumberFormat.value(percent))% level, 2·Σ pinball / Σ|y| over every series and step; "
+                        + "with cov[\(name)], the share of actuals at or below that quantile (\(NumberFormat.value(percent))% when calibrated)"]
+            }
             throw HorizonError("no help for '\(topic.value)'", at: topic.location,
                                suggestion: Suggestions.didYouMean(topic.value, in: CommandTable.names + ModelCatalog.names + AddOnCatalog.names.map { "+" + $0 }
                                                                   + MetricDeclaration.all.map(\.name)))

@@ -53,6 +53,7 @@ public struct PlotCommand: CommandNode {
         while k < words.count {
             if a.isKeyword(k, "to") && words[k].value == "to" {
                 guard k + 1 < words.count else { throw HorizonError("'to' needs a file name (.png or .svg)", at: words[k].location) }
+                guard output == nil else { throw HorizonError("a chart goes to one file: 'to' is given twice", at: words[k].location) }
                 output = words[k + 1]
                 k += 2
             } else if item == nil {

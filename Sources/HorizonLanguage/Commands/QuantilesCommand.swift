@@ -35,8 +35,10 @@ public struct QuantilesCommand: CommandNode {
         let text = w.value.lowercased()
         let value: Double?
         if text.hasPrefix("p") { value = Double(text.dropFirst()).map { $0 / 100 } } else { value = Double(text) }
-        guard let v = value, v > 0, v < 1 else {
-            throw HorizonError("'\(w.value)' is not a quantile level: write p10 or 0.1 (strictly between 0 and 1)", at: w.location)
+        // Levels are named to four decimals of a percent: one closer to 0 or 1 would be named
+        // p0 or p100, which are no levels.
+        guard let v = value, v >= 1e-6, v <= 1 - 1e-6 else {
+            throw HorizonError("'\(w.value)' is not a quantile level: write p10 or 0.1 (between p0.0001 and p99.9999)", at: w.location)
         }
         return Located(v, at: w.location)
     }

@@ -8,6 +8,10 @@ import HorizonForecast
 public struct ARIMAEstimator: Estimator {
     public init() {}
 
+    /// The predictor searches an order afresh on any history other than the one trained on
+    /// (`SelectedFits`), so refitting at each backtest origin changes nothing.
+    public var refitsOnEveryHistory: Bool { true }
+
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         let season = panel.season
         return ARIMAPredictor(fits: try SelectedFits(panel) { AutoARIMA.outcome($0, season: season) })

@@ -149,6 +149,10 @@ public struct ETSEstimator: Estimator {
         self.averaging = averaging
     }
 
+    /// The predictor selects a form afresh on any history other than the one trained on
+    /// (`SelectedFits`), so refitting at each backtest origin changes nothing.
+    public var refitsOnEveryHistory: Bool { true }
+
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor {
         let season = panel.season, averaging = averaging
         return ETSPredictor(auto: auto, paths: paths, seed: settings.seed, averaging: averaging,

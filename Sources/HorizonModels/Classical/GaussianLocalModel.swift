@@ -40,6 +40,9 @@ public struct GaussianLocalEstimator<Method: GaussianMethod>: Estimator, Predict
 
     public func fit(_ panel: Panel, settings: FitSettings) throws -> any Predictor { self }
 
+    /// It is its own predictor and fits each history it is given.
+    public var refitsOnEveryHistory: Bool { true }
+
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
         let season = history.season
         let z = levels.map(NormalDistribution.quantile)
