@@ -13,6 +13,12 @@ extension Interpreter {
             + frontEndFiles
     }
 
+    /// What `path` is when it is one of the protected files, nil otherwise: for what a front
+    /// end writes itself (the notebook page) after the commands ran.
+    public func protectedRole(of path: String) -> String? {
+        protectedFiles.first { AtomicFile.sameFile(path, $0.path) }.map { "\($0.role) ('\(Visible.name($0.path))')" }
+    }
+
     /// A located error if `path` is one of the protected files (links and hard links seen through).
     func checkWritable(_ path: Located<String>) throws {
         for file in protectedFiles where AtomicFile.sameFile(path.value, file.path) {

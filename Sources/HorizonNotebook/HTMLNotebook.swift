@@ -31,7 +31,7 @@ enum HTMLNotebook {
     }
 
     private static func section(_ cell: Notebook.Cell, index c: Int, run: NotebookRun) -> String {
-        let notRun = run.stop.map { c > $0.cell } ?? false
+        let notRun = run.didNotRun(c)
         var html = "<section class=\"cell\(cell.code.isEmpty ? " text" : "")\(notRun ? " not-run" : "")\" id=\"cell-\(c + 1)\">\n"
         if let title = cell.title { html += "<h2>\(Prose.inline(title))</h2>\n" }
         if !cell.prose.isEmpty { html += "<div class=\"prose\">\(Prose.html(cell.prose))</div>\n" }
@@ -58,7 +58,7 @@ enum HTMLNotebook {
             switch stop.reason {
             case .error, .interrupted:
                 html += "<div class=\"error\"><pre>\(HTMLText.escape(stop.message ?? "error"))</pre>"
-                    + "<p>The notebook stopped here\(c + 1 < run.notebook.cells.count ? "; the cells below did not run" : "").</p></div>\n"
+                    + "<p>\(HTMLText.escape(run.stopWords.prefix(1).uppercased() + run.stopWords.dropFirst())).</p></div>\n"
             case .quit:
                 if c + 1 < run.notebook.cells.count { html += "<p class=\"notice\">quit: the cells below did not run.</p>\n" }
             }

@@ -12,7 +12,7 @@ enum MarkdownNotebook {
         var out = "# \(escape((notebook.source as NSString).lastPathComponent))\n\n*\(escape(NotebookSummary.line(run)))*\n"
         var charts: [(name: String, svg: String)] = []
         for (c, cell) in notebook.cells.enumerated() {
-            let notRun = run.stop.map { c > $0.cell } ?? false
+            let notRun = run.didNotRun(c)
             out += "\n"
             if let title = cell.title { out += "## \(prose(title))\n\n" }
             if !cell.prose.isEmpty { out += cell.prose.map(prose).joined(separator: "\n") + "\n\n" }
@@ -45,7 +45,7 @@ enum MarkdownNotebook {
             if let stop = run.stop, stop.cell == c {
                 switch stop.reason {
                 case .error, .interrupted:
-                    out += "**Error** — the notebook stopped here\(c + 1 < notebook.cells.count ? "; the cells below did not run" : ""):\n\n"
+                    out += "**Error** — \(run.stopWords):\n\n"
                     out += fenced(stop.message ?? "error", info: "text")
                 case .quit:
                     if c + 1 < notebook.cells.count { out += "*quit: the cells below did not run.*\n\n" }
@@ -99,19 +99,51 @@ enum MarkdownNotebook {
 
     /// A line of a cell's prose: the script's own Markdown, kept, except raw HTML (`<` and `&`
     /// outside code spans become entities: a script from someone else must not put markup in
-    /// the page a viewer renders) and control characters (shown as escapes).
+    /// the page a viewer renders), links (a `[` is escaped, as the HTML notebook renders no
+    /// links) and control characters (shown as escapes).
     static func prose(_ line: String) -> String {
+        let scalars = Array(Visible.name(line).unicodeScalars)
         var out = String.UnicodeScalarView()
-        var inCode = false
-        for c in Visible.name(line).unicodeScalars {
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == "`" {
+                // A run of n backticks opens a code span only where a run of exactly n closes it
+                // (CommonMark); a lone one is literal text, and what follows it is still escaped.
+                var n = 0
+                while i + n < scalars.count, scalars[i + n] == "`" { n += 1 }
+                if let close = Self.closingRun(of: n, in: scalars, after: i + n) {
+                    out.append(contentsOf: scalars[i..<(close + n)])
+                    i = close + n
+                } else {
+                    for _ in 0..<n { out.append(contentsOf: "\\`".unicodeScalars) }
+                    i += n
+                }
+                continue
+            }
             switch c {
-            case "`": inCode.toggle(); out.append(c)
-            case "<" where !inCode: out.append(contentsOf: "&lt;".unicodeScalars)
-            case "&" where !inCode: out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            // Prose has no links (the HTML notebook renders none): `[text](javascript:…)` stays text.
+            case "[": out.append(contentsOf: "\\[".unicodeScalars)
             default: out.append(c)
             }
+            i += 1
         }
         return String(out)
+    }
+
+    /// Where a run of exactly `n` backticks starts at or after `start`, if one does.
+    private static func closingRun(of n: Int, in scalars: [Unicode.Scalar], after start: Int) -> Int? {
+        var i = start
+        while i < scalars.count {
+            guard scalars[i] == "`" else { i += 1; continue }
+            var m = 0
+            while i + m < scalars.count, scalars[i + m] == "`" { m += 1 }
+            if m == n { return i }
+            i += m
+        }
+        return nil
     }
 
     /// A link target with the characters that would end it (spaces, parentheses) encoded.

@@ -44,20 +44,26 @@ public enum NotebookFile {
                     written.append(file)
                 }
             }
-            try removeStaleCharts(in: folder, keeping: Set(rendered.charts.map(\.name)))
+            // Files the script itself wrote there (`plot … to OUT_files/cell1-1.svg`) stay too.
+            let wroteThere = run.steps.joined().flatMap(\.blocks).compactMap { block -> String? in
+                if case .image(let file) = block { return file } else { return nil }
+            }
+            try removeStaleCharts(in: folder, keeping: Set(rendered.charts.map(\.name)), written: wroteThere)
             try AtomicFile.write(rendered.text + "\n", to: path)
             return [path] + written
         }
     }
 
-    /// Charts of an earlier run that this one no longer has (`cellN-M.svg` only: nothing
-    /// else in the folder is touched).
-    private static func removeStaleCharts(in folder: String, keeping names: Set<String>) throws {
+    /// Charts of an earlier run that this one no longer has (`cellN-M.svg` only, and none
+    /// this run's script wrote: nothing else in the folder is touched).
+    private static func removeStaleCharts(in folder: String, keeping names: Set<String>, written: [String]) throws {
         guard let listed = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let pattern = try NSRegularExpression(pattern: "^cell[0-9]+-[0-9]+\\.svg$")
         for name in listed where !names.contains(name)
             && pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil {
-            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+            let file = (folder as NSString).appendingPathComponent(name)
+            if written.contains(where: { AtomicFile.sameFile($0, file) }) { continue }
+            try FileManager.default.removeItem(atPath: file)
         }
     }
 }

@@ -21,6 +21,21 @@ public struct NotebookRun {
         /// The cell it stopped in and, for an error, the message (`file:line:col: error: …`).
         public var cell: Int
         public var message: String?
+        /// Whether the script was refused whole (a parse or check error), so no cell ran.
+        public var nothingRan = false
+    }
+
+    /// Whether cell `c` did not run: every cell after the stop, or every other cell when the
+    /// script was refused before anything ran.
+    public func didNotRun(_ c: Int) -> Bool {
+        guard let stop else { return false }
+        return stop.nothingRan ? c != stop.cell : c > stop.cell
+    }
+
+    /// The words under the error in the cell where the run stopped.
+    var stopWords: String {
+        stop?.nothingRan == true ? "the script was checked whole before running, and nothing ran"
+            : "the notebook stopped here" + ((stop?.cell ?? 0) + 1 < notebook.cells.count ? "; the cells below did not run" : "")
     }
 
     public var notebook: Notebook
@@ -39,10 +54,10 @@ public struct NotebookRun {
             statements = try Parser().parse(notebook.text, source: notebook.source)
             try interpreter.check(statements)
         } catch let error as HorizonError {
-            run.stop = Stop(reason: .error, cell: notebook.cellIndex(containing: error.location?.line ?? 1) ?? 0, message: error.description)
+            run.stop = Stop(reason: .error, cell: notebook.cellIndex(containing: error.location?.line ?? 1) ?? 0, message: error.description, nothingRan: true)
             return run
         } catch {
-            run.stop = Stop(reason: .error, cell: 0, message: "error: \(error)")
+            run.stop = Stop(reason: .error, cell: 0, message: "error: \(error)", nothingRan: true)
             return run
         }
         let terminal = interpreter.output

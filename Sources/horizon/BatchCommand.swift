@@ -77,6 +77,22 @@ struct BatchCommand: ParsableCommand {
         if let horizon, !(1...Session.maxSteps).contains(horizon) { throw ValidationError("--horizon must be 1…\(Session.maxSteps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         _ = try levels()
+        try refuseOverlappingFiles()
+    }
+
+    /// What the job writes must not be what it reads, nor each other: `--errors` is opened
+    /// (emptied) before the data is read, and `--output` replaces its file when the job ends.
+    private func refuseOverlappingFiles() throws {
+        let read = [("--data", data), ("--script", script)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
+        let written = [("--output", output), ("--errors", errors)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
+        func same(_ a: String, _ b: String) -> Bool {
+            AtomicFile.sameFile(a, b) || URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+        }
+        for (k, (name, path)) in written.enumerated() {
+            for (other, otherPath) in read + written.prefix(k) where same(path, otherPath) {
+                throw ValidationError("\(name) \(Visible.name(path)) is the file of \(other): writing there would destroy it; choose another file")
+            }
+        }
     }
 
     private func names(_ list: String) -> [String] { list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }

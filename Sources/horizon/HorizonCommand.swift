@@ -46,6 +46,18 @@ struct SessionCommand: ParsableCommand {
         if let notebook {
             guard script != nil else { throw ValidationError("--notebook needs a SCRIPT to run") }
             do { _ = try NotebookFile.format(of: notebook) } catch let error as HorizonError { throw ValidationError(error.message) }
+            // Found before the script runs (minutes of training), not when the page is written.
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: notebook, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("--notebook \(Visible.name(notebook)) is a folder: name the page's file")
+            }
+            var parent = (notebook as NSString).deletingLastPathComponent
+            while !parent.isEmpty, !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) {
+                parent = (parent as NSString).deletingLastPathComponent
+            }
+            if !parent.isEmpty, !isDirectory.boolValue {
+                throw ValidationError("--notebook \(Visible.name(notebook)): '\(Visible.name(parent))' is a file, not a folder")
+            }
         }
     }
 
@@ -87,6 +99,10 @@ struct SessionCommand: ParsableCommand {
     private func runNotebook(_ path: String, to output: String, _ interpreter: Interpreter) throws {
         let run = NotebookRun.run(Notebook(text: try readScript(path), source: path), in: interpreter)
         if let message = run.stop?.message { Terminal.printError(message) }
+        if let role = interpreter.protectedRole(of: output) {
+            Terminal.printError("error: the notebook '\(Visible.name(output))' would be written over \(role): choose another file")
+            throw ExitCode(2)
+        }
         do {
             let written = try NotebookFile.write(run, to: output)
             let charts = written.count > 1 ? " and \(written.count - 1) chart\(written.count == 2 ? "" : "s") in \(NotebookFile.chartFolder(of: output))" : ""

@@ -87,14 +87,11 @@ struct PipedInput {
         var ok = true
         var lineNumber = 0
         var pending = "", pendingStart = 1
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
-            if pending.isEmpty { pendingStart = lineNumber }
-            pending += line + "\n"
-            if line.trimmingCharacters(in: .whitespaces).hasSuffix("\\") { continue }
+        /// Runs the pending command; false after `quit`.
+        func execute() -> Bool {
             defer { pending = "" }
             do {
-                if try interpreter.execute(pending, source: "<stdin>", firstLine: pendingStart) == .quit { return ok }
+                if try interpreter.execute(pending, source: "<stdin>", firstLine: pendingStart) == .quit { return false }
             } catch let error as HorizonError {
                 Terminal.printError(error.description)
                 ok = false
@@ -105,7 +102,17 @@ struct PipedInput {
                 Terminal.printError("error: \(error)")
                 ok = false
             }
+            return true
         }
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if pending.isEmpty { pendingStart = lineNumber }
+            pending += line + "\n"
+            if line.trimmingCharacters(in: .whitespaces).hasSuffix("\\") { continue }
+            if !execute() { return ok }
+        }
+        // A last line that continues into the end of the input runs as a script's would.
+        if !pending.isEmpty { _ = execute() }
         return ok
     }
 }

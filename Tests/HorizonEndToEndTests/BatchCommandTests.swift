@@ -42,6 +42,23 @@ import Testing
         #expect(run.stdout.isEmpty)  // no header: nothing was forecast
     }
 
+    /// What the job writes is never what it reads, nor the other output: refused before anything is opened.
+    @Test func outputsThatAreInputsAreRefused() throws {
+        let dir = try temporaryDirectory()
+        let data = try demo()
+        try data.write(toFile: dir + "/in.csv", atomically: false, encoding: .utf8)
+        try "train snaive\n".write(toFile: dir + "/job.hz", atomically: false, encoding: .utf8)
+        for (flag, path) in [("--output", "in.csv"), ("--errors", "in.csv"), ("--output", "job.hz"), ("--errors", "./in.csv")] {
+            let run = try horizon(["batch", "--data", "in.csv", "--script", "job.hz", "--horizon", "2", flag, path] + Self.columns, in: dir)
+            #expect(run.status != 0 && run.status != 1)
+            #expect(run.stderr.contains("\(flag) \(path) is the file of --"), "\(run.stderr)")
+        }
+        let both = try horizon(["batch", "--data", "in.csv", "--script", "job.hz", "--output", "o.csv", "--errors", "o.csv"] + Self.columns, in: dir)
+        #expect(both.stderr.contains("--errors o.csv is the file of --output"))
+        #expect(try String(contentsOfFile: dir + "/in.csv", encoding: .utf8) == data)
+        #expect(try String(contentsOfFile: dir + "/job.hz", encoding: .utf8) == "train snaive\n")
+    }
+
     /// Every series failed: exit 2, and an earlier good output file is left as it was, not
     /// replaced by a header alone.
     @Test func aJobThatForecastNothingKeepsTheEarlierOutput() throws {

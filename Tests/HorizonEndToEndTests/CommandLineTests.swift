@@ -10,6 +10,15 @@ import Testing
         #expect(run.status == 1)
     }
 
+    /// A last line ending in `\` runs at the end of the input, as in a script (it was dropped).
+    @Test func aPipedLastLineThatContinuesStillRuns() throws {
+        for input in ["set seed 5\nset seed 9 \\", "set seed 5\nset seed 9 \\\n"] {
+            let run = try horizon([], input: input)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("seed 9"), "\(run.stdout)")
+        }
+    }
+
     @Test func aBadCommandInAScriptExitsNonZeroWithItsPosition() throws {
         let dir = try temporaryDirectory()
         try "help\n\n  traim snaive\nhelp\n".write(toFile: dir + "/bad.hz", atomically: false, encoding: .utf8)

@@ -210,6 +210,49 @@ func generatedPanel(in folder: String) throws -> String {
         #expect(page.all("section", class: "not-run").count == 1)
     }
 
+    /// The page is never written over the data the script loaded, and a target that cannot be
+    /// a page is refused before the script runs.
+    @Test func aNotebookNeverReplacesTheDataAndIsCheckedBeforeTheRun() throws {
+        let folder = try temporaryDirectory()
+        let data = try String(contentsOfFile: repositoryRoot + "/datasets/retail-demo.csv", encoding: .utf8)
+        try data.write(toFile: folder + "/d.html", atomically: false, encoding: .utf8)
+        try "load d.html\nset horizon 8\ntrain naive\n".write(toFile: folder + "/nb.hz", atomically: false, encoding: .utf8)
+        let over = try horizon(["nb.hz", "--notebook", "d.html"], in: folder)
+        #expect(over.status == 2)
+        #expect(over.stderr.contains("error: the notebook 'd.html' would be written over the data this session loaded ('d.html')"), "\(over.stderr)")
+        #expect(try String(contentsOfFile: folder + "/d.html", encoding: .utf8) == data)
+
+        try FileManager.default.createDirectory(atPath: folder + "/adir.html", withIntermediateDirectories: false)
+        let intoFolder = try horizon(["nb.hz", "--notebook", "adir.html"], in: folder)
+        #expect(intoFolder.status != 0 && intoFolder.stderr.contains("--notebook adir.html is a folder"))
+        #expect(intoFolder.stdout.isEmpty)  // refused before the script ran
+        let underFile = try horizon(["nb.hz", "--notebook", "nb.hz/o.md"], in: folder)
+        #expect(underFile.status != 0 && underFile.stderr.contains("'nb.hz' is a file, not a folder"))
+    }
+
+    /// A chart the script itself wrote into the page's chart folder is kept, not taken for a stale one.
+    @Test(.enabled(if: gnuplotInstalled, "needs gnuplot"))
+    func aChartTheScriptWroteBesideThePageStays() throws {
+        let folder = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder + "/nb_files", withIntermediateDirectories: false)
+        try "load \(repositoryRoot)/datasets/retail-demo.csv\nset horizon 4\ntrain snaive\nplot JACKET-01 to nb_files/cell1-1.svg\n"
+            .write(toFile: folder + "/nb.hz", atomically: false, encoding: .utf8)
+        let run = try horizon(["nb.hz", "--notebook", "nb.md"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/nb_files/cell1-1.svg"))
+    }
+
+    /// A script refused whole (a typo in its last cell) ran nothing: every other cell is marked not run.
+    @Test func aScriptRefusedWholeMarksEveryCellNotRun() throws {
+        let folder = try temporaryDirectory()
+        try "# %% One\nset horizon 8\n\n# %% Two\nset seed 3\n\n# %% Three\ntrain snaiv\n".write(toFile: folder + "/t.hz", atomically: false, encoding: .utf8)
+        let run = try horizon(["t.hz", "--notebook", "t.md"], in: folder)
+        #expect(run.status == 1)
+        let page = try String(contentsOfFile: folder + "/t.md", encoding: .utf8)
+        #expect(page.components(separatedBy: "*not run*").count == 3)
+        #expect(page.contains("**Error** — the script was checked whole before running, and nothing ran:"))
+    }
+
     @Test func notebookNeedsAScriptAndAKnownFormat() throws {
         let missing = try horizon(["--notebook", "x.html"])
         #expect(missing.status != 0 && missing.stderr.contains("--notebook needs a SCRIPT"))

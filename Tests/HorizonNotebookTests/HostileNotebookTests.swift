@@ -118,6 +118,10 @@ extension HostileNotebookTests {
     @Test func combiningMarksDoNotHideMarkup() {
         #expect(MarkdownNotebook.escape("<\u{0301}script>") == "&lt;\u{0301}script&gt;")
         #expect(MarkdownNotebook.prose("a <\u{0301}img src=x onerror=alert(1)>") == "a &lt;\u{0301}img src=x onerror=alert(1)>")
+        // A lone backtick opens no code span: what follows it is escaped like the rest.
+        #expect(MarkdownNotebook.prose("one ` then <img src=x onerror=alert(2)>") == "one \\` then &lt;img src=x onerror=alert(2)>")
+        #expect(MarkdownNotebook.prose("`<b>` and ``a`<i>`` & <u>") == "`<b>` and ``a`<i>`` &amp; &lt;u>")
+        #expect(MarkdownNotebook.prose("[click](javascript:alert(3))") == "\\[click](javascript:alert(3))")
         #expect(HTMLText.escape("<\u{0301}b>") == "&lt;\u{0301}b&gt;")
         #expect(CSVField.quoted("a\"\u{0301}b") == "\"a\"\"\u{0301}b\"")
         #expect(!SVGCheck.isInert("<svg><g x=\"a\"\u{06DC} onload=\"alert(1)\"/></svg>"))
