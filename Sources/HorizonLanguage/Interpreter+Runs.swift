@@ -7,8 +7,10 @@ import HorizonRuns
 extension Interpreter {
     func listRuns(limit: Int, model: String?) throws {
         guard let store = try openRunLog() else { return }
-        let runs = try readLog { try store.recent(limit: limit, model: model) }
+        let listing = try readLog { try store.recent(limit: limit, model: model) }
+        let runs = listing.runs
         let total = try readLog { try store.count() }
+        defer { noteDamaged(listing.damaged, in: store) }
         guard !runs.isEmpty else {
             emit(model.map { "no runs of '\($0)' in \(store.path)" } ?? "no runs in \(store.path) yet")
             return
@@ -32,7 +34,9 @@ extension Interpreter {
         }
         let fingerprint = everyData ? nil : session.panel?.fingerprint
         guard let store = try openRunLog() else { return }
-        let runs = try readLog { try store.best(by: metric, fingerprint: fingerprint, limit: limit) }
+        let listing = try readLog { try store.best(by: metric, fingerprint: fingerprint, limit: limit) }
+        let runs = listing.runs
+        defer { noteDamaged(listing.damaged, in: store) }
         let scope: String
         if let fingerprint {
             scope = "on the loaded data (fingerprint \(fingerprint); data=all ranks runs on any data)"
@@ -120,6 +124,12 @@ extension Interpreter {
             return nil
         }
         return store
+    }
+
+    /// A note naming the runs left out because their rows would not read back.
+    private func noteDamaged(_ ids: [Int64], in store: RunStore) {
+        guard !ids.isEmpty else { return }
+        emit("note: run\(ids.count == 1 ? "" : "s") \(ids.map(String.init).joined(separator: ", ")) in \(store.path) \(ids.count == 1 ? "is" : "are") damaged (\(ids.count == 1 ? "its row does" : "their rows do") not read back) and left out")
     }
 
     private func readLog<T>(_ read: () throws -> T) throws -> T {

@@ -120,36 +120,54 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
+    /// Runs read from rows one by one, and the ids of rows that would not decode: a row
+    /// damaged in the file (by hand, or by a failing disk) is named and left out, rather than
+    /// failing every listing with it.
+    public struct Listing: Sendable {
+        public var runs: [Run]
+        public var damaged: [Int64]
+    }
+
     /// The newest runs first, optionally of one model (by its session name or catalog name).
-    public func recent(limit: Int, model: String? = nil) throws -> [Run] {
+    public func recent(limit: Int, model: String? = nil) throws -> Listing {
         try pool.read { db in
             var request = Run.order(Column("id").desc).limit(limit)
             if let model { request = request.filter(Column("model_name") == model || Column("model_kind") == model) }
-            return try request.fetchAll(db)
+            var listing = Listing(runs: [], damaged: [])
+            for row in try request.asRequest(of: Row.self).fetchAll(db) {
+                if let run = try? Run(row: row) { listing.runs.append(run) } else { listing.damaged.append(row["id"] ?? 0) }
+            }
+            return listing
         }
     }
 
     /// Scored runs ranked by `metric`, best first, each configuration once (its best
     /// run; see `Run.Configuration`); only those on data with `fingerprint` when one is given.
     /// Ties go to the older run.
-    public func best(by metric: MetricDeclaration, fingerprint: String?, limit: Int) throws -> [Run] {
+    public func best(by metric: MetricDeclaration, fingerprint: String?, limit: Int) throws -> Listing {
         try pool.read { db in
             var request = Run.filter(Column(metric.column) != nil)
             if let fingerprint { request = request.filter(Column("data_fingerprint") == fingerprint) }
             // A script that evaluates the same models several times (the walkthrough does) logs
             // the same scores each time: each configuration is ranked once, by its best run.
-            var seen = Set<Run.Configuration>(), best: [Run] = []
+            var seen = Set<Run.Configuration>(), listing = Listing(runs: [], damaged: [])
             let order = metric.lowerIsBetter ? Column(metric.column).asc : Column(metric.column).desc
-            let cursor = try request.order(order, Column("id").asc).fetchCursor(db)
-            while best.count < limit, let run = try cursor.next() {
-                if seen.insert(run.configuration).inserted { best.append(run) }
+            let cursor = try request.order(order, Column("id").asc).asRequest(of: Row.self).fetchCursor(db)
+            while listing.runs.count < limit, let row = try cursor.next() {
+                guard let run = try? Run(row: row) else { listing.damaged.append(row["id"] ?? 0); continue }
+                if seen.insert(run.configuration).inserted { listing.runs.append(run) }
             }
-            return best
+            return listing
         }
     }
 
+    /// The run with `id`; an error naming it when its row is damaged.
     public func run(id: Int64) throws -> Run? {
-        try pool.read { try Run.fetchOne($0, key: id) }
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return nil }
+            guard let run = try? Run(row: row) else { throw HorizonError("run \(id) in \(path) is damaged: its row does not read back") }
+            return run
+        }
     }
 
     /// How many runs the log holds.

@@ -30,7 +30,7 @@ import Testing
         #expect(processes.map(\.terminationStatus) == [0, 0])
         let store = try RunStore(path: log)
         #expect(try store.count() == 2 * 2 * rounds, "\(["a", "b"].map { (try? String(contentsOfFile: "\(folder)/\($0).out", encoding: .utf8))?.split(separator: "\n").filter { $0.hasPrefix("note") }.joined(separator: " | ") ?? "" })")
-        let runs = try store.recent(limit: 1000)
+        let runs = try store.recent(limit: 1000).runs
         for name in ["a", "b"] {
             #expect(Set(runs.filter { $0.source.hasPrefix("\(name).hz:") }.map(\.modelName)) == Set((1...rounds).map { "\(name)\($0)" }))
         }
@@ -67,7 +67,7 @@ import Testing
 
         let store = try RunStore(path: log)
         #expect(try store.integrityCheck() == "ok")
-        let runs = try store.recent(limit: 10_000)
+        let runs = try store.recent(limit: 10_000).runs
         #expect(runs.count >= 60)
         // Every evaluate logs its three models in one transaction.
         let evaluations = Dictionary(grouping: runs.filter { $0.kind == .evaluate }, by: \.source)

@@ -37,7 +37,7 @@ import Testing
         #expect(!Self.hasRawControl(run.stderr), "stderr: \(run.stderr.debugDescription)")
         #expect(run.stdout.contains("A\\x1b]52;c;aGk=\\x07") && run.stdout.contains("s\\x1b[31mred"))
         #expect(run.stderr.contains("no series 'A\\x1b]52;c;aGk='") || run.stderr.contains("A\\x1b]52;c;aGk="), "\(run.stderr)")
-        let stored = try RunStore(path: log).recent(limit: 10)
+        let stored = try RunStore(path: log).recent(limit: 10).runs
         #expect(!stored.isEmpty)
         for r in stored { #expect(!Self.hasRawControl(r.modelName + r.line + r.options), "\(r.modelName.debugDescription)") }
     }

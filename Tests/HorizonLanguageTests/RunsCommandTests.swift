@@ -26,7 +26,7 @@ func lastText(_ output: OutputBuffer) -> String? {
         try interpreter.execute("load \(data)\nset seed 9\nset horizon 4\nholdout 4\ntrain snaive\ntrain mean as m8 window=8\nevaluate\nbacktest m8 windows=2",
                                 source: "walk.hz")
         let store = try RunStore(path: path)
-        let runs = try store.recent(limit: 10).reversed() as [Run]
+        let runs = try store.recent(limit: 10).runs.reversed() as [Run]
         #expect(runs.map(\.kind) == [.train, .train, .evaluate, .evaluate, .backtest])
         #expect(runs.map(\.modelName) == ["snaive", "m8", "snaive", "m8", "m8"])
         #expect(runs[1].modelKind == "mean" && runs[1].options == "window=8" && runs[4].options == "window=8")

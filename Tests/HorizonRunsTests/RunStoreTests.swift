@@ -3,6 +3,7 @@ import GRDB
 import Synchronization
 import Testing
 @testable import HorizonRuns
+import HorizonCore
 import HorizonForecast
 
 /// A fresh database path in a folder of its own.
@@ -54,10 +55,10 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         let store = try RunStore(path: try scratchDatabase())
         try store.record([sampleRun(model: "a", wql: 0.4), sampleRun(.train, model: "t", wql: nil), sampleRun(model: "b", wql: 0.3),
                           sampleRun(model: "other-data", wql: 0.1, fingerprint: "zzz"), sampleRun(model: "c", wql: 0.4)])
-        #expect(try store.best(by: wql, fingerprint: "abc", limit: 10).map(\.modelName) == ["b", "a", "c"])
-        #expect(try store.best(by: wql, fingerprint: nil, limit: 2).map(\.modelName) == ["other-data", "b"])
-        #expect(try store.recent(limit: 2).map(\.modelName) == ["c", "other-data"])
-        #expect(try store.recent(limit: 10, model: "t").count == 1)
+        #expect(try store.best(by: wql, fingerprint: "abc", limit: 10).runs.map(\.modelName) == ["b", "a", "c"])
+        #expect(try store.best(by: wql, fingerprint: nil, limit: 2).runs.map(\.modelName) == ["other-data", "b"])
+        #expect(try store.recent(limit: 2).runs.map(\.modelName) == ["c", "other-data"])
+        #expect(try store.recent(limit: 10, model: "t").runs.count == 1)
     }
 
     /// The walkthrough evaluates qrf three times: `runs best` lists it once, at its best score,
@@ -68,9 +69,25 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         reseeded.seed = 8
         try store.record([sampleRun(model: "qrf", wql: 0.2), sampleRun(model: "snaive", wql: 0.3), sampleRun(model: "qrf", wql: 0.2),
                           sampleRun(.backtest, model: "qrf", wql: 0.25), reseeded, sampleRun(model: "qrf", wql: 0.2)])
-        let best = try store.best(by: wql, fingerprint: "abc", limit: 10)
+        let best = try store.best(by: wql, fingerprint: "abc", limit: 10).runs
         #expect(best.map(\.id) == [1, 5, 4, 2])
-        #expect(try store.best(by: wql, fingerprint: "abc", limit: 2).map(\.id) == [1, 5])
+        #expect(try store.best(by: wql, fingerprint: "abc", limit: 2).runs.map(\.id) == [1, 5])
+    }
+
+    /// A row damaged in the file (a date that is no date) is named and left out; the others list.
+    @Test func aDamagedRowIsLeftOutByIdNotFailingTheListing() throws {
+        let path = try scratchDatabase()
+        let store = try RunStore(path: path)
+        try store.record([sampleRun(model: "a", wql: 0.2), sampleRun(model: "b", wql: 0.1), sampleRun(model: "c", wql: 0.3)])
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "UPDATE run SET started_at = 'garbage' WHERE id = 2") }
+        let recent = try store.recent(limit: 10)
+        #expect(recent.runs.map(\.modelName) == ["c", "a"] && recent.damaged == [2])
+        let best = try store.best(by: wql, fingerprint: nil, limit: 10)
+        #expect(best.runs.map(\.modelName) == ["a", "c"] && best.damaged == [2])
+        let error = #expect(throws: HorizonError.self) { try store.run(id: 2) }
+        #expect(error?.message == "run 2 in \(path) is damaged: its row does not read back")
+        #expect(try store.run(id: 3)?.modelName == "c")
     }
 
     /// A command's runs are written in one transaction: when one of them cannot be inserted,
@@ -83,10 +100,10 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         clash.id = 1  // the primary key of the run already there
         #expect(throws: (any Error).self) { try store.record([sampleRun(model: "lost"), clash]) }
         #expect(try store.count() == 1)
-        #expect(try store.recent(limit: 10).map(\.modelName) == ["first"])
+        #expect(try store.recent(limit: 10).runs.map(\.modelName) == ["first"])
         #expect(try store.integrityCheck() == "ok")
         try store.record([sampleRun(model: "after")])
-        #expect(try RunStore(path: path).recent(limit: 10).map(\.modelName) == ["after", "first"])
+        #expect(try RunStore(path: path).recent(limit: 10).runs.map(\.modelName) == ["after", "first"])
     }
 
     /// Two connections pools on one file (as two sessions would have) write at once; WAL and
@@ -101,7 +118,7 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
             }
         }
         #expect(try stores[0].count() == 2 * perStore)
-        let names = Set(try stores[1].recent(limit: 1000).map(\.modelName))
+        let names = Set(try stores[1].recent(limit: 1000).runs.map(\.modelName))
         #expect(names.count == 2 * perStore)
         #expect(try stores[0].integrityCheck() == "ok")
     }
@@ -166,8 +183,8 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         var run = sampleRun(model: "new")
         run[nd] = 0.125
         try store.record([run])
-        #expect(try store.recent(limit: 5).map { $0[nd] } == [0.125, nil])
-        #expect(try store.best(by: nd, fingerprint: nil, limit: 5).map(\.modelName) == ["new"])
+        #expect(try store.recent(limit: 5).runs.map { $0[nd] } == [0.125, nil])
+        #expect(try store.best(by: nd, fingerprint: nil, limit: 5).runs.map(\.modelName) == ["new"])
     }
 
     @Test func opensAnExistingLogWithoutMigratingAgain() throws {
@@ -210,7 +227,7 @@ func sampleRun(_ kind: Run.Kind = .evaluate, model: String = "snaive", wql: Doub
         #expect(log.record([sampleRun()])?.contains("could not be opened") == true)
         try FileManager.default.removeItem(atPath: blocker)
         #expect(log.record([sampleRun(model: "second")]) == nil)
-        #expect(try RunStore(path: blocker + "/runs.sqlite").recent(limit: 10).map(\.modelName) == ["second"])
+        #expect(try RunStore(path: blocker + "/runs.sqlite").recent(limit: 10).runs.map(\.modelName) == ["second"])
     }
 
     @Test func readingNeverCreatesALog() throws {
