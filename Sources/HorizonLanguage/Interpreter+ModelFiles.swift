@@ -55,14 +55,23 @@ extension Interpreter {
         guard let spec = ModelCatalog.spec(named: architecture) else {
             throw HorizonError("'\(path.value)' holds a '\(architecture)' model this Horizon does not know", at: path.location)
         }
-        let name = alias?.value ?? metadata["session.name"] ?? architecture
+        let name = try alias?.value ?? Self.storedName(metadata, file: path) ?? architecture
         let optionsText = metadata["session.options"] ?? ""
         let sameData = session.data.map { $0.panel.fingerprint == metadata["data.fingerprint"] } ?? false
         let counts = sameData ? (metadata["data.holdout"] ?? "").split(separator: ",").compactMap { Int($0) } : []
+        // Checked as `train` checks them: `backtest` fits this estimator again, and a value no
+        // command would take (hidden=0, written into the file by hand) must not reach a fit.
         var options: [String: String] = [:]
         for pair in optionsText.split(separator: " ") {
             let kv = pair.split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { options[String(kv[0])] = String(kv[1]) }
+            guard kv.count == 2 else { continue }
+            let key = String(kv[0])
+            guard let declaration = spec.options.first(where: { $0.key == key }) else { continue }
+            do {
+                options[key] = try declaration.check(String(kv[1]), owner: "option '\(Visible.name(key))' of '\(spec.name)'")
+            } catch let error as HorizonError {
+                throw HorizonError("'\(Visible.name(path.value))' is damaged: \(error.message)", at: path.location)
+            }
         }
         let trained = TrainedModel(name: name, spec: spec, estimator: try spec.make(ModelOptions(options)), optionsText: optionsText,
                                    predictor: predictor, holdoutCounts: counts, seriesCount: Int(metadata["data.series"] ?? "") ?? 0,
@@ -75,5 +84,15 @@ extension Interpreter {
         line += sameData ? "\n  trained on this data with the same holdout: evaluate compares it with the others"
             : "\n  trained on other data: 'forecast' and 'export' work; 'evaluate' needs it trained here"
         emit(line)
+    }
+
+    /// The name a model file gives its model, refused when it holds a control character (a
+    /// line break would forge a line of output): `load model PATH as NAME` names it instead.
+    static func storedName(_ metadata: [String: String], file path: Located<String>) throws -> String? {
+        guard let name = metadata["session.name"] else { return nil }
+        guard !name.isEmpty, !Visible.hasControl(name) else {
+            throw HorizonError("'\(Visible.name(path.value))' names its model '\(Visible.name(name))', which no command could: load it with 'as NAME'", at: path.location)
+        }
+        return name
     }
 }

@@ -55,6 +55,24 @@ import Testing
         #expect(error?.message == "a scenario value is a change in percent above -100% (price=-20%) or a finite number (promo=1), got '\(value)'")
     }
 
+    /// A model file's name and options are checked as a command's would be: a hand-edited
+    /// hidden=0 once reached `backtest`'s fit and crashed, a line break in the name forged a line.
+    @Test func aModelFilesNameAndOptionsAreCheckedAsACommandsWouldBe() throws {
+        let (interpreter, _) = try trainedSession()
+        let folder = (try demoFile() as NSString).deletingLastPathComponent
+        try interpreter.execute("train mlp epochs=1 hidden=8 as m", source: "s")
+        interpreter.session.models[interpreter.session.models.count - 1].optionsText = "epochs=1 hidden=0"
+        let file = folder + "/edited.hzm"
+        try interpreter.execute("save model m to \(file)", source: "s")
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("load model \(file)", source: "s", firstLine: 7) }
+        #expect(error?.message == "'\(file)' is damaged: option 'hidden' of 'mlp' takes an integer in 1...1024, got '0'")
+        #expect(error?.location?.line == 7)
+        let at = Located("x.hzm", at: SourceLocation(source: "s", line: 2, column: 12))
+        let named = #expect(throws: HorizonError.self) { try Interpreter.storedName(["session.name": "ev\nil"], file: at) }
+        #expect(named?.message == "'x.hzm' names its model 'ev\\nil', which no command could: load it with 'as NAME'")
+        #expect(try Interpreter.storedName(["session.name": "fine name"], file: at) == "fine name")
+    }
+
     @Test func aLevelHasHelpAsTheMetricItSorts() throws {
         let output = OutputBuffer()
         try Interpreter(output: output).execute("help p50", source: "s")

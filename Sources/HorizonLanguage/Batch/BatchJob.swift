@@ -193,7 +193,7 @@ struct BatchRun {
         guard let spec = ModelCatalog.spec(named: loaded.model.kind) else {
             throw HorizonError("'\(Visible.name(path.value))' holds a '\(Visible.name(loaded.model.kind))' model this Horizon does not know", at: path.location)
         }
-        let name = alias?.value ?? loaded.metadata["session.name"] ?? spec.name
+        let name = try alias?.value ?? Interpreter.storedName(loaded.metadata, file: path) ?? spec.name
         session.models.removeAll { $0.name == name }
         session.models.append(TrainedModel(name: name, spec: spec, estimator: try spec.make(ModelOptions()), optionsText: "", predictor: loaded.model,
                                            holdoutCounts: [], seriesCount: 0, fitSeconds: 0))

@@ -175,7 +175,7 @@ public enum ParameterFile {
         for _ in 0..<(try reader.u32()) {
             let name = try reader.string()
             let rank = Int(try reader.u32())
-            guard rank <= 8 else { throw ParameterFileError.corrupt("tensor '\(name)' has rank \(rank)") }
+            guard rank <= 8 else { throw ParameterFileError.corrupt("tensor '\(Visible.name(name))' has rank \(rank)") }
             var shape: [Int] = []
             for _ in 0..<rank { shape.append(Int(try reader.u32())) }
             // The product is checked step by step: dimensions read from a damaged file can overflow.
@@ -183,7 +183,7 @@ public enum ParameterFile {
             for d in shape {
                 let (product, overflow) = n.multipliedReportingOverflow(by: d)
                 guard !overflow, product <= (reader.end - reader.offset) / 4 else {
-                    throw ParameterFileError.corrupt("tensor '\(name)' runs past the end")
+                    throw ParameterFileError.corrupt("tensor '\(Visible.name(name))' runs past the end")
                 }
                 n = product
             }
@@ -199,10 +199,10 @@ public enum ParameterFile {
                 let code = try reader.u8()
                 let count = Int(try reader.u32())
                 let size = [1: 8, 2: 4, 3: 4, 4: 1, 5: 8][Int(code)]
-                guard let size else { throw ParameterFileError.corrupt("array '\(name)' has an unknown type \(code)") }
+                guard let size else { throw ParameterFileError.corrupt("array '\(Visible.name(name))' has an unknown type \(code)") }
                 // Checked before anything is allocated: a count read from a damaged file can be anything.
-                guard count <= (reader.end - reader.offset) / size else { throw ParameterFileError.corrupt("array '\(name)' runs past the end") }
-                guard arrays[name] == nil else { throw ParameterFileError.corrupt("array '\(name)' appears twice") }
+                guard count <= (reader.end - reader.offset) / size else { throw ParameterFileError.corrupt("array '\(Visible.name(name))' runs past the end") }
+                guard arrays[name] == nil else { throw ParameterFileError.corrupt("array '\(Visible.name(name))' appears twice") }
                 switch code {
                 case 1: arrays[name] = .float64(try (0..<count).map { _ in Double(bitPattern: try reader.u64()) })
                 case 2: arrays[name] = .float32(try (0..<count).map { _ in Float(bitPattern: try reader.u32()) })
@@ -221,7 +221,7 @@ public enum ParameterFile {
     public static func load(_ path: String, into store: ParameterStore) throws -> [String: String] {
         let (metadata, tensors, order) = try load(path)
         if let name = order.first(where: { store[$0] == nil }) {
-            throw ParameterFileError.mismatch("the file has a parameter '\(name)' this model does not")
+            throw ParameterFileError.mismatch("the file has a parameter '\(Visible.name(name))' this model does not")
         }
         try store.assign(tensors)
         return metadata
