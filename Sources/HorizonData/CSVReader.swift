@@ -16,13 +16,14 @@ public struct CSVRecord {
 
     @inline(__always) func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
 
-    /// Field `i` as a string (with surrounding spaces trimmed).
-    public func string(_ i: Int) -> String {
+    /// Field `i` as a string, with surrounding spaces trimmed unless `trimmed` is false (an id
+    /// another program must find again as it wrote it).
+    public func string(_ i: Int, trimmed: Bool = true) -> String {
         let r = range(i)
         return bytes.withUnsafeBufferPointer { buffer in
             var lo = r.lowerBound, hi = r.upperBound
-            while lo < hi, buffer[lo] == 0x20 { lo += 1 }
-            while hi > lo, buffer[hi - 1] == 0x20 { hi -= 1 }
+            while trimmed, lo < hi, buffer[lo] == 0x20 { lo += 1 }
+            while trimmed, hi > lo, buffer[hi - 1] == 0x20 { hi -= 1 }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[lo..<hi]), as: UTF8.self)
         }
     }
@@ -45,7 +46,7 @@ public struct CSVRecord {
     }
 
     /// All fields as strings.
-    public var strings: [String] { (0..<count).map(string) }
+    public var strings: [String] { (0..<count).map { string($0) } }
 }
 
 /// A streaming RFC 4180 reader: quoted fields with delimiters, quotes and newlines inside,

@@ -121,14 +121,18 @@ enum LongFormat {
         // Each item's first row and, with several item columns, its parts: ids joined with '/'
         // must not merge two items whose parts hold slashes (`a/b`+`c` and `a`+`b/c`).
         var parts: [[String]] = [], firstLines: [Int] = []
+        // A batch job (`isolatesSeries`) keeps ids exactly as written, spaces included, so its
+        // output joins back to its input; it leaves out the rows of an id it cannot take, as
+        // a series of its own, where a session refuses the file.
+        let exact = options.isolatesSeries
         while try stream.next(into: &record) {
             let key: String
             switch itemIndices.count {
             case 0: key = singleName
-            case 1: key = record.string(itemIndices[0])
-            default: key = itemIndices.map { record.string($0) }.joined(separator: "/")
+            case 1: key = record.string(itemIndices[0], trimmed: !exact)
+            default: key = itemIndices.map { record.string($0, trimmed: !exact) }.joined(separator: "/")
             }
-            if key.isEmpty { throw stream.cellError(record, itemIndices[0], "the item id is empty") }
+            if key.isEmpty && !exact { throw stream.cellError(record, itemIndices[0], "the item id is empty") }
             let k: Int
             if let existing = itemIndexByKey[key] {
                 k = existing
@@ -138,21 +142,25 @@ enum LongFormat {
                     throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): item ids '\(Visible.name(itemIDs[k]))' and '\(Visible.name(key))' "
                                        + "are written with different Unicode characters for the same text (an accent as one character, or as a letter and a combining mark); write them alike")
                 }
-                if itemIndices.count > 1, itemIndices.map({ record.string($0) }) != parts[k] {
+                if itemIndices.count > 1, itemIndices.map({ record.string($0, trimmed: !exact) }) != parts[k] {
                     throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): items (\(parts[k].map { Visible.name($0) }.joined(separator: ", "))) and "
                                        + "(\(itemIndices.map { Visible.name(record.string($0)) }.joined(separator: ", "))) would both be '\(Visible.name(key))': "
                                        + "the item columns join with '/', which one of their values holds")
                 }
             } else {
-                if let i = itemIndices.first(where: { record.string($0).contains("\n") }) {
-                    throw stream.cellError(record, i, "the item id holds a line break")
-                }
                 k = items.count
                 itemIndexByKey[key] = k
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
                 firstLines.append(record.line)
-                if itemIndices.count > 1 { parts.append(itemIndices.map { record.string($0) }) }
+                if itemIndices.count > 1 { parts.append(itemIndices.map { record.string($0, trimmed: !exact) }) }
+                let unusable = key.isEmpty ? itemIndices.first.map { ($0, "the item id is empty") }
+                    : itemIndices.first(where: { record.string($0).contains("\n") }).map { ($0, "the item id holds a line break") }
+                if let (column, problem) = unusable {
+                    let error = stream.cellError(record, column, problem)
+                    guard exact else { throw error }
+                    failed[k] = error.message
+                }
             }
             if failed[k] != nil { continue }
             do {

@@ -82,14 +82,23 @@ struct BatchCommand: ParsableCommand {
 
     /// What the job writes must not be what it reads, nor each other: `--errors` is opened
     /// (emptied) before the data is read, and `--output` replaces its file when the job ends.
+    /// The model files the script loads and saves count too (as far as it parses: a script
+    /// that does not is the job's own error, reported when it runs).
     private func refuseOverlappingFiles() throws {
-        let read = [("--data", data), ("--script", script)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
-        let written = [("--output", output), ("--errors", errors)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
+        var read = [("--data", data), ("--script", script)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
+        var written = [("--output", output), ("--errors", errors)].compactMap { name, path in path.flatMap { $0 == "-" ? nil : (name, $0) } }
+        let text = commands ?? script.flatMap { try? RegularFile.text($0) } ?? ""
+        for statement in (try? Parser().parse(text, source: "script")) ?? [] {
+            if let load = statement.command as? LoadCommand, case .model(let path, _) = load.form { read.append(("load model", path.value)) }
+            if let save = statement.command as? SaveCommand, case .model(_, let path) = save.form { written.append(("save model", path.value)) }
+        }
         func same(_ a: String, _ b: String) -> Bool {
             AtomicFile.sameFile(a, b) || URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
         }
         for (k, (name, path)) in written.enumerated() {
             for (other, otherPath) in read + written.prefix(k) where same(path, otherPath) {
+                // A model saved over one the script loads or saved is the script's own business, as in a session.
+                if name == "save model" && other.hasSuffix("model") { continue }
                 throw ValidationError("\(name) \(Visible.name(path)) is the file of \(other): writing there would destroy it; choose another file")
             }
         }

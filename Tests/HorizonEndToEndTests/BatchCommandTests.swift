@@ -55,8 +55,29 @@ import Testing
         }
         let both = try horizon(["batch", "--data", "in.csv", "--script", "job.hz", "--output", "o.csv", "--errors", "o.csv"] + Self.columns, in: dir)
         #expect(both.stderr.contains("--errors o.csv is the file of --output"))
+        // Model files the script loads or saves count too.
+        let model = try horizon(["batch", "--data", "in.csv", "--commands", "load model m.hzm", "--errors", "m.hzm"] + Self.columns, in: dir)
+        #expect(model.stderr.contains("--errors m.hzm is the file of load model"))
+        let saved = try horizon(["batch", "--data", "in.csv", "--commands", "train qrf\nsave model qrf to in.csv"] + Self.columns, in: dir)
+        #expect(saved.stderr.contains("save model in.csv is the file of --data"))
         #expect(try String(contentsOfFile: dir + "/in.csv", encoding: .utf8) == data)
         #expect(try String(contentsOfFile: dir + "/job.hz", encoding: .utf8) == "train snaive\n")
+    }
+
+    /// Ids come back exactly as they went in, spaces included, and an id the job cannot take
+    /// (empty) leaves out its own rows only.
+    @Test func idsAreKeptExactlyAndABadOneFailsOnlyItsRows() throws {
+        let table = "item,week,sales\n\" a \",2019-01-07,1\n\" a \",2019-01-14,2\na,2019-01-07,3\na,2019-01-14,4\n,2019-01-07,5\n"
+        let run = try horizon(["batch", "--data", "-", "--item", "item", "--time", "week", "--target", "sales", "--freq", "W", "--horizon", "1",
+                               "--commands", "train naive"], input: table)
+        #expect(run.status == 1, "\(run.stderr)")
+        let ids = Set(run.stdout.split(separator: "\n").dropFirst().map { line -> String in
+            let first = String(line.split(separator: ",").first ?? "")
+            return first.hasPrefix("\"") ? String(first.dropFirst().dropLast()) : first
+        })
+        #expect(ids == [" a ", "a"])
+        let record = try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [String: String]
+        #expect(record?["item"] == "" && record?["message"]?.contains("the item id is empty") == true)
     }
 
     /// Every series failed: exit 2, and an earlier good output file is left as it was, not

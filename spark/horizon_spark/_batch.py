@@ -13,8 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-#: Exit statuses of ``horizon batch``.
-EVERY_SERIES, SOME_FAILED, NOTHING = 0, 1, 2
+#: Exit statuses of ``horizon batch``; ``USAGE`` is its arguments' refusal.
+EVERY_SERIES, SOME_FAILED, NOTHING, USAGE = 0, 1, 2, 64
 
 
 class HorizonSparkError(RuntimeError):
@@ -25,6 +25,15 @@ class HorizonSparkError(RuntimeError):
 class BatchError(RuntimeError):
     """``horizon batch`` ended in a way it never does on its own (killed, crashed): worth a
     retry by Spark, unlike a series' or the job's own error, which come back as rows."""
+
+
+def horizon_string(text):
+    """``text`` as a string of Horizon's language, for a path spliced into a script: quotes and
+    backslashes escaped. A line break cannot be written in one (a script line ends there), so
+    it is refused rather than let it start a command of its own."""
+    if any(c in text for c in "\n\r"):
+        raise HorizonSparkError(f"a path in a Horizon script cannot hold a line break: {text!r}")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def quantile_name(level):
@@ -75,6 +84,9 @@ def run_batch(frame, args, quantiles, timeout=None):
     names = [quantile_name(q) for q in quantiles]
     done = subprocess.run(args, input=table_csv(frame), capture_output=True, timeout=timeout)
     records = _records(done.stderr)
+    if done.returncode == USAGE:
+        # Wrong arguments fail the same way on every retry: not a BatchError.
+        raise HorizonSparkError("horizon batch refused its arguments: " + done.stderr.decode("utf-8", "replace")[-2000:])
     if done.returncode not in (EVERY_SERIES, SOME_FAILED, NOTHING) or (done.returncode != EVERY_SERIES and not records):
         tail = done.stderr.decode("utf-8", "replace")[-2000:]
         raise BatchError(f"horizon batch ended with status {done.returncode}: {tail}")
@@ -86,7 +98,9 @@ def run_batch(frame, args, quantiles, timeout=None):
         item_column = args[args.index("--item") + 1]
         ids = pd.unique(frame[item_column].astype(str))
         failures += [{"item": i, "stage": "job", "message": job[0].get("message", "")} for i in ids]
-    forecasts = _forecasts(done.stdout, names)
+    # A job that failed may have written some forecasts before it stopped: none of them is a
+    # result (every series is reported failed), so none is returned beside the failures.
+    forecasts = _forecasts(b"" if job else done.stdout, names)
     return forecasts, pd.DataFrame(failures, columns=["item", "stage", "message"])
 
 

@@ -5,6 +5,7 @@ and failures."""
 import hashlib
 import math
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,7 +13,7 @@ import tempfile
 
 import pandas as pd
 
-from ._batch import HorizonSparkError, batch_arguments, quantile_name, run_batch
+from ._batch import HorizonSparkError, batch_arguments, horizon_string, quantile_name, run_batch
 
 #: How long the probe waits for each of its two runs of ``horizon`` on an executor.
 PROBE_SECONDS = 30
@@ -101,6 +102,14 @@ def probe(spark, binary="horizon", shipped=None, tasks=None):
     return sorted({message for _, _, message in results})
 
 
+def _check_sizes(**sizes):
+    """Horizon's bounds for the horizon and the season, checked on the driver: refused by
+    ``horizon batch`` in every task instead, they would fail the Spark job only after retries."""
+    for name, value in sizes.items():
+        if value is not None and not (isinstance(value, int) and 1 <= value <= 10_000):
+            raise HorizonSparkError(f"{name} is a whole number from 1 to 10000, got {value!r}")
+
+
 def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles=("p10", "p50", "p90"), numeric=(),
              categorical=(), static=(), season=None, model_file=None, series_per_partition=None, partitions=None,
              binary=None):
@@ -125,6 +134,9 @@ def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles
     spark = df.sparkSession
     if not script and not model_file:
         raise HorizonSparkError("give a script (e.g. 'train ets') or a model_file from train()")
+    _check_sizes(horizon=horizon, season=season)
+    if model_file:
+        horizon_string(os.path.basename(model_file))  # refused here, on the driver, not in every task
     names = [quantile_name(q) for q in quantiles]
     shipped_binary = _ship(spark, binary)
     shipped_model = _ship(spark, model_file)
@@ -153,7 +165,7 @@ def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles
         if shipped_model:
             from pyspark import SparkFiles
 
-            commands = f'load model "{SparkFiles.get(shipped_model)}"\n' + commands
+            commands = f"load model {horizon_string(SparkFiles.get(shipped_model))}\n" + commands
         args = batch_arguments(_binary_on_executor(shipped_binary, fallback), script=commands, **options)
         forecasts, failures = run_batch(frame, args, names)
         if len(forecasts):
@@ -193,12 +205,17 @@ def train(df, model, *, id, time, target, freq, horizon=None, quantiles=("p10", 
     frame = df.select(id, time, target, *numeric, *categorical, *static).toPandas()
     if not len(frame):
         raise HorizonSparkError("nothing to train on: the DataFrame (or its sample) has no rows")
+    # The model and its options go into a script: a model is a name, options are key=value
+    # words, and neither may end a line or start a comment or a string.
+    if not re.fullmatch(r"[a-z][a-z0-9_-]*", model):
+        raise HorizonSparkError(f"a model is named by one word (qrf, mlp, mqcnn, ...), got {model!r}")
+    if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=[^\s\"'#\\]+", word) for word in options.split()):
+        raise HorizonSparkError(f"options are key=value words (trees=200 epochs=20), got {options!r}")
+    _check_sizes(horizon=horizon, season=season)
     path = path or os.path.join(tempfile.mkdtemp(prefix="horizon-model-"), f"{model}.hzm")
-    if any(c in path for c in '"\n\r'):
-        raise HorizonSparkError(f"a model file path cannot hold quotes or line breaks: {path!r}")
     executable = binary or shutil.which(os.environ.get("HORIZON_BINARY", "horizon")) or "horizon"
     names = [quantile_name(q) for q in quantiles]
-    script = f"set seed {int(seed)}\ntrain {model} {options}\nsave model {model} to \"{path}\""
+    script = f"set seed {int(seed)}\ntrain {model} {options}\nsave model {model} to {horizon_string(path)}"
     args = batch_arguments(executable, id=id, time=time, target=target, freq=freq, script=script, horizon=horizon,
                            quantiles=names, numeric=list(numeric), categorical=list(categorical), static=list(static), season=season)
     try:
