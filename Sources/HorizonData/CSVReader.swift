@@ -100,15 +100,24 @@ public final class CSVReader {
         started = true
         guard try refill() else { return }
         // A source may hand over its first bytes in a short read (the few it sniffed for
-        // compression): read on until the header line is whole, so the delimiter is sniffed
-        // from all of it.
-        while !UnsafeRawBufferPointer(rebasing: chunk[..<chunkCount]).contains(0x0A), chunkCount < chunk.count {
+        // compression): read on until the header line is whole (or the chunk full), so the
+        // delimiter and the line end are sniffed from all of it.
+        while !UnsafeRawBufferPointer(rebasing: chunk[..<chunkCount]).contains(where: { $0 == 0x0A || $0 == 0x0D }), chunkCount < chunk.count {
             let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[chunkCount...]))
             if n == 0 { break }
             chunkCount += n
         }
-        let head = UnsafeRawBufferPointer(rebasing: chunk[position..<chunkCount])
-        if !head.contains(0x0A), head.contains(0x0D) { lineEnd = 0x0D }
+        // The first line end outside quotes says which: a CR not followed by LF ends lines alone.
+        var inQuotes = false
+        for i in position..<chunkCount {
+            let b = chunk[i]
+            if b == UInt8(ascii: "\"") { inQuotes.toggle() }
+            else if !inQuotes, b == 0x0A { break }
+            else if !inQuotes, b == 0x0D {
+                if i + 1 < chunkCount, chunk[i + 1] != 0x0A { lineEnd = 0x0D }
+                break
+            }
+        }
         // Skip a UTF-8 byte-order mark.
         if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
         // Sniff the delimiter from the first line: the most frequent of , ; TAB outside quotes.

@@ -37,9 +37,11 @@ enum LongFormat {
         }
         // Declared columns come with a declared frequency: integer steps or timestamps follow
         // from it, not from what this file's sample happens to hold.
-        // Otherwise a time column of numbers is integer steps, and any other holds dates (so a
-        // bad date gets an error at its own row, not at the first row as "not an integer").
-        let hasTimestamps = options.declared != nil ? options.frequency != .steps : profiles[timeIndex].isTimestamp || !profiles[timeIndex].isNumeric
+        // Otherwise a time column whose sampled cells are more often numbers than dates holds
+        // integer steps, and any other dates: either way a bad cell gets an error at its own
+        // row, not the first row's as "not an integer" or "not a date".
+        let time = profiles[timeIndex]
+        let hasTimestamps = options.declared != nil ? options.frequency != .steps : time.isTimestamp || (!time.isNumeric && time.timestamps >= time.numeric)
         let itemIndices: [Int]
         if let names = options.itemColumns {
             itemIndices = try names.map { try PanelLoader.column($0, in: header, path: path, role: "the item") }
@@ -118,9 +120,11 @@ enum LongFormat {
         let singleName = header[targetIndex]
         // With `isolatesSeries`, the first problem of each item (by index), which leaves it out.
         var failed: [Int: String] = [:]
-        // Each item's first row and, with several item columns, its parts: ids joined with '/'
-        // must not merge two items whose parts hold slashes (`a/b`+`c` and `a`+`b/c`).
-        var parts: [[String]] = [], firstLines: [Int] = []
+        // Each item's first row and, when its joined id has more slashes than the joins, its
+        // parts: ids joined with '/' must not merge `a/b`+`c` and `a`+`b/c`. In a batch job, ids
+        // canonically equal to an earlier one but written otherwise (`twins`, by their bytes).
+        var parts: [[String]] = [], firstLines: [Int] = [], ambiguous: [Bool] = []
+        var twins: [[UInt8]: Int] = [:]
         // A batch job (`isolatesSeries`) keeps ids exactly as written, spaces included, so its
         // output joins back to its input; it leaves out the rows of an id it cannot take, as
         // a series of its own, where a session refuses the file.
@@ -134,26 +138,32 @@ enum LongFormat {
             }
             if key.isEmpty && !exact { throw stream.cellError(record, itemIndices[0], "the item id is empty") }
             let k: Int
-            if let existing = itemIndexByKey[key] {
+            if let existing = itemIndexByKey[key], itemIDs[existing].utf8.elementsEqual(key.utf8) {
                 k = existing
+                // Parts holding a '/' can join alike: checked only for ids with more slashes than the joins.
+                if ambiguous[k], itemIndices.map({ record.string($0, trimmed: !exact) }) != parts[k] {
+                    let message = "\(path), rows \(firstLines[k]) and \(record.line): items (\(parts[k].map { Visible.name($0) }.joined(separator: ", "))) and "
+                        + "(\(itemIndices.map { Visible.name(record.string($0, trimmed: !exact)) }.joined(separator: ", "))) would both be '\(Visible.name(key))': "
+                        + "the item columns join with '/', which one of their values holds"
+                    guard exact else { throw HorizonError(message) }
+                    failed[k] = failed[k] ?? message
+                }
+            } else if let existing = itemIndexByKey[key], !exact {
                 // Swift's strings compare by canonical equivalence: 'é' as one character and as
                 // 'e' plus an accent would be one item without a word.
-                if !itemIDs[k].utf8.elementsEqual(key.utf8) {
-                    throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): item ids '\(Visible.name(itemIDs[k]))' and '\(Visible.name(key))' "
-                                       + "are written with different Unicode characters for the same text (an accent as one character, or as a letter and a combining mark); write them alike")
-                }
-                if itemIndices.count > 1, itemIndices.map({ record.string($0, trimmed: !exact) }) != parts[k] {
-                    throw HorizonError("\(path), rows \(firstLines[k]) and \(record.line): items (\(parts[k].map { Visible.name($0) }.joined(separator: ", "))) and "
-                                       + "(\(itemIndices.map { Visible.name(record.string($0)) }.joined(separator: ", "))) would both be '\(Visible.name(key))': "
-                                       + "the item columns join with '/', which one of their values holds")
-                }
+                throw HorizonError("\(path), rows \(firstLines[existing]) and \(record.line): item ids '\(Visible.name(itemIDs[existing]))' (\(Self.codePoints(itemIDs[existing]))) "
+                                   + "and '\(Visible.name(key))' (\(Self.codePoints(key))) are the same text in different Unicode characters; write them alike")
+            } else if let twin = twins[Array(key.utf8)] {
+                k = twin
             } else {
                 k = items.count
-                itemIndexByKey[key] = k
+                // A batch job keeps a canonically equal id written otherwise as a series of its own.
+                if itemIndexByKey[key] == nil { itemIndexByKey[key] = k } else { twins[Array(key.utf8)] = k }
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
                 firstLines.append(record.line)
-                if itemIndices.count > 1 { parts.append(itemIndices.map { record.string($0, trimmed: !exact) }) }
+                ambiguous.append(itemIndices.count > 1 && key.utf8.reduce(0) { $1 == 0x2F ? $0 + 1 : $0 } > itemIndices.count - 1)
+                parts.append(ambiguous[k] ? itemIndices.map { record.string($0, trimmed: !exact) } : [])
                 let unusable = key.isEmpty ? itemIndices.first.map { ($0, "the item id is empty") }
                     : itemIndices.first(where: { record.string($0).contains("\n") }).map { ($0, "the item id holds a line break") }
                 if let (column, problem) = unusable {
@@ -212,7 +222,25 @@ enum LongFormat {
                 var copy = text
                 return copy.withUTF8 { NumberParser.parse($0, decimalMark: mark) }.flatMap { $0.isFinite ? $0 : nil }
             }
-            if numbers.allSatisfy({ $0 != nil }) { numericFromText[c] = numbers.map { $0! } }
+            let bad = Set(numbers.indices.filter { numbers[$0] == nil })
+            if bad.isEmpty {
+                numericFromText[c] = numbers.map { $0! }
+            } else {
+                // Nine in ten cells numbers: a number column with bad cells, the first named at its
+                // row as in a sampled column (not taken for a text column without a word).
+                var first: (line: Int32, value: String)?, cells = 0, badCells = 0
+                for k in items.indices where failed[k] == nil {
+                    for (j, code) in items[k].text[c].enumerated() where code >= 0 {
+                        cells += 1
+                        guard bad.contains(Int(code)) else { continue }
+                        badCells += 1
+                        if first == nil || items[k].lines[j] < first!.line { first = (items[k].lines[j], vocabularies[c][Int(code)]) }
+                    }
+                }
+                if let first, badCells * 10 <= cells {
+                    throw HorizonError("\(path), row \(first.line), column \(textCovariates[c] + 1) ('\(header[textCovariates[c]])'): cannot read '\(Visible.name(first.value))' as a number")
+                }
+            }
         }
         let leftText = textCovariates.indices.filter { !(unsampled.contains($0) && (vocabularies[$0].isEmpty || numericFromText[$0] != nil)) }
         for k in items.indices where failed[k] == nil {
@@ -324,5 +352,11 @@ enum LongFormat {
                           targetName: header[targetIndex], dynamicNames: dynamicNames, categoricalNames: categoricalNames,
                           staticNames: staticNames, vocabularies: vocab)
         return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead, failures: failures)
+    }
+
+    /// `U+0063 U+0061 U+0066 U+00E9`: what tells apart two ids that look alike.
+    static func codePoints(_ text: String) -> String {
+        text.unicodeScalars.map { "U+" + String(repeating: "0", count: max(0, 4 - String($0.value, radix: 16).count)) + String($0.value, radix: 16, uppercase: true) }
+            .joined(separator: " ")
     }
 }

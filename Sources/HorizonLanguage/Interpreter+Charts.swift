@@ -27,7 +27,8 @@ extension Interpreter {
             try show(to: path) { try compare.draw(to: $0) }
             return
         case "calibration":
-            // Every level the forecasts carry: the user's plus p2.5 and p97.5.
+            // Every level the forecasts carry: the user's plus p2.5, p50 and p97.5 (more points
+            // on the diagonal a calibrated model follows).
             let levels = Evaluator.requiredLevels(session.levels)
             chart = CalibrationChart.make(models: forecasts.map { f in
                 let scores = Evaluator.score(f, on: holdout, levels: levels)

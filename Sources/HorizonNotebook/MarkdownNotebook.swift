@@ -107,6 +107,12 @@ enum MarkdownNotebook {
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
+            if c == "\\", i + 1 < scalars.count, scalars[i + 1] == "`" {
+                // A backslash-escaped backtick is text and opens no code span (CommonMark).
+                out.append(contentsOf: "\\`".unicodeScalars)
+                i += 2
+                continue
+            }
             if c == "`" {
                 // A run of n backticks opens a code span only where a run of exactly n closes it
                 // (CommonMark); a lone one is literal text, and what follows it is still escaped.

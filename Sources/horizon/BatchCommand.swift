@@ -114,7 +114,10 @@ struct BatchCommand: ParsableCommand {
                 throw ValidationError("--quantiles: \(error.message)")
             }
         }
-        guard !levels.isEmpty, Set(levels).count == levels.count else { throw ValidationError("--quantiles needs distinct levels") }
+        // Told apart by name: two levels that print alike would be two columns of one name.
+        guard !levels.isEmpty, Set(levels.map(NumberFormat.quantileName)).count == levels.count else {
+            throw ValidationError("--quantiles needs distinct levels (told apart to 4 decimals of a percent)")
+        }
         return levels.sorted()
     }
 

@@ -50,8 +50,13 @@ import Testing
     @Test func itemColumnsWhoseJoinedIdsMeetAreRefused() throws {
         var options = LoadOptions()
         options.itemColumns = ["store", "brand"]
-        let (path, message) = try loadError("store,brand,week,sales\na/b,c,2019-01-07,1\na,b/c,2019-01-14,2\n", options)
+        let text = "store,brand,week,sales\na/b,c,2019-01-07,1\na,b/c,2019-01-14,2\nx,y,2019-01-07,3\n"
+        let (path, message) = try loadError(text, options)
         #expect(message == "\(path), rows 2 and 3: items (a/b, c) and (a, b/c) would both be 'a/b/c': the item columns join with '/', which one of their values holds")
+        // In a batch job the meeting id fails alone.
+        options.isolatesSeries = true
+        let batch = try load(text, options)
+        #expect(batch.panel.ids == ["x/y"] && batch.failures.map(\.item) == ["a/b/c"])
         #expect(try load("store,brand,week,sales\na,c,2019-01-07,1\na,b,2019-01-07,2\na,c,2019-01-14,3\n", options).panel.ids == ["a/c", "a/b"])
     }
 
@@ -93,6 +98,9 @@ import Testing
             #expect(message == "\(path), row 2, column 2 ('time'): cannot read '\(shown)' as a date or time")
         }
         #expect(try load("item,time,sales\nA,2019-01-07 00:00:00.000,1\nA,2019-01-08 00:00:00,2\n").panel["A"]?.values == [1, 2])
+        // A bad step among integers is named at its own row, not read as a date at the first.
+        let (steps, stepsMessage) = try loadError("item,step,y\nA,1,1\nA,2,2\nA,x,3\nA,4,4\n")
+        #expect(stepsMessage == "\(steps), row 4, column 2 ('step'): cannot read 'x' as an integer time step")
         // A bad date among good ones is named at its own row, not read as an integer step at the first.
         var options = LoadOptions()
         options.timeColumn = "week"
@@ -127,6 +135,17 @@ import Testing
         #expect(data.panel.categoricalNames == ["event"])
         let empty = try load("item,week,sales,note\nA,2019-01-07,1,\nA,2019-01-14,2,\n")
         #expect(empty.report.contains("ignored: note (empty)"))
+        // One bad cell among numbers is named at its row, as in a sampled column.
+        let bad = text.replacingOccurrences(of: "A,2020-06-25,0,1,", with: "A,2020-06-25,0,five,")
+        #expect(bad != text)
+        let (path, message) = try loadError(bad)
+        #expect(message == "\(path), row 2004, column 4 ('promo'): cannot read 'five' as a number")
+        // Beside a sampled numeric column, each keeps its own values.
+        let both = try load(text.replacingOccurrences(of: "item,day,sales,promo,event", with: "item,day,sales,promo,event,price")
+            .split(separator: "\n").enumerated().map { $0.offset == 0 ? String($0.element) : $0.element + ",9" }.joined(separator: "\n") + "\n")
+        #expect(both.panel.dynamicNames == ["price", "promo"])
+        #expect(both.panel["A"]?.dynamic["price"]?.allSatisfy { $0 == 9 } == true)
+        #expect(both.panel["A"]?.dynamic["promo"]?.suffix(100).allSatisfy { $0 == 1 } == true)
     }
 
     @Test func linesEndingInACarriageReturnAloneAreLines() throws {
@@ -134,8 +153,16 @@ import Testing
     }
 
     @Test func idsSpelledWithDifferentUnicodeCharactersAreRefused() throws {
-        let (path, message) = try loadError("item,week,sales\ncaf\u{E9},2019-01-07,1\ncafe\u{301},2019-01-14,2\n")
-        #expect(message?.hasPrefix("\(path), rows 2 and 3: item ids 'caf\u{E9}' and 'cafe\u{301}' are written with different Unicode characters") == true)
+        let text = "item,week,sales\ncaf\u{E9},2019-01-07,1\ncafe\u{301},2019-01-14,2\nok,2019-01-07,3\n"
+        let (path, message) = try loadError(text)
+        #expect(message == "\(path), rows 2 and 3: item ids 'caf\u{E9}' (U+0063 U+0061 U+0066 U+00E9) and 'cafe\u{301}' (U+0063 U+0061 U+0066 U+0065 U+0301) "
+                + "are the same text in different Unicode characters; write them alike")
+        // A batch job keeps each spelling as a series of its own: its output joins back to its rows.
+        var exact = LoadOptions()
+        exact.isolatesSeries = true
+        let data = try load(text, exact)
+        #expect(data.panel.ids.map { Array($0.utf8) } == ["caf\u{E9}", "cafe\u{301}", "ok"].map { Array($0.utf8) })
+        #expect(data.failures.isEmpty)
     }
 
     @Test func yearsBeforeOneThousandAreWrittenAsTheyAreRead() throws {

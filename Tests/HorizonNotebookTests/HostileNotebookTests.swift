@@ -122,6 +122,7 @@ extension HostileNotebookTests {
         #expect(MarkdownNotebook.prose("one ` then <img src=x onerror=alert(2)>") == "one \\` then &lt;img src=x onerror=alert(2)>")
         #expect(MarkdownNotebook.prose("`<b>` and ``a`<i>`` & <u>") == "`<b>` and ``a`<i>`` &amp; &lt;u>")
         #expect(MarkdownNotebook.prose("[click](javascript:alert(3))") == "\\[click](javascript:alert(3))")
+        #expect(MarkdownNotebook.prose("\\`<img src=x onerror=alert(1)>` end") == "\\`&lt;img src=x onerror=alert(1)>\\` end")
         #expect(HTMLText.escape("<\u{0301}b>") == "&lt;\u{0301}b&gt;")
         #expect(CSVField.quoted("a\"\u{0301}b") == "\"a\"\"\u{0301}b\"")
         #expect(!SVGCheck.isInert("<svg><g x=\"a\"\u{06DC} onload=\"alert(1)\"/></svg>"))

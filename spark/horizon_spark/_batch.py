@@ -19,7 +19,9 @@ EVERY_SERIES, SOME_FAILED, NOTHING, USAGE = 0, 1, 2, 64
 
 class HorizonSparkError(RuntimeError):
     """The job cannot run: the binary is missing or cannot run on an executor, or the
-    arguments are wrong. Raised on the driver, before or instead of a Spark job."""
+    arguments are wrong. Raised on the driver before a Spark job where it can be told there;
+    raised in a task only for arguments ``horizon batch`` itself refuses (which fail alike on
+    every retry)."""
 
 
 class BatchError(RuntimeError):

@@ -4,6 +4,7 @@ and failures."""
 
 import hashlib
 import math
+import numbers
 import os
 import re
 import shutil
@@ -106,7 +107,8 @@ def _check_sizes(**sizes):
     """Horizon's bounds for the horizon and the season, checked on the driver: refused by
     ``horizon batch`` in every task instead, they would fail the Spark job only after retries."""
     for name, value in sizes.items():
-        if value is not None and not (isinstance(value, int) and 1 <= value <= 10_000):
+        whole = isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer())
+        if value is not None and (isinstance(value, bool) or not whole or not 1 <= value <= 10_000):
             raise HorizonSparkError(f"{name} is a whole number from 1 to 10000, got {value!r}")
 
 
@@ -199,12 +201,6 @@ def train(df, model, *, id, time, target, freq, horizon=None, quantiles=("p10", 
     records the data's frequency, season, horizon and covariates; every partition it is
     loaded in is checked against them.
     """
-    if sample is not None:
-        items = df.select(id).distinct().sample(fraction=float(sample), seed=seed)
-        df = df.join(items, on=id, how="inner")
-    frame = df.select(id, time, target, *numeric, *categorical, *static).toPandas()
-    if not len(frame):
-        raise HorizonSparkError("nothing to train on: the DataFrame (or its sample) has no rows")
     # The model and its options go into a script: a model is a name, options are key=value
     # words, and neither may end a line or start a comment or a string.
     if not re.fullmatch(r"[a-z][a-z0-9_-]*", model):
@@ -212,6 +208,12 @@ def train(df, model, *, id, time, target, freq, horizon=None, quantiles=("p10", 
     if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=[^\s\"'#\\]+", word) for word in options.split()):
         raise HorizonSparkError(f"options are key=value words (trees=200 epochs=20), got {options!r}")
     _check_sizes(horizon=horizon, season=season)
+    if sample is not None:
+        items = df.select(id).distinct().sample(fraction=float(sample), seed=seed)
+        df = df.join(items, on=id, how="inner")
+    frame = df.select(id, time, target, *numeric, *categorical, *static).toPandas()
+    if not len(frame):
+        raise HorizonSparkError("nothing to train on: the DataFrame (or its sample) has no rows")
     path = path or os.path.join(tempfile.mkdtemp(prefix="horizon-model-"), f"{model}.hzm")
     executable = binary or shutil.which(os.environ.get("HORIZON_BINARY", "horizon")) or "horizon"
     names = [quantile_name(q) for q in quantiles]
