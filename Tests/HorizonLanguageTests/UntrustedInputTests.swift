@@ -63,7 +63,8 @@ func hostileFile(canary: String) throws -> (path: String, ids: [String]) {
                                 source: "s")
         // The stored name, changed as anyone can (the checksum is recomputed).
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/m.hzm")))
-        let hostile = Array("m`touch \(canary)`\nsystem('touch \(canary)')".utf8)
+        // (A line break in it is refused at load: `ReviewedCommandTests`; `;` separates gnuplot commands too.)
+        let hostile = Array("m`touch \(canary)`;system('touch \(canary)')".utf8)
         // Found among the bytes (decoded as text, a length byte ≥ 0x80 would shift the offsets).
         let key = Array("session.name".utf8)
         let offset = try #require((0...(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key }) + key.count
