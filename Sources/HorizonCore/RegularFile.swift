@@ -31,7 +31,22 @@ extension RegularFile {
     public static func text(_ path: String, maxBytes: Int = scriptLimit) throws(Unreadable) -> String {
         if let problem = problem(path, maxBytes: maxBytes) { throw Unreadable(reason: problem) }
         guard let data = FileManager.default.contents(atPath: path) else { throw Unreadable(reason: "cannot be read") }
-        guard let text = String(data: data, encoding: .utf8) else { throw Unreadable(reason: "not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else { throw Unreadable(reason: "not UTF-8 text (\(firstInvalidUTF8(data)))") }
         return text
+    }
+
+    /// Where the first byte that is not UTF-8 is, as a person finds it: "line 3, byte 7".
+    static func firstInvalidUTF8(_ data: Data) -> String {
+        let bytes = [UInt8](data)
+        var line = 1, lineStart = 0, i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            let valid = length > 0 && i + length <= bytes.count && String(bytes: bytes[i..<(i + length)], encoding: .utf8) != nil
+            guard valid else { return "line \(line), byte \(i - lineStart + 1)" }
+            if b == 0x0A { line += 1; lineStart = i + 1 }
+            i += length
+        }
+        return "line \(line)"
     }
 }

@@ -73,6 +73,14 @@ import Testing
         #expect(try Interpreter.storedName(["session.name": "fine name"], file: at) == "fine name")
     }
 
+    /// `help save` names every command a saved session leaves out, and no other.
+    @Test func saveSessionsHelpListsTheCommandsItLeavesOut() throws {
+        let details = SaveCommand.declaration.details.joined(separator: " ")
+        let left = CommandTable.all.filter { !$0.declaration.replayed }.map { $0.declaration.name }
+        #expect(Set(left) == ["help", "history", "items", "report", "runs", "quit", "run"])
+        for name in left { #expect(details.contains(name), "\(name)") }
+    }
+
     @Test func aLevelHasHelpAsTheMetricItSorts() throws {
         let output = OutputBuffer()
         try Interpreter(output: output).execute("help p50", source: "s")

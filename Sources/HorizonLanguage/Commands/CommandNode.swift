@@ -64,7 +64,8 @@ public struct CommandDeclaration: Sendable {
     /// Whether the options are the command's own (checked by the parser) or belong to
     /// something named on the line (a model's, a scenario's covariates), checked later.
     public var ownOptions = true
-    /// Whether `save session` replays it: not commands that only look (help, history, runs).
+    /// Whether `save session` replays it: not help, history, items, report, runs, quit or run
+    /// (`save`'s help lists them; a test keeps the list true).
     public var replayed = true
     public var effects: CommandEffects = .none
     /// Whether a trailing `to PATH.csv` writes the tables the command prints as CSV (the

@@ -15,7 +15,8 @@ public struct SaveCommand: CommandNode {
         details: ["save model: weights and configuration, versioned and checksummed; 'load model PATH [as NAME]' brings it back.",
                   "save session: the commands that succeeded, in order, after the seed, quantiles, horizon, context and",
                   "  holdout the session started with, so 'horizon PATH.hz' reproduces its tables (run from the same folder).",
-                  "  Commands that only look (help, history, runs) and 'run' itself (its commands are saved one by one) are left out.",
+                  "  help, history, items, report, runs and quit are left out, and so is 'run' itself (its commands are saved one",
+                  "  by one); the commands that print tables (describe, show, models, evaluate, …) are kept, so a replay prints them too.",
                   "Both files are written atomically: a crash leaves any earlier file intact, never half of one."],
         examples: ["save model mqcnn to mqcnn.hzm", "save session analysis.hz"], effects: .files)
 
