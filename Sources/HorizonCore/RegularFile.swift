@@ -37,16 +37,16 @@ extension RegularFile {
 
     /// Where the first byte that is not UTF-8 is, as a person finds it: "line 3, byte 7".
     static func firstInvalidUTF8(_ data: Data) -> String {
-        let bytes = [UInt8](data)
-        var line = 1, lineStart = 0, i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
-            let valid = length > 0 && i + length <= bytes.count && String(bytes: bytes[i..<(i + length)], encoding: .utf8) != nil
-            guard valid else { return "line \(line), byte \(i - lineStart + 1)" }
-            if b == 0x0A { line += 1; lineStart = i + 1 }
-            i += length
+        var decoder = UTF8(), bytes = data.makeIterator()
+        var line = 1, offset = 0, lineStart = 0
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+                if scalar == "\n" { line += 1; lineStart = offset }
+            case .emptyInput: return "line \(line)"
+            case .error: return "line \(line), byte \(offset - lineStart + 1)"
+            }
         }
-        return "line \(line)"
     }
 }

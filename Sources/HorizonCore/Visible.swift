@@ -53,6 +53,12 @@ public enum Visible {
         return String(out)
     }
 
+    /// `U+0063 U+0061 U+0066 U+00E9`: what tells apart two names that look alike (one
+    /// spelled with a combining accent).
+    public static func codePoints(_ text: String) -> String {
+        text.unicodeScalars.map { "U+" + hex($0.value, digits: 4).uppercased() }.joined(separator: " ")
+    }
+
     private static func hex(_ value: UInt32, digits: Int) -> String {
         let text = String(value, radix: 16)
         return String(repeating: "0", count: max(0, digits - text.count)) + text

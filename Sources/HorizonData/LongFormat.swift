@@ -151,8 +151,8 @@ enum LongFormat {
             } else if let existing = itemIndexByKey[key], !exact {
                 // Swift's strings compare by canonical equivalence: 'é' as one character and as
                 // 'e' plus an accent would be one item without a word.
-                throw HorizonError("\(path), rows \(firstLines[existing]) and \(record.line): item ids '\(Visible.name(itemIDs[existing]))' (\(Self.codePoints(itemIDs[existing]))) "
-                                   + "and '\(Visible.name(key))' (\(Self.codePoints(key))) are the same text in different Unicode characters; write them alike")
+                throw HorizonError("\(path), rows \(firstLines[existing]) and \(record.line): item ids '\(Visible.name(itemIDs[existing]))' (\(Visible.codePoints(itemIDs[existing]))) "
+                                   + "and '\(Visible.name(key))' (\(Visible.codePoints(key))) are the same text in different Unicode characters; write them alike")
             } else if let twin = twins[Array(key.utf8)] {
                 k = twin
             } else {
@@ -352,11 +352,5 @@ enum LongFormat {
                           targetName: header[targetIndex], dynamicNames: dynamicNames, categoricalNames: categoricalNames,
                           staticNames: staticNames, vocabularies: vocab)
         return LoadedData(panel: panel, testLengths: nil, report: report, rowsRead: stream.rowsRead, failures: failures)
-    }
-
-    /// `U+0063 U+0061 U+0066 U+00E9`: what tells apart two ids that look alike.
-    static func codePoints(_ text: String) -> String {
-        text.unicodeScalars.map { "U+" + String(repeating: "0", count: max(0, 4 - String($0.value, radix: 16).count)) + String($0.value, radix: 16, uppercase: true) }
-            .joined(separator: " ")
     }
 }

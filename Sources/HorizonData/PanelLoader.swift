@@ -24,10 +24,11 @@ public enum PanelLoader {
         let path = reader.path
         var record = CSVRecord()
         guard try reader.next(into: &record) else { throw HorizonError("'\(path)' is empty: no header, no data") }
-        if let c = record.strings.firstIndex(where: { $0.contains("\n") }) {
-            throw HorizonError("\(path), line \(record.line), column \(c + 1): the column name '\(Visible.name(record.string(c)))' holds a line break")
+        let names = record.strings
+        if let c = names.firstIndex(where: { $0.contains("\n") }) {
+            throw HorizonError("\(path), line \(record.line), column \(c + 1): the column name '\(Visible.name(names[c]))' holds a line break")
         }
-        let header = uniqueHeader(record.strings)
+        let header = uniqueHeader(names)
         var sample: [CSVRecord] = []
         while sample.count < sampleSize, try reader.next(into: &record) { sample.append(record) }
         guard !sample.isEmpty else { throw HorizonError("'\(path)' has a header but no data rows") }

@@ -21,9 +21,8 @@ extension Interpreter {
 
     /// A located error if `path` is one of the protected files (links and hard links seen through).
     func checkWritable(_ path: Located<String>) throws {
-        for file in protectedFiles where AtomicFile.sameFile(path.value, file.path) {
-            throw HorizonError("'\(Visible.name(path.value))' is \(file.role) ('\(Visible.name(file.path))'): writing there would destroy it; "
-                               + "choose another file", at: path.location)
+        if let what = protectedRole(of: path.value) {
+            throw HorizonError("'\(Visible.name(path.value))' is \(what): writing there would destroy it; choose another file", at: path.location)
         }
     }
 

@@ -4,18 +4,8 @@ import Testing
 @testable import HorizonData
 
 /// Files found, in a review of the loader, to crash it, fill memory or be misread: each now
-/// loads as written or fails with an error naming where.
-@Suite struct ReviewedLayoutTests {
-    func load(_ text: String, _ options: LoadOptions = LoadOptions()) throws -> LoadedData {
-        try PanelLoader.load(path: try temporaryFile(text), options: options, showProgress: false)
-    }
-
-    func loadError(_ text: String, _ options: LoadOptions = LoadOptions()) throws -> (path: String, message: String?) {
-        let path = try temporaryFile(text)
-        let error = #expect(throws: HorizonError.self) { try PanelLoader.load(path: path, options: options, showProgress: false) }
-        return (path, error?.message)
-    }
-
+/// loads as written or fails with an error naming where (`HostileDataTests`' helpers).
+extension HostileDataTests {
     @Test func aTestFileFarAfterTheTrainingDataIsRefusedNotAllocated() throws {
         let test = try temporaryFile("item,t,sales\nA,9007199254740000,5\nA,9007199254740001,6\n", name: "test.csv")
         var options = LoadOptions()
