@@ -20,12 +20,17 @@ public struct ModelSpec: Sendable {
     public var summary: String
     public var options: [OptionDeclaration]
     public var make: @Sendable (ModelOptions) throws -> any Estimator
+    /// What an option's kind cannot say about its value (combo's members must be models), checked
+    /// with the kind so that `train` locates the error at the value rather than at the line.
+    var checkValue: @Sendable (_ key: String, _ value: String) throws -> Void
 
     public init(name: String, summary: String, options: [OptionDeclaration] = [],
+                checkValue: @escaping @Sendable (_ key: String, _ value: String) throws -> Void = { _, _ in },
                 make: @escaping @Sendable (ModelOptions) throws -> any Estimator) {
         self.name = name
         self.summary = summary
         self.options = options
+        self.checkValue = checkValue
         self.make = make
     }
 
@@ -33,7 +38,9 @@ public struct ModelSpec: Sendable {
     /// model reads it (a word matched ignoring case comes back as declared).
     @discardableResult
     public func validate(key: String, value: String) throws -> String {
-        try Self.validate(key: key, value: value, options: options, owner: "model '\(name)'", optionOwner: "'\(name)'")
+        let checked = try Self.validate(key: key, value: value, options: options, owner: "model '\(name)'", optionOwner: "'\(name)'")
+        try checkValue(key, checked)
+        return checked
     }
 
     /// What models and add-ons share: an unknown key names the options there are.

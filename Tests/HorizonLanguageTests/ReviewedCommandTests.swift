@@ -102,4 +102,16 @@ import Testing
         try interpreter.execute("quantiles 0.12345 0.1235", source: "s")
         #expect(interpreter.session.levels == [0.12345, 0.1235])
     }
+
+    /// A combination's members are checked with its other options, so a wrong one is located at
+    /// the value, and a script with one is refused before anything runs.
+    @Test func aMemberThatIsNotAModelIsLocatedAtTheValue() throws {
+        let (interpreter, _) = try trainedSession()
+        let unknown = #expect(throws: HorizonError.self) { try interpreter.execute("train combo members=ets,nope", source: "s") }
+        #expect(unknown?.description.hasPrefix("s:1:21: error: combo: 'nope' is not a model to combine") == true)
+        let alone = #expect(throws: HorizonError.self) { try interpreter.execute("train combo method=median members=ets", source: "s") }
+        #expect(alone?.description == "s:1:35: error: combo needs at least two members, got ets")
+        let checked = #expect(throws: HorizonError.self) { try interpreter.check(Parser().parse("train naive\ntrain combo members=combo,ets\n", source: "r")) }
+        #expect(checked?.location?.line == 2 && checked?.location?.column == 21)
+    }
 }

@@ -209,19 +209,28 @@ public struct ComboEstimator: Estimator {
             OptionDeclaration("origins", .integer(1...4), default: "3",
                               help: "with weighted, stacked or calibrate=yes: how many of the training data's last horizons the members are judged "
                                   + "on (each one more fit of the members but a net, which forecasts them all within its one fit)"),
-        ]
-    ) { options in
+        ], checkValue: { key, value in
+        if key == "members" { _ = try memberSpecs(value.split(separator: ",").map(String.init)) }
+    }) { options in
         let names = options.names("members").isEmpty ? defaultMembers : options.names("members")
-        let members = try names.map { name -> (name: String, estimator: any Estimator) in
+        let members = try memberSpecs(names).map { spec -> (name: String, estimator: any Estimator) in
+            (spec.name, try spec.make(ModelOptions(memberOptions[spec.name] ?? [:])))
+        }
+        return ComboEstimator(members: members, method: Method(rawValue: options.word("method") ?? "mean") ?? .mean,
+                              calibrates: options.word("calibrate") == "yes", origins: options.integer("origins") ?? 3)
+    }
+
+    /// The members' specs: at least two models, none of them a combination.
+    static func memberSpecs(_ names: [String]) throws -> [ModelSpec] {
+        let specs = try names.map { name -> ModelSpec in
             guard name.lowercased() != "combo", let spec = ModelCatalog.spec(named: name) else {
                 throw HorizonError("combo: '\(name)' is not a model to combine (models: \(ModelCatalog.names.filter { $0 != "combo" }.joined(separator: ", ")))",
                                    suggestion: Suggestions.didYouMean(name, in: ModelCatalog.names.filter { $0 != "combo" }))
             }
-            return (spec.name, try spec.make(ModelOptions(memberOptions[spec.name] ?? [:])))
+            return spec
         }
-        guard members.count >= 2 else { throw HorizonError("combo needs at least two members, got \(names.joined(separator: ","))") }
-        return ComboEstimator(members: members, method: Method(rawValue: options.word("method") ?? "mean") ?? .mean,
-                              calibrates: options.word("calibrate") == "yes", origins: options.integer("origins") ?? 3)
+        guard specs.count >= 2 else { throw HorizonError("combo needs at least two members, got \(names.joined(separator: ","))") }
+        return specs
     }
 }
 
