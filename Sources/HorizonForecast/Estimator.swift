@@ -42,9 +42,16 @@ public protocol Predictor: Sendable {
     /// (sorted, in (0, 1)); the point forecast is the model's own. `future` holds the
     /// covariates known in advance over those steps (models without covariates ignore it).
     func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast
+    /// The most steps it forecasts, when training fixed them (a net or a forest forecasts the
+    /// steps it was trained on); nil when any horizon will do. Asked before forecasting, so the
+    /// session names the model as the user does, and a batch job fails once rather than series
+    /// by series.
+    var longestHorizon: Int? { get }
 }
 
 extension Predictor {
+    public var longestHorizon: Int? { nil }
+
     /// Forecasts with every covariate's last value carried forward over the horizon.
     public func predict(_ history: Panel, horizon: Int, levels: [Double]) throws -> PanelForecast {
         try predict(history, future: .carriedForward(history, horizon: horizon), horizon: horizon, levels: levels)

@@ -76,6 +76,7 @@ extension Interpreter {
             throw HorizonError("model '\(model.name)' was trained with a different holdout: train it again")
         }
         let levels = Evaluator.requiredLevels(session.levels)
+        try model.requireHorizon(holdout.steps, what: "the holdout's \(holdout.steps)", fix: "train it again after 'set horizon \(holdout.steps)'")
         if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels { return cached }
         let (forecast, members) = try Self.predict(model.predictor, holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
         session.models[i].holdoutForecast = forecast
@@ -96,8 +97,10 @@ extension Interpreter {
 
     /// Forecasts of model `i` past the end of the data, computed once per horizon and levels
     /// (a scenario, which changes the future covariates, is computed afresh).
-    func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = []) throws -> PanelForecast {
+    func futureForecast(_ i: Int, data: LoadedData, scenario: [Option] = [], at location: SourceLocation? = nil) throws -> PanelForecast {
         let model = session.models[i]
+        try model.requireHorizon(session.horizon, at: location, what: "\(session.horizon)",
+                                 fix: "'set horizon \(model.predictor.longestHorizon ?? session.horizon)', or train it again")
         if scenario.isEmpty, let cached = model.futureForecast, cached.horizon == session.horizon, cached.items.first?.levels == session.levels {
             return cached
         }
@@ -117,7 +120,7 @@ extension Interpreter {
         let model = session.models[i]
         let panel = data.panel
         let named = try items.map { try lookup($0, in: panel).id }  // before the forecast, which can take a while
-        let forecast = try futureForecast(i, data: data, scenario: scenario)
+        let forecast = try futureForecast(i, data: data, scenario: scenario, at: name?.location)
         // A scenario is read against the forecast without it: both, side by side, and the change.
         let baseline = scenario.isEmpty ? nil : try futureForecast(i, data: data)
         let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
@@ -191,7 +194,7 @@ extension Interpreter {
                 Evaluator.score($0.selecting([k]), on: item, levels: session.levels)
             } + [scores]
         }
-        let future = try futureForecast(i, data: data)
+        let future = try futureForecast(i, data: data, at: name?.location)
         if let item = future.item(series.id) {
             lines.append("  next \(item.horizon) steps (median): " + Self.median(item).map { NumberFormat.value($0) }.joined(separator: ", "))
         }
@@ -243,7 +246,7 @@ extension Interpreter {
         let i = try trainedModel(name, at: path.location)
         // Refused before the forecast is computed (it can take a while); writeFile checks again.
         try checkWritable(path)
-        let forecast = try futureForecast(i, data: data, scenario: scenario)
+        let forecast = try futureForecast(i, data: data, scenario: scenario, at: name?.location)
         let levels = forecast.items.first?.levels ?? session.levels
         try writeFile(path) { fd in
             var chunk = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"

@@ -44,7 +44,7 @@ extension Interpreter {
         let series = try chart.item.map { try lookup($0, in: data.panel) } ?? data.panel.series[0]
         let i = try trainedModel(chart.model, at: chart.item?.location)
         let k = data.panel.index(of: series.id)!
-        let baseline = try futureForecast(i, data: data)
+        let baseline = try futureForecast(i, data: data, at: chart.model?.location)
         guard let base = baseline.item(series.id) else {
             throw HorizonError("'\(series.id)' has no future forecast from \(session.models[i].name)", at: chart.item?.location)
         }

@@ -25,6 +25,12 @@ public struct TrainedModel {
     /// `report` sets them beside the combination.
     public var holdoutMemberForecasts: [PanelForecast]?
     public var futureMemberForecasts: [PanelForecast]?
+
+    /// Refuses, naming the model as the session does, a forecast longer than its training fixed.
+    func requireHorizon(_ steps: Int, at location: SourceLocation? = nil, what: String, fix: String) throws {
+        guard let longest = predictor.longestHorizon, steps > longest else { return }
+        throw HorizonError("model '\(name)' was trained to forecast \(longest) steps ahead, not \(what): \(fix)", at: location)
+    }
 }
 
 /// Everything a session knows: data, settings, trained models and the commands run.

@@ -97,4 +97,19 @@ import Testing
         let error = #expect(throws: HorizonError.self) { _ = try run(path, "set horizon 3\nload model \(model)", statics: []) }
         #expect(error?.message.contains("lacks its attribute 'category'") == true, "\(error?.message ?? "")")
     }
+
+    /// A model trained for fewer steps than the job asks for fails the job once, naming it, not
+    /// each series by halves.
+    @Test func aModelTooShortForTheHorizonFailsTheJobOnce() throws {
+        let path = try demoFile()
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("q-\(UUID().uuidString).hzm").path
+        _ = try run(path, "set horizon 3\ntrain qrf trees=5 as short\nsave model short to \(model)")
+        var failures: [SeriesFailure] = []
+        let error = #expect(throws: HorizonError.self) {
+            let r = try run(path, "set horizon 3\nload model \(model) as three\nset horizon 5\nforecast three")
+            failures = r.failures
+        }
+        #expect(error?.message == "model 'three' was trained to forecast 3 steps ahead, not 5: 'set horizon 3' in the script, or train it again")
+        #expect(failures.isEmpty)
+    }
 }

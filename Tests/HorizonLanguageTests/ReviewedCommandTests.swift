@@ -114,4 +114,16 @@ import Testing
         let checked = #expect(throws: HorizonError.self) { try interpreter.check(Parser().parse("train naive\ntrain combo members=combo,ets\n", source: "r")) }
         #expect(checked?.location?.line == 2 && checked?.location?.column == 21)
     }
+
+    /// A forecast longer than a model's training fixed is refused under the name the session
+    /// gave it, located there, for a combination whose net member is too short too.
+    @Test func aModelTooShortForTheHorizonIsNamedAsTheSessionNamesIt() throws {
+        let (interpreter, _) = try trainedSession()
+        try interpreter.execute("set horizon 2\ntrain qrf trees=3 as short\ntrain combo members=naive,qrf as both\nset horizon 3", source: "s")
+        let forecast = #expect(throws: HorizonError.self) { try interpreter.execute("forecast short", source: "s", firstLine: 5) }
+        #expect(forecast?.description == "s:5:10: error: model 'short' was trained to forecast 2 steps ahead, not 3: 'set horizon 2', or train it again")
+        let combination = #expect(throws: HorizonError.self) { try interpreter.execute("export forecasts both to /dev/null", source: "s") }
+        #expect(combination?.message == "model 'both' was trained to forecast 2 steps ahead, not 3: 'set horizon 2', or train it again")
+        try interpreter.execute("set horizon 2\nforecast short", source: "s")
+    }
 }

@@ -223,6 +223,7 @@ struct BatchRun {
             throw HorizonError("no trained model '\(name)'", suggestion: Suggestions.didYouMean(name, in: session.modelNames))
         }
         let horizon = session.horizon, levels = session.levels, panel = self.panel
+        try model.requireHorizon(horizon, what: "\(horizon)", fix: "'set horizon \(model.predictor.longestHorizon ?? horizon)' in the script, or train it again")
         // Built once, before any series is tried: a bad scenario stops the job.
         var future = FutureCovariates.carriedForward(panel, horizon: horizon)
         try Scenario.apply(scenario, to: &future, panel: panel, warn: { _ in })

@@ -190,6 +190,7 @@ struct ErrorTable: Sendable {
 
 public struct DistributionPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
+    public var longestHorizon: Int? { inner.longestHorizon }
     let table: ErrorTable
     let segmenter: Segmenter
     let errors: DistributionEngine.ErrorKind

@@ -120,6 +120,7 @@ struct SeasonalProfiles: Sendable {
 
 public struct SeasonalityPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
+    public var longestHorizon: Int? { inner.longestHorizon }
     let indices: SeasonalProfiles
 
     /// The profile the item's forecast is multiplied by: its peak and trough, and how much

@@ -218,6 +218,7 @@ struct PriceEffects: Sendable {
 
 public struct ElasticityPredictor: Predictor, SummarizesFit, ReportsItem {
     let inner: any Predictor
+    public var longestHorizon: Int? { inner.longestHorizon }
     let effects: PriceEffects
 
     /// The item's group's response and its reference price, then what the inner model says.

@@ -237,6 +237,7 @@ public struct ComboEstimator: Estimator {
 /// The fitted members, combined at forecast time.
 public struct ComboPredictor: Predictor, SummarizesFit, ReportsItem, CombinesForecasts {
     let members: [(name: String, predictor: any Predictor)]
+    public var longestHorizon: Int? { members.compactMap { $0.predictor.longestHorizon }.min() }
     let method: ComboEstimator.Method
     /// Each member's weight in the mean (equal unless `weighted` or `stacked`), summing to 1.
     let weights: [Double]

@@ -79,6 +79,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
     public var kind: String { configuration.architecture.rawValue }
     public var sizeDescription: String { "\(training.parameterCount) parameters" }
     public var trainedHorizon: Int { configuration.horizon }
+    public var longestHorizon: Int? { configuration.horizon }
 
     public var trainingFacts: [(name: String, value: String)] {
         [("parameters", "\(training.parameterCount)"), ("epochs", "\(training.epochs.count)"), ("best epoch", "\(training.bestEpoch)"),
@@ -110,7 +111,7 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
         try requireOpenBLAS()
         let c = configuration, K = c.horizon, Q = c.levels.count
         guard horizon <= K else {
-            throw HorizonError("'\(name)' was trained to forecast \(K) steps; train it again after 'set horizon \(horizon)'")
+            throw HorizonError("it was trained to forecast \(K) steps ahead, not \(horizon): train it again")
         }
         let builder = WindowBuilder(layout: layout, context: c.context, forks: c.forks, horizon: K)
         let codeMaps = layout.events.map { $0.codeMap(from: history.vocabularies[$0.name] ?? []) }

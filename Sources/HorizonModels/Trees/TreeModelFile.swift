@@ -19,6 +19,7 @@ extension TreePredictor: SavableModel {
     public var kind: String { name }
     public var sizeDescription: String { "\(forest.trees.count) trees, \(forest.trees.reduce(0) { $0 + $1.nodes.count }) nodes" }
     public var trainedHorizon: Int { horizon }
+    public var longestHorizon: Int? { horizon }
 
     public func save(to path: String, extra: [String: String]) throws {
         let encoder = JSONEncoder()

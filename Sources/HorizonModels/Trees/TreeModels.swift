@@ -153,7 +153,7 @@ public struct TreePredictor: Predictor, SummarizesFit {
 
     public func predict(_ history: Panel, future: FutureCovariates, horizon: Int, levels: [Double]) throws -> PanelForecast {
         guard horizon <= self.horizon else {
-            throw HorizonError("'\(name)' was trained to forecast \(self.horizon) steps ahead, not \(horizon): train it again")
+            throw HorizonError("it was trained to forecast \(self.horizon) steps ahead, not \(horizon): train it again")
         }
         let rows = builder.forecastRows(history, future: future, horizon: horizon)
         // points[row], quantiles[row][level], in the data's units.
