@@ -161,6 +161,12 @@ struct BatchCommand: ParsableCommand {
         } catch let error as HorizonError {
             report(FailureRecord(item: nil, stage: "job", message: error.description))
             throw ExitCode(2)
+        } catch let error as AtomicFile.WriteError {
+            // Only the forecasts are written through AtomicFile here (a model file's error is a
+            // HorizonError already), so the path to name is the output's.
+            let target = output == "-" ? "standard output" : "'\(Visible.name(output))'"
+            report(FailureRecord(item: nil, stage: "job", message: "cannot write \(target): \(error.reason)"))
+            throw ExitCode(2)
         } catch let error as RegularFile.Unreadable {
             report(FailureRecord(item: nil, stage: "job", message: "cannot read the script '\(Visible.name(script ?? ""))': \(error.reason)"))
             throw ExitCode(2)

@@ -93,4 +93,15 @@ import Testing
         #expect(failed.status == 2)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == before)
     }
+
+    /// An output that cannot be written is named in the job's record.
+    @Test func anUnwritableOutputIsNamed() throws {
+        let dir = try temporaryDirectory()
+        for (output, reason) in [(dir, "it is a folder"), (dir + "/none/f.csv", "the folder '\(dir)/none' does not exist")] {
+            let run = try horizon(["batch", "--data", "-", "--horizon", "2", "--commands", "train snaive", "--output", output] + Self.columns, input: try demo())
+            #expect(run.status == 2)
+            let record = try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [String: Any]
+            #expect(record?["message"] as? String == "cannot write '\(output)': \(reason)")
+        }
+    }
 }

@@ -34,6 +34,8 @@ func testEnvironment(_ extra: [String: String]) -> [String: String] {
     ProcessInfo.processInfo.environment.merging(["HORIZON_RUNS": "off"]) { $1 }.merging(extra) { $1 }
 }
 
+private let brokenPipesIgnored: Void = { signal(SIGPIPE, SIG_IGN) }()
+
 /// Runs horizon (or `executable`, a wrapper that execs it) with `arguments`, feeding `input`
 /// on a pipe; stderr is read on its own thread so neither pipe can fill and stall the process.
 func horizon(_ arguments: [String], input: String = "", in directory: String? = nil, environment: [String: String] = [:],
@@ -48,8 +50,19 @@ func horizon(_ arguments: [String], input: String = "", in directory: String? = 
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
+    // Fed from a thread of its own, as stderr is read, and with a broken pipe ignored: a run
+    // refused before it reads its input (a bad --output) closes the pipe, and a write into it
+    // would otherwise kill the test process with SIGPIPE.
+    _ = brokenPipesIgnored
+    let bytes = Array(input.utf8), writing = stdin.fileHandleForWriting
+    Thread {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(writing.fileDescriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+        try? writing.close()
+    }.start()
     nonisolated(unsafe) var errorData = Data()
     let done = DispatchSemaphore(value: 0)
     Thread { errorData = stderr.fileHandleForReading.readDataToEndOfFile(); done.signal() }.start()
