@@ -136,7 +136,11 @@ final class GzipSource: ByteSource {
                     stream.avail_in = UInt32(n)
                     if n == 0 { finished = true; break }
                 }
-                if stream.next_in[0] != 0x1F || (stream.avail_in > 1 && stream.next_in[1] != 0x8B) { finished = true; break }
+                if stream.next_in[0] != 0x1F || (stream.avail_in > 1 && stream.next_in[1] != 0x8B) {
+                    try requireZeroPadding()
+                    finished = true
+                    break
+                }
                 guard inflateReset(&stream) == Z_OK else { throw HorizonError("'\(path)' is not valid gzip data") }
                 continue
             }
@@ -146,6 +150,23 @@ final class GzipSource: ByteSource {
             }
         }
         return buffer.count - Int(stream.avail_out)
+    }
+
+    /// What follows the last member must be zeros (padding, which `gzip -d` ignores): other
+    /// bytes are another file's, appended, and reading on as if the data ended would hide it.
+    private func requireZeroPadding() throws {
+        var offset = bytesConsumed
+        while true {
+            let pending = UnsafeRawBufferPointer(start: stream.next_in, count: Int(stream.avail_in))
+            if let k = pending.firstIndex(where: { $0 != 0 }) {
+                throw HorizonError("'\(path)' has bytes that are not gzip data after its end (from byte \(offset + k + 1)): trailing garbage")
+            }
+            offset += pending.count
+            let n = try file.read(into: input)
+            if n == 0 { return }
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.avail_in = UInt32(n)
+        }
     }
 }
 
@@ -192,10 +213,23 @@ final class XZSource: ByteSource {
             let status = lzma_code(&stream, sawEndOfFile ? LZMA_FINISH : LZMA_RUN)
             if status == LZMA_STREAM_END { finished = true; break }
             if status != LZMA_OK {
-                throw HorizonError("'\(path)' is not valid xz data (liblzma error \(status.rawValue))")
+                throw HorizonError("'\(path)' is not valid xz data: \(Self.reason(status))")
             }
         }
         return buffer.count - stream.avail_out
+    }
+
+    /// liblzma's status in words (its numbers mean nothing to a user).
+    static func reason(_ status: lzma_ret) -> String {
+        switch status {
+        case LZMA_BUF_ERROR: return "the stream ends early (truncated file?)"
+        case LZMA_DATA_ERROR: return "the compressed data is corrupt"
+        case LZMA_FORMAT_ERROR: return "it does not start as an xz stream"
+        case LZMA_OPTIONS_ERROR: return "it uses compression options this decoder does not support"
+        case LZMA_UNSUPPORTED_CHECK: return "its integrity check is of a kind this decoder does not support"
+        case LZMA_MEM_ERROR, LZMA_MEMLIMIT_ERROR: return "there is not enough memory to decode it"
+        default: return "liblzma error \(status.rawValue)"
+        }
     }
 }
 

@@ -82,4 +82,12 @@ extension PipeSourceTests {
         let data = try Self.loadThroughFIFO(try Self.gzip(Self.csv) + Data(repeating: 0, count: 512))
         #expect(data.panel.count == 3 && data.rowsRead == 300)
     }
+
+    /// Other bytes there are another file's, appended: refused with where they start.
+    @Test func bytesAfterTheLastMemberThatAreNotZerosAreRefused() throws {
+        let member = try Self.gzip(Self.csv)
+        let error = #expect(throws: HorizonError.self) { try Self.loadThroughFIFO(member + Data(repeating: 0, count: 3) + Data("junk".utf8)) }
+        #expect(error?.message.hasSuffix("has bytes that are not gzip data after its end (from byte \(member.count + 4)): trailing garbage") == true,
+                "\(error?.message ?? "")")
+    }
 }
