@@ -40,6 +40,15 @@ public struct Holdout: Sendable {
 
     /// The number of held-out steps scored (the longest actuals).
     public var steps: Int { actuals.map(\.count).max() ?? 0 }
+
+    /// How many series have an actual to be scored on (the others weigh nothing in any score).
+    public var observedCount: Int { actuals.filter { $0.contains { !$0.isNaN } }.count }
+
+    /// The holdout in a table's title: its steps and the series scored.
+    public var title: String {
+        let unobserved = train.count - observedCount
+        return "holdout: \(steps) steps, \(observedCount) series" + (unobserved == 0 ? "" : " (\(unobserved) more with nothing observed in it)")
+    }
 }
 
 /// Coverage of one central interval: the share of actuals inside [q_lower, q_upper].

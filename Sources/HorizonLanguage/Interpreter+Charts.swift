@@ -15,7 +15,7 @@ extension Interpreter {
         let metric = try options.named("metric").map { o in
             do { return try ScoreMetric.parse(o.value.value, levels: session.levels) } catch let e as HorizonError { throw e.located(at: o.value.location) }
         } ?? .meanWQL
-        let subtitle = "holdout \(holdout.steps) steps, \(holdout.train.count) series"
+        let subtitle = "holdout \(holdout.steps) steps, \(holdout.observedCount) series scored"
         let reference = try naive2Reference(holdout: holdout, counts: counts)
         let chart: LineChart
         switch kind.value {

@@ -42,7 +42,7 @@ extension Interpreter {
         let overall = forecasts.map {
             Evaluator.score($0, on: holdout, levels: session.levels, naive2: (reference.smape, reference.mase))
         }
-        let title = "holdout: \(holdout.steps) steps, \(holdout.train.count) series"
+        let title = holdout.title
         var table: TextTable
         if let by {
             table = try groupedTable(forecasts, holdout: holdout, reference: reference.forecast, by: by, sort: sort, keep: keep, title: title)

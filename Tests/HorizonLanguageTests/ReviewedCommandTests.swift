@@ -126,4 +126,15 @@ import Testing
         #expect(combination?.message == "model 'both' was trained to forecast 2 steps ahead, not 3: 'set horizon 2', or train it again")
         try interpreter.execute("set horizon 2\nforecast short", source: "s")
     }
+
+    /// The evaluation's title counts the series scored, and says how many had nothing observed.
+    @Test func theHoldoutTitleCountsTheSeriesScored() throws {
+        let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0)\nb,\($0),\($0 <= 10 ? String($0 * 2) : "")\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gap-\(UUID().uuidString).csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\nevaluate", source: "s")
+        #expect(lastTable(output)?.title == "holdout: 2 steps, 2 series (1 more with nothing observed in it)")
+    }
 }
