@@ -81,7 +81,10 @@ extension Interpreter {
         session.models.append(trained)
         var line = "loaded \(name) (\(architecture), \(predictor.sizeDescription), horizon \(predictor.trainedHorizon)) from \(path.value)"
         if replaced { line += "; replaced the earlier \(name)" }
-        line += sameData ? "\n  trained on this data with the same holdout: evaluate compares it with the others"
+        // The same data need not mean the same holdout: `evaluate` compares the counts.
+        let sameHoldout = sameData && (try? currentHoldout().counts) == counts
+        line += sameHoldout ? "\n  trained on this data with the same holdout: evaluate compares it with the others"
+            : sameData ? "\n  trained on this data with another holdout: 'forecast' and 'export' work; 'evaluate' needs the holdout it was trained with"
             : "\n  trained on other data: 'forecast' and 'export' work; 'evaluate' needs it trained here"
         emit(line)
     }

@@ -137,4 +137,15 @@ import Testing
         try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\nevaluate", source: "s")
         #expect(lastTable(output)?.title == "holdout: 2 steps, 2 series (1 more with nothing observed in it)")
     }
+
+    /// A model file from this data says whether its holdout is the session's, as evaluate judges.
+    @Test func aLoadedModelSaysWhetherItsHoldoutIsTheSessions() throws {
+        let (interpreter, output) = try trainedSession()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("h-\(UUID().uuidString).hzm").path
+        try interpreter.execute("train qrf trees=3 as f\nsave model f to \(file)\nload model \(file) as same", source: "s")
+        #expect(lastText(output)?.hasSuffix("trained on this data with the same holdout: evaluate compares it with the others") == true)
+        try interpreter.execute("holdout 3\nload model \(file) as other", source: "s")
+        #expect(lastText(output)?.hasSuffix("trained on this data with another holdout: 'forecast' and 'export' work; 'evaluate' needs the holdout it was trained with") == true)
+        #expect(throws: HorizonError.self) { try interpreter.execute("evaluate other", source: "s") }
+    }
 }
