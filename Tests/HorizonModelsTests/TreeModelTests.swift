@@ -82,6 +82,17 @@ private func meanWQL(_ model: String, _ options: [String: String] = [:], on pane
         }
     }
 
+    /// Too few rows to split: the summary says so rather than ranking every feature at 0 %.
+    @Test func aForestThatCouldNotSplitSaysSo() throws {
+        let panel = Panel(series: [Series(id: "a", values: [1, 2, 3, 4, 5])], frequency: .steps, season: 1, hasTimestamps: false)
+        for model in ["qrf", "forest"] {
+            let predictor = try ModelCatalog.spec(named: model)!.make(ModelOptions(["trees": "5"])).fit(panel, settings: FitSettings(horizon: 1))
+            let report = try #require(predictor as? any SummarizesFit).fitSummary
+            #expect(report.contains("no tree split (too few rows): every forecast draws on all the training rows alike"), "\(model): \(report)")
+            #expect(!report.contains { $0.hasPrefix("most important") })
+        }
+    }
+
     /// Two groups of items at the same level, one steady and one noisy: the forest's
     /// out-of-bag intervals follow each item's own spread.
     @Test func forestIntervalsFollowEachItemsSpread() throws {

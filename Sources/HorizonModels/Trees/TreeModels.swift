@@ -197,9 +197,12 @@ public struct TreePredictor: Predictor, SummarizesFit {
     }
 
     public var fitSummary: [String] {
+        // On data too small to split, every tree is one leaf and no feature matters: a row of 0 %
+        // would read as a bug.
+        let split = forest.trees.contains { $0.nodes.count > 1 }
         let top = forest.ranking.prefix(6).map { "\($0.name) \(Int(($0.share * 100).rounded()))%" }
         var lines = ["\(forest.trees.count) trees on \(trainingRows) rows (item × origin × step); \(builder.summary)",
-                     "most important: " + top.joined(separator: ", ")]
+                     split ? "most important: " + top.joined(separator: ", ") : "no tree split (too few rows): every forecast draws on all the training rows alike"]
         switch model {
         case .forest: lines.append("quantiles: point + the out-of-bag errors at each step, in units of the item's recent spread")
         case .quantile: lines.append("quantiles: Meinshausen's weighted CDF over the training rows in the query's leaves; point = median")
