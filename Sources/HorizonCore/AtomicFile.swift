@@ -239,4 +239,10 @@ extension AtomicFile {
         guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
+
+    /// Whether writing to `a` and to `b` reaches one file: the same file, or, for a file yet
+    /// to be written, the same path once made absolute (`./x.md` and `x.md`).
+    public static func sameDestination(_ a: String, _ b: String) -> Bool {
+        sameFile(a, b) || URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+    }
 }

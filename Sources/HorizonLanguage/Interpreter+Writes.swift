@@ -16,7 +16,7 @@ extension Interpreter {
     /// What `path` is when it is one of the protected files, nil otherwise: for what a front
     /// end writes itself (the notebook page) after the commands ran.
     public func protectedRole(of path: String) -> String? {
-        protectedFiles.first { AtomicFile.sameFile(path, $0.path) }.map { "\($0.role) ('\(Visible.name($0.path))')" }
+        protectedFiles.first { AtomicFile.sameDestination(path, $0.path) }.map { "\($0.role) ('\(Visible.name($0.path))')" }
     }
 
     /// A located error if `path` is one of the protected files (links and hard links seen through).

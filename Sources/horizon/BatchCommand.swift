@@ -92,11 +92,8 @@ struct BatchCommand: ParsableCommand {
             if let load = statement.command as? LoadCommand, case .model(let path, _) = load.form { read.append(("load model", path.value)) }
             if let save = statement.command as? SaveCommand, case .model(_, let path) = save.form { written.append(("save model", path.value)) }
         }
-        func same(_ a: String, _ b: String) -> Bool {
-            AtomicFile.sameFile(a, b) || URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
-        }
         for (k, (name, path)) in written.enumerated() {
-            for (other, otherPath) in read + written.prefix(k) where same(path, otherPath) {
+            for (other, otherPath) in read + written.prefix(k) where AtomicFile.sameDestination(path, otherPath) {
                 // A model saved over one the script loads or saved is the script's own business, as in a session.
                 if name == "save model" && other.hasSuffix("model") { continue }
                 throw ValidationError("\(name) \(Visible.name(path)) is the file of \(other): writing there would destroy it; choose another file")

@@ -71,6 +71,8 @@ struct SessionCommand: ParsableCommand {
         if let script {
             interpreter.frontEndFiles = [(script, notebook == nil ? "the script being run" : "the notebook's script")]
         }
+        // The page is written when the script has run: a file the script writes there would be lost.
+        if let notebook { interpreter.frontEndFiles.append((notebook, Self.notebookRole)) }
         if let script, let notebook, AtomicFile.sameFile(script, notebook) {
             Terminal.printError("error: the notebook '\(notebook)' would be written over its own script '\(script)'")
             throw ExitCode(2)
@@ -86,6 +88,8 @@ struct SessionCommand: ParsableCommand {
         }
     }
 
+    private static let notebookRole = "the notebook this run writes"
+
     private func readScript(_ path: String) throws -> String {
         do { return try RegularFile.text(path) } catch {
             Terminal.printError("error: cannot read script '\(path)': \(error.reason)")
@@ -99,6 +103,7 @@ struct SessionCommand: ParsableCommand {
     private func runNotebook(_ path: String, to output: String, _ interpreter: Interpreter) throws {
         let run = NotebookRun.run(Notebook(text: try readScript(path), source: path), in: interpreter)
         if let message = run.stop?.message { Terminal.printError(message) }
+        interpreter.frontEndFiles.removeAll { $0.role == Self.notebookRole }  // what the page must not replace is the rest
         if let role = interpreter.protectedRole(of: output) {
             Terminal.printError("error: the notebook '\(Visible.name(output))' would be written over \(role): choose another file")
             throw ExitCode(2)

@@ -228,6 +228,13 @@ func generatedPanel(in folder: String) throws -> String {
         #expect(intoFolder.stdout.isEmpty)  // refused before the script ran
         let underFile = try horizon(["nb.hz", "--notebook", "nb.hz/o.md"], in: folder)
         #expect(underFile.status != 0 && underFile.stderr.contains("'nb.hz' is a file, not a folder"))
+
+        // A file the script writes where the page goes would be lost under it: refused in its cell.
+        try "load d.html\nsave session ./own.md\n".write(toFile: folder + "/own.hz", atomically: false, encoding: .utf8)
+        let own = try horizon(["own.hz", "--notebook", "own.md"], in: folder)
+        #expect(own.status == 1)
+        #expect(own.stderr.contains("own.hz:2:14: error: './own.md' is the notebook this run writes ('own.md')"), "\(own.stderr)")
+        #expect(try String(contentsOfFile: folder + "/own.md", encoding: .utf8).hasPrefix("# own.hz"))
     }
 
     /// A chart the script itself wrote into the page's chart folder is kept, not taken for a stale one.
