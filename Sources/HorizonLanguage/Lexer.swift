@@ -16,8 +16,31 @@ public struct Lexer {
     public init(_ text: String, source: String, firstLine: Int = 1) {
         self.source = source
         // Scripts saved on Windows end lines with CR LF (one Character in Swift) or old Macs with CR.
-        self.chars = text.map { $0 == "\r\n" || $0 == "\r" ? "\n" : $0 }
+        // A syntax character followed by a combining mark is one Character too, which would hide
+        // the quote or backslash from the lexer although every other tool (an editor's search,
+        // Python's escaping in horizon-spark) sees it: such a Character is taken apart.
+        self.chars = text.flatMap { c -> [Character] in
+            if c == "\r\n" || c == "\r" { return ["\n"] }
+            guard c.unicodeScalars.count > 1, let first = c.unicodeScalars.first, "\"'\\#= \t".unicodeScalars.contains(first) else { return [c] }
+            var rest = String.UnicodeScalarView()
+            rest.append(contentsOf: c.unicodeScalars.dropFirst())
+            return [Character(first)] + Array(String(rest))  // the rest may be more than one Character
+        }
         self.line = firstLine
+    }
+
+    /// `text` as a string the lexer reads back as `text`: in double quotes, with `\` and `"`
+    /// escaped code point by code point (as the lexer reads them; a Character-wise replace would
+    /// miss a quote carrying a combining mark).
+    public static func quoted(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { out.append("\\") }
+            out.append(scalar)
+        }
+        out.append("\"")
+        return String(out)
     }
 
     private var location: SourceLocation { SourceLocation(source: source, line: line, column: column) }

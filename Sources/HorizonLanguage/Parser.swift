@@ -56,7 +56,7 @@ public struct Parser {
             switch token.kind {
             // A word ending in a backslash is quoted: bare at a line's end, it would continue the line.
             case .word(let s) where !s.hasSuffix("\\"): text += s
-            case .word(let s), .string(let s): text += "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case .word(let s), .string(let s): text += Lexer.quoted(s)
             case .equals: text += "="
             case .newline, .end: break
             }

@@ -39,6 +39,19 @@ func parseError(_ text: String) -> HorizonError? {
         #expect(kinds == [.word("load"), .string("it's.csv"), .string("a\"b"), .end])
     }
 
+    /// A quote or backslash followed by a combining mark is still a quote or a backslash (one
+    /// Character to Swift, two code points to everyone else), and the saved line replays it.
+    @Test func aCombiningMarkDoesNotHideAQuoteOrABackslash() throws {
+        let name = "a\"\u{301}b\\\u{301}c"
+        var lexer = Lexer("load \"a\\\"\u{301}b\\\\\u{301}c\" x=\u{301}1", source: "s")
+        let tokens = try lexer.tokenize().map(\.kind)
+        #expect(tokens.prefix(5) == [.word("load"), .string(name), .word("x"), .equals, .word("\u{301}1")])
+        let statement = try #require(try parse("train naive as \(Lexer.quoted(name))").first)
+        #expect(statement.text.unicodeScalars.elementsEqual("train naive as \"a\\\"\u{301}b\\\\\u{301}c\"".unicodeScalars))
+        let replayed = try #require(try parse(statement.text).first?.command as? TrainCommand)
+        #expect(replayed.alias?.value.unicodeScalars.elementsEqual(name.unicodeScalars) == true)
+    }
+
     @Test func unterminatedStringIsLocated() {
         var lexer = Lexer("load \"oops\nshow", source: "s")
         let error = #expect(throws: HorizonError.self) { try lexer.tokenize() }

@@ -30,7 +30,8 @@ class BatchTests(unittest.TestCase):
 
     def test_a_path_is_spliced_as_a_string_whatever_it_holds(self):
         folder = tempfile.mkdtemp(prefix='horizon "spark" \\ test-')
-        path = os.path.join(folder, 'my"model\\.hzm')
+        # A combining mark after the quote and the backslash: still a quote and a backslash.
+        path = os.path.join(folder, 'my"\u0301model\\\u0301.hzm')
         frame = demo_frame()
         train = batch_arguments(BINARY, script=f"train mlp epochs=1 hidden=8\nsave model mlp to {horizon_string(path)}", horizon=4,
                                 quantiles=QUANTILES, **COLUMNS)
