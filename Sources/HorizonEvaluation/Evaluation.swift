@@ -220,7 +220,10 @@ public enum Evaluator {
         }
         let short = rows.map(\.scores).filter { $0.maseSeries < $0.series }
         if let s = short.first {
-            table.notes.append((Set(rows.map(\.scores.series)).count == 1 ? "MASE and MSIS over \(s.maseSeries) of \(s.series) series"
+            // One count for the table only when every row scored the same series (the models of
+            // one holdout); groups each have their own.
+            let alike = rows.allSatisfy { $0.scores.series == s.series && $0.scores.maseSeries == s.maseSeries }
+            table.notes.append((alike ? "MASE and MSIS over \(s.maseSeries) of \(s.series) series"
                                                                          : "MASE and MSIS leave out some series in \(short.count) of \(rows.count) rows")
                                + " (a history shorter than one season, or constant, has no scale).")
         }

@@ -148,4 +148,17 @@ import Testing
         #expect(lastText(output)?.hasSuffix("trained on this data with another holdout: 'forecast' and 'export' work; 'evaluate' needs the holdout it was trained with") == true)
         #expect(throws: HorizonError.self) { try interpreter.execute("evaluate other", source: "s") }
     }
+
+    /// By item, each row scores its own series: the note counts rows, not one row's series.
+    @Test func theMASENoteOfAGroupedTableCountsItsRows() throws {
+        let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0 % 3)\nb,\($0),5\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flat-\(UUID().uuidString).csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = OutputBuffer()
+        try Interpreter(output: output).execute("load \(path)\nset horizon 2\ntrain naive\ntrain mean\nevaluate\nevaluate by=item", source: "s")
+        let tables = output.blocks.compactMap { if case .table(let t) = $0 { return t } else { return nil } }.suffix(2)
+        #expect(tables.first?.notes.contains("MASE and MSIS over 2 of 3 series (a history shorter than one season, or constant, has no scale).") == true)
+        #expect(tables.last?.notes.contains("MASE and MSIS leave out some series in 2 of 6 rows (a history shorter than one season, or constant, has no scale).") == true,
+                "\(tables.last?.notes ?? [])")
+    }
 }
