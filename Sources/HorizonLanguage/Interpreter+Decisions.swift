@@ -70,6 +70,7 @@ extension Interpreter {
                       NumberFormat.fixed(outcome.cost, 1), NumberFormat.fixed(outcome.fillRate, 3)])
         if shown.count < items.count { table.notes.append("the \(shown.count) costliest of \(items.count) series shown" + (path == nil ? "; 'decide … to FILE.csv' writes every order." : ".")) }
         table.notes += decisionNotes(newsvendor, leadTime: leadTime, demand: demand, steps: holdout.steps)
+        table.notes += Self.unscoredNote(outcome, holdout: holdout, leadTime: leadTime)
         table.notes.append("cost per unit of demand \(NumberFormat.fixed(outcome.costPerUnit, 4)); in-stock rate \(NumberFormat.fixed(outcome.inStock, 3)) (share of orders that met all demand; target τ* = \(NumberFormat.fixed(newsvendor.criticalFractile, 3))).")
         if leadTime > 1 {
             // The dependence assumption's two ends, so its effect on the order is visible.
@@ -127,9 +128,22 @@ extension Interpreter {
         }
         bar.finish()  // before the table, which would otherwise start on the bar's line
         var table = Decisions.costTable(outcomes, baseline: baseline,
-                                        title: "inventory cost on the holdout: cu=\(NumberFormat.value(newsvendor.underage)) co=\(NumberFormat.value(newsvendor.overage)), lead time \(leadTime), \(holdout.train.count) series")
+                                        title: "inventory cost on the holdout: cu=\(NumberFormat.value(newsvendor.underage)) co=\(NumberFormat.value(newsvendor.overage)), lead time \(leadTime), "
+                                            + "\(Set(outcomes[0].orders.map(\.item)).count) series")
         table.notes = decisionNotes(newsvendor, leadTime: leadTime, demand: demand, steps: holdout.steps)
+        table.notes += Self.unscoredNote(outcomes[0], holdout: holdout, leadTime: leadTime)
         table.notes.append("fill rate = Σmin(Q,D)/ΣD; in-stock = share of orders that met all demand (target τ*); savings = baseline cost − model cost.")
         output.emit(.table(table))
+    }
+
+    /// The series without an order to score (no whole block of theirs has every actual): the
+    /// same for every model, since it depends on the actuals alone.
+    static func unscoredNote(_ outcome: DecisionOutcome, holdout: Holdout, leadTime: Int) -> [String] {
+        let scored = Set(outcome.orders.map(\.item))
+        let left = holdout.train.series.map(\.id).filter { !scored.contains($0) }
+        guard !left.isEmpty else { return [] }
+        let names = left.prefix(5).map { Visible.name($0) }.joined(separator: ", ") + (left.count > 5 ? ", …" : "")
+        let what = leadTime == 1 ? "observed step" : "block of \(leadTime) steps with every actual observed"
+        return ["\(left.count) series not scored: \(left.count == 1 ? "its holdout has" : "their holdouts have") no \(what) (\(names))."]
     }
 }

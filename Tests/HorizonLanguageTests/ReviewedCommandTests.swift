@@ -161,4 +161,20 @@ import Testing
         #expect(tables.last?.notes.contains("MASE and MSIS leave out some series in 2 of 6 rows (a history shorter than one season, or constant, has no scale).") == true,
                 "\(tables.last?.notes ?? [])")
     }
+
+    /// A series with no whole block of observed actuals has no order: decide and compare cost
+    /// say so and count the series they scored.
+    @Test func seriesWithoutAnOrderToScoreAreNamed() throws {
+        let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0 % 3)\nb,\($0),\($0 == 12 ? "" : "5")\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blocks-\(UUID().uuidString).csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = OutputBuffer()
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\ndecide cu=3 co=1 leadtime=2", source: "s")
+        let note = "1 series not scored: its holdout has no block of 2 steps with every actual observed (b)."
+        #expect(lastTable(output)?.notes.contains(note) == true, "\(lastTable(output)?.notes ?? [])")
+        #expect(lastTable(output)?.rows.last?.first == "all 2 series")
+        try interpreter.execute("compare cost cu=3 co=1 leadtime=2", source: "s")
+        #expect((lastTable(output)?.title ?? "").hasSuffix("lead time 2, 2 series") && lastTable(output)?.notes.contains(note) == true)
+    }
 }
