@@ -99,11 +99,12 @@ enum HTMLNotebook {
     static func table(_ table: TextTable) -> String {
         let numeric = table.resolvedAlignments.map { $0 == .right }
         // The first column's names (ets+seasonality+elasticity) may break after each '+', so it
-        // stays narrow beside a wide table instead of pushing the numbers out of view.
+        // stays narrow beside a wide table instead of pushing the numbers out of view; the break
+        // is self-closed, as the page is well-formed XML.
         func cells(_ row: [String], tag: String) -> String {
             row.enumerated().map { i, cell in
                 let text = HTMLText.escape(cell)
-                return "<\(tag)\(numeric[i] ? " class=\"num\"" : "")>\(i == 0 ? text.replacingOccurrences(of: "+", with: "+<wbr>") : text)</\(tag)>"
+                return "<\(tag)\(numeric[i] ? " class=\"num\"" : "")>\(i == 0 ? text.replacingOccurrences(of: "+", with: "+<wbr/>") : text)</\(tag)>"
             }.joined()
         }
         var html = "<div class=\"table\"><table>"
