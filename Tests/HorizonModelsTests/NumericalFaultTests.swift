@@ -31,6 +31,8 @@ import HorizonForecast
         let series = #expect(throws: HorizonError.self) { try estimator(["epochs": "3"]).fit(panel, settings: settings) }
         #expect(series?.message.hasPrefix("mlp diverged in epoch 1 (the loss became ") == true, "\(series?.message ?? "")")
         #expect(series?.message.hasSuffix("before any epoch gave weights worth keeping, \(advice)") == true)
+        // NaN is "nan", never Swift's "-nan" for a negative one.
+        #expect(NeuralTrainer.shown(-Float.nan) == "nan" && NeuralTrainer.shown(.infinity) == "inf")
     }
 
     /// One extreme value early in one series: the epochs that never draw it train normally;

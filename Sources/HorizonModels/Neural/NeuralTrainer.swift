@@ -36,6 +36,9 @@ struct NeuralTrainer {
     let layout: FeatureLayout
     let label: String
 
+    /// A loss in a message: NaN is "nan" whatever its sign bit (Swift prints "-nan").
+    static func shown(_ loss: Float) -> String { loss.isNaN ? "nan" : "\(loss)" }
+
     /// A part of the schedule, up to epoch `epochs`, trained without each series' last `steps`
     /// targets, after which `judge` gets the network (to forecast them) before training goes on
     /// with more of the data (the next part's, or everything).
@@ -118,7 +121,7 @@ struct NeuralTrainer {
                 }
                 let lossValue = losses.reduce(0, +)
                 guard lossValue.isFinite else {
-                    curve.stopReason = "diverged in epoch \(epoch): the loss became \(lossValue) (try a lower lr=)"
+                    curve.stopReason = "diverged in epoch \(epoch): the loss became \(Self.shown(lossValue)) (try a lower lr=)"
                     diverged = (epoch, lossValue)
                     network.parameters.zeroGradients()
                     break epochs
@@ -169,7 +172,7 @@ struct NeuralTrainer {
         }
         guard curve.bestEpoch > 0 else {
             if interrupted { throw Interrupted() }
-            let what = diverged.map { "diverged in epoch \($0.epoch) (the loss became \($0.loss)) before any epoch gave weights worth keeping" }
+            let what = diverged.map { "diverged in epoch \($0.epoch) (the loss became \(Self.shown($0.loss))) before any epoch gave weights worth keeping" }
                 ?? "reached no finite score in any epoch"
             throw HorizonError("\(label) \(what), so no model was added (look for extreme values in the data, or try a lower lr=)")
         }
