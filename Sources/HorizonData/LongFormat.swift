@@ -277,7 +277,8 @@ enum LongFormat {
 
         var grid = TimeGrid(frequency: frequency, hasTimestamps: hasTimestamps, inferred: options.frequency == nil)
         grid.aggregating = options.aggregation != nil
-        grid.suggestsAggregation = true
+        // `load` takes aggregate=; a batch job (its columns declared) has no such option to suggest.
+        grid.suggestsAggregation = options.declared == nil
         var combinedRows = 0, combinedPoints = 0
         // Checked as each series is placed, before its columns are allocated.
         let columnsPerStep = 1 + numericCovariates.count + categoricalColumns.count
