@@ -107,6 +107,13 @@ extension Interpreter {
         var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
         try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
         let (forecast, members) = try Self.predict(model.predictor, data.panel, future: future, horizon: session.horizon, levels: session.levels)
+        // A value far outside the data can push a model's response past any number (a promotion
+        // effect to the power 1e308): refused, not shown as a table of inf.
+        if let first = scenario.first,
+           let item = forecast.items.first(where: { !$0.point.allSatisfy(\.isFinite) || !$0.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) } }) {
+            let text = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
+            throw HorizonError("with \(text), \(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number: keep the values near the data's", at: first.key.location)
+        }
         if scenario.isEmpty {
             session.models[i].futureForecast = forecast
             session.models[i].futureMemberForecasts = members

@@ -69,6 +69,16 @@ import Testing
 
     /// On weekly data too short for the test at lag 52, `train naive2` says that no series
     /// passed, and the evaluation table says what OWA is relative to.
+    /// A price far beyond the data drives the response past any number: refused at the
+    /// scenario, not a table of inf, and the session goes on.
+    @Test func aScenarioWhoseForecastIsNotFiniteIsRefused() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try Self.pricedFile())\nset horizon 2\ntrain naive +elasticity as e", source: "s")
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("forecast e HEAD-01 price=1e-300", source: "s", firstLine: 4) }
+        #expect(error?.description == "s:4:20: error: with price=1e-300, e's forecast of 'HEAD-01' is not a finite number: keep the values near the data's")
+        try interpreter.execute("forecast e HEAD-01 price=-20%", source: "s")
+    }
+
     @Test func naive2SaysWhenNoSeriesPassedTheSeasonalityTest() throws {
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
