@@ -112,4 +112,12 @@ import Testing
         #expect(error?.message == "model 'three' was trained to forecast 3 steps ahead, not 5: 'set horizon 3' in the script, or train it again")
         #expect(failures.isEmpty)
     }
+
+    /// A forecast that is not a finite number fails its series, and writes no row of inf.
+    @Test func aForecastThatIsNotFiniteFailsItsSeries() throws {
+        let result = try run(try ScenarioCommandTests.pricedFile(), "set horizon 2\ntrain naive +elasticity as e\nforecast e price=1e-300")
+        #expect(!result.failures.isEmpty && result.failures.allSatisfy { $0.stage == "forecast" })
+        #expect(result.failures.first?.message.hasSuffix("is not a finite number under the scenario") == true, "\(result.failures.first?.message ?? "")")
+        #expect(!result.csv.contains("inf") && !result.csv.contains("nan"))
+    }
 }
