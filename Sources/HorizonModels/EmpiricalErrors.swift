@@ -12,7 +12,10 @@ import HorizonForecast
 /// 3. Where a series has fewer than `minErrors` errors at step h, the widest step h₀ < h with
 ///    enough errors is used and scaled by √(h / h₀) (the random-walk growth of spread); where a
 ///    series has too few errors even at h = 1, errors pooled over all series, each divided by
-///    its series' mean absolute value, are rescaled to this series.
+///    its series' scale, are rescaled to this series. The scale is how much the series moves
+///    from one point to the next (the mean absolute change, MASE's in-sample scale at lag 1),
+///    not its level: a series at 10⁹ ± 5 has errors of a few units, not of 10⁸. A series that
+///    never moves falls back to its mean absolute value, and one of zeros to 1.
 /// 4. A series that never goes below zero (demand) gets forecasts clipped at zero.
 public struct EmpiricalErrors: Sendable {
     public var maxOrigins = 520
@@ -27,9 +30,7 @@ public struct EmpiricalErrors: Sendable {
         var pooled = [[Double]](repeating: [], count: horizon)
         var scales = [Double](repeating: 1, count: histories.count)
         for (i, history) in histories.enumerated() {
-            let observed = history.filter { !$0.isNaN }
-            let scale = observed.isEmpty ? 1 : observed.reduce(0) { $0 + abs($1) } / Double(observed.count)
-            scales[i] = scale > 0 ? scale : 1
+            scales[i] = Self.scale(history)
             for h in 0..<horizon {
                 // At most 200 per series, the most recent, so no single long series dominates.
                 for e in errors[i][h].suffix(200) { pooled[h].append(e / scales[i]) }
@@ -65,5 +66,18 @@ public struct EmpiricalErrors: Sendable {
             result.append(q)
         }
         return result
+    }
+
+    /// The series' scale for pooling (see the type's comment).
+    static func scale(_ history: [Double]) -> Double {
+        let observed = history.filter { !$0.isNaN }
+        var change = 0.0, pairs = 0
+        for k in observed.indices.dropFirst() {
+            change += abs(observed[k] - observed[k - 1])
+            pairs += 1
+        }
+        if pairs > 0, change > 0 { return change / Double(pairs) }
+        let level = observed.isEmpty ? 0 : observed.reduce(0) { $0 + abs($1) } / Double(observed.count)
+        return level > 0 ? level : 1
     }
 }

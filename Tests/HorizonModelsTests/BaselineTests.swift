@@ -71,6 +71,16 @@ func panel(_ series: [[Double]], season: Int = 1) -> Panel {
         #expect(short.quantiles[1][0] > short.quantiles[0][0])  // a real interval, not a point
     }
 
+    /// Pooled errors are rescaled by how much a series moves, not by its level: a short series
+    /// at 10⁹ ± 5 gets an interval of units, not of 10⁸.
+    @Test func pooledErrorsFollowTheSeriesMovesNotItsLevel() throws {
+        let long = (0..<100).map { 50 + 10 * sin(Double($0)) }
+        let forecast = try LocalPredictor(name: "naive", method: Naive()).predict(panel([long, [1e9, 1e9 + 5, 1e9 - 3]]), horizon: 1, levels: [0.1, 0.9])
+        let width = forecast.items[1].quantiles[1][0] - forecast.items[1].quantiles[0][0]
+        #expect(width > 1 && width < 100, "\(width)")
+        #expect(EmpiricalErrors.scale([2, .nan, 4, 1]) == 2.5 && EmpiricalErrors.scale([3, 3]) == 3 && EmpiricalErrors.scale([0, 0]) == 1)
+    }
+
     @Test func missingValuesAreCarriedForward() throws {
         let forecast = try LocalPredictor(name: "naive", method: Naive()).predict(panel([[.nan, 1, 2, .nan]]), horizon: 1, levels: [0.5])
         #expect(forecast.items[0].point == [2])
