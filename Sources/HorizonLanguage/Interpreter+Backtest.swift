@@ -48,8 +48,14 @@ extension Interpreter {
         }
         table.notes.insert(refitNote, at: 0)
         table.notes.insert("pooled: every window's forecasts scored together, each (series, window) pair as one series.", at: 1)
-        if let skipped = result.windows.first(where: { !$0.excluded.isEmpty }) {
-            table.notes.append("window \(skipped.index + 1) leaves out \(skipped.excluded.count) series with nothing observed before its origin.")
+        // Every window that leaves series out, not only the first (an early origin leaves out
+        // the series that start late, and so does every later window they have not reached).
+        let skipped = result.windows.filter { !$0.excluded.isEmpty }
+        if skipped.count == 1 {
+            table.notes.append("window \(skipped[0].index + 1) leaves out \(skipped[0].excluded.count) series with nothing observed before its origin.")
+        } else if !skipped.isEmpty {
+            table.notes.append("series left out for having nothing observed before the origin: "
+                               + skipped.map { "\($0.excluded.count) in window \($0.index + 1)" }.joined(separator: ", ") + ".")
         }
         output.emit(.table(table))
         logBacktest(result, name: name.value, modelKind: modelKind, options: modelOptions, seconds: Date().timeIntervalSince(started))

@@ -177,4 +177,25 @@ import Testing
         try interpreter.execute("compare cost cu=3 co=1 leadtime=2", source: "s")
         #expect((lastTable(output)?.title ?? "").hasSuffix("lead time 2, 2 series") && lastTable(output)?.notes.contains(note) == true)
     }
+
+    /// A series that starts late is left out of every window before it starts: the note names
+    /// each such window, not only the first.
+    @Test func theBacktestNoteCountsEveryWindowThatLeavesSeriesOut() throws {
+        let csv = "item,t,y\n" + (1...30).map { "a,\($0),\($0 % 4)" + ($0 > 26 ? "\nlate,\($0),\($0)" : "") }.joined(separator: "\n") + "\n"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("late-\(UUID().uuidString).csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = OutputBuffer()
+        try Interpreter(output: output).execute("load \(path)\nset horizon 2\nbacktest naive windows=3", source: "s")
+        #expect(lastTable(output)?.notes.contains("series left out for having nothing observed before the origin: 1 in window 1, 1 in window 2.") == true,
+                "\(lastTable(output)?.notes ?? [])")
+    }
+
+    /// Changing the season under trained models says they keep theirs while the scores move.
+    @Test func aNewSeasonUnderTrainedModelsIsSaid() throws {
+        let (interpreter, output) = try trainedSession()
+        try interpreter.execute("set season 4", source: "s")
+        #expect(lastText(output) == "season 4; the 3 models trained before keep season 52 until trained again, while evaluate's MASE and naive2 use season 4 now")
+        try interpreter.execute("set season 4", source: "s")
+        #expect(lastText(output) == "season 4")
+    }
 }

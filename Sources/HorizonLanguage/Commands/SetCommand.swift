@@ -76,9 +76,15 @@ public struct SetCommand: CommandNode {
             interpreter.emit("context \(n)")
         case .season(let n):
             guard var data = session.data else { throw HorizonError("load data before setting its season", at: location) }
+            let before = data.panel.season
             data.panel.season = n
             session.data = data
-            interpreter.emit("season \(n)")
+            // Models keep the season they were fitted with, while MASE and naive2 take the new
+            // one at once: said, so a changed score is not taken for a better model.
+            let stale = session.models.isEmpty || before == n ? ""
+                : "; the \(session.models.count) model\(session.models.count == 1 ? "" : "s") trained before keep season \(before) until trained again, "
+                    + "while evaluate's MASE and naive2 use season \(n) now"
+            interpreter.emit("season \(n)" + stale)
         case .seed(let seed):
             session.seed = seed
             interpreter.emit("seed \(seed)")
