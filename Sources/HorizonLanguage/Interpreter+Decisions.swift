@@ -23,8 +23,13 @@ extension Interpreter {
         var notes = ["critical fractile τ* = cu/(cu+co) = \(NumberFormat.fixed(tau, 3)); cost = co·(Q−D)⁺ + cu·(D−Q)⁺ = (cu+co) × pinball at τ*."]
         if !levels.contains(where: { abs($0 - tau) < 1e-9 }) {
             let below = levels.last { $0 < tau }, above = levels.first { $0 > tau }
-            let between = [below, above].compactMap { $0 }.map(NumberFormat.quantileName).joined(separator: " and ")
-            notes.append("τ* is not a trained level: the quantile is interpolated from \(between) (add \(NumberFormat.quantileName(tau)) with 'quantiles' for an exact one).")
+            let add = "add \(NumberFormat.quantileName(tau)) with 'quantiles' for an exact one"
+            if let below, let above {
+                notes.append("τ* is not a trained level: the quantile is interpolated from \(NumberFormat.quantileName(below)) and \(NumberFormat.quantileName(above)) (\(add)).")
+            } else if let edge = below ?? above {
+                // Past the last level the quantile function goes on as a normal tail would.
+                notes.append("τ* is beyond the trained levels: the quantile is extrapolated past \(NumberFormat.quantileName(edge)) with a normal-shaped tail (\(add)).")
+            }
         }
         if leadTime == 1 {
             notes.append("lead time 1: one order per series and holdout step (\(steps) steps).")

@@ -198,4 +198,14 @@ import Testing
         try interpreter.execute("set season 4", source: "s")
         #expect(lastText(output) == "season 4")
     }
+
+    /// A critical fractile past the trained levels is extrapolated, and said to be.
+    @Test func aFractileBeyondTheLevelsIsSaidToBeExtrapolated() throws {
+        let (interpreter, output) = try trainedSession()
+        try interpreter.execute("quantiles p10 p50 p90\ndecide cu=99 co=1", source: "s")
+        #expect(lastTable(output)?.notes.contains("τ* is beyond the trained levels: the quantile is extrapolated past p97.5 with a normal-shaped tail (add p99 with 'quantiles' for an exact one).") == true,
+                "\(lastTable(output)?.notes ?? [])")
+        try interpreter.execute("decide cu=3 co=1", source: "s")
+        #expect(lastTable(output)?.notes.contains("τ* is not a trained level: the quantile is interpolated from p50 and p90 (add p75 with 'quantiles' for an exact one).") == true)
+    }
 }
