@@ -240,9 +240,27 @@ extension AtomicFile {
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
-    /// Whether writing to `a` and to `b` reaches one file: the same file, or, for a file yet
-    /// to be written, the same path once made absolute (`./x.md` and `x.md`).
+    /// Whether a write to `a` would replace the file at `b`: the same regular file (a device or
+    /// FIFO is streamed into, never replaced: `/dev/stdout` and `/dev/stderr` on one terminal
+    /// are not a clash), or, for a file yet to be written, the same place — the folder resolved
+    /// through its links, then the name byte for byte (Swift's `==` would take two Unicode
+    /// spellings of a name, two files on Linux, for one).
     public static func sameDestination(_ a: String, _ b: String) -> Bool {
-        sameFile(a, b) || URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+        var x = stat(), y = stat()
+        if stat(a, &x) == 0, stat(b, &y) == 0 {
+            return x.st_dev == y.st_dev && x.st_ino == y.st_ino && (x.st_mode & S_IFMT) == S_IFREG
+        }
+        return place(a) == place(b)
+    }
+
+    /// `path` as the bytes of its resolved folder and its own name.
+    private static func place(_ path: String) -> [UInt8] {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let slash = absolute.lastIndex(of: "/")!
+        let folder = slash == absolute.startIndex ? "/" : String(absolute[..<slash])
+        let name = Array(absolute[absolute.index(after: slash)...].utf8)
+        guard let resolved = realpath(folder, nil) else { return Array(absolute.utf8) }
+        defer { free(resolved) }
+        return Array(String(cString: resolved).utf8) + [UInt8(ascii: "/")] + name
     }
 }

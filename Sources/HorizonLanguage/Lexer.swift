@@ -16,12 +16,13 @@ public struct Lexer {
     public init(_ text: String, source: String, firstLine: Int = 1) {
         self.source = source
         // Scripts saved on Windows end lines with CR LF (one Character in Swift) or old Macs with CR.
-        // A syntax character followed by a combining mark is one Character too, which would hide
-        // the quote or backslash from the lexer although every other tool (an editor's search,
-        // Python's escaping in horizon-spark) sees it: such a Character is taken apart.
+        // A quote or backslash followed by a combining mark is one Character too, which would hide
+        // it from the lexer although every other tool (an editor's search, Python's escaping in
+        // horizon-spark) sees it: such a Character is taken apart. Only those three: `#` starts
+        // the keycap emoji #️⃣, which must stay a word, not become a comment.
         self.chars = text.flatMap { c -> [Character] in
             if c == "\r\n" || c == "\r" { return ["\n"] }
-            guard c.unicodeScalars.count > 1, let first = c.unicodeScalars.first, "\"'\\#= \t".unicodeScalars.contains(first) else { return [c] }
+            guard c.unicodeScalars.count > 1, let first = c.unicodeScalars.first, "\"'\\".unicodeScalars.contains(first) else { return [c] }
             var rest = String.UnicodeScalarView()
             rest.append(contentsOf: c.unicodeScalars.dropFirst())
             return [Character(first)] + Array(String(rest))  // the rest may be more than one Character

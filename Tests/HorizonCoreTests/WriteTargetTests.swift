@@ -203,4 +203,21 @@ extension WriteTargetTests {
         var info = stat()
         #expect(stat(dir + "/private.csv", &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
+
+    /// What a write would replace: the same regular file, or the same place for a file yet to
+    /// be written (its folder's links resolved), never a Unicode twin or a shared device.
+    @Test func aDestinationIsTheFileOrThePlaceAWriteReaches() throws {
+        let dir = try scratchDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/real", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/real")
+        #expect(AtomicFile.sameDestination(dir + "/link/new.md", dir + "/real/new.md"))
+        #expect(AtomicFile.sameDestination(dir + "/real/./new.md", dir + "/real/new.md"))
+        #expect(!AtomicFile.sameDestination(dir + "/link/../new.md", dir + "/real/new.md"))  // the link's parent is dir, not real
+        #expect(AtomicFile.sameDestination(dir + "/link/../new.md", dir + "/new.md"))
+        #expect(!AtomicFile.sameDestination(dir + "/caf\u{E9}.csv", dir + "/cafe\u{301}.csv"))
+        try AtomicFile.write("x", to: dir + "/real/data.csv")
+        try FileManager.default.linkItem(atPath: dir + "/real/data.csv", toPath: dir + "/hard.csv")
+        #expect(AtomicFile.sameDestination(dir + "/hard.csv", dir + "/link/data.csv"))
+        #expect(!AtomicFile.sameDestination("/dev/null", "/dev/null"))  // streamed into, never replaced
+    }
 }
