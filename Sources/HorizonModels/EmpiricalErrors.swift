@@ -14,8 +14,10 @@ import HorizonForecast
 ///    series has too few errors even at h = 1, errors pooled over all series, each divided by
 ///    its series' scale, are rescaled to this series. The scale is how much the series moves
 ///    from one point to the next (the mean absolute change, MASE's in-sample scale at lag 1),
-///    not its level: a series at 10⁹ ± 5 has errors of a few units, not of 10⁸. A series that
-///    never moves falls back to its mean absolute value, and one of zeros to 1.
+///    not its level: a series at 10⁹ ± 5 has errors of a few units, not of 10⁸. A series with
+///    fewer than two changes, or none that moved (one or two points, or flat: a new launch), is
+///    given the change its level suggests, at the panel's median ratio of change to level —
+///    one change is too noisy to scale by (1000, 1001 against 1000, 1200); one of zeros gets 1.
 /// 4. A series that never goes below zero (demand) gets forecasts clipped at zero.
 public struct EmpiricalErrors: Sendable {
     public var maxOrigins = 520
@@ -28,9 +30,13 @@ public struct EmpiricalErrors: Sendable {
         let horizon = points.first?.count ?? 0
         // Pooled relative errors per step, for series too short to have their own.
         var pooled = [[Double]](repeating: [], count: horizon)
+        let measured = histories.map(Self.movement)
+        let ratios = measured.compactMap { m in m.changes >= 2 && m.change > 0 && m.level > 0 ? m.change / m.level : nil }.sorted()
+        let ratio = ratios.isEmpty ? 1 : SampleQuantile.type7(sorted: ratios, 0.5)
         var scales = [Double](repeating: 1, count: histories.count)
         for (i, history) in histories.enumerated() {
-            scales[i] = Self.scale(history)
+            let m = measured[i]
+            scales[i] = m.changes >= 2 && m.change > 0 ? m.change : m.level > 0 ? m.level * ratio : 1
             for h in 0..<horizon {
                 // At most 200 per series, the most recent, so no single long series dominates.
                 for e in errors[i][h].suffix(200) { pooled[h].append(e / scales[i]) }
@@ -68,16 +74,15 @@ public struct EmpiricalErrors: Sendable {
         return result
     }
 
-    /// The series' scale for pooling (see the type's comment).
-    static func scale(_ history: [Double]) -> Double {
+    /// A series' mean absolute change between observed points, how many changes that is, and
+    /// its mean absolute value (0 when there is none): its pooling scale is made from them (see
+    /// the type's comment).
+    static func movement(_ history: [Double]) -> (change: Double, changes: Int, level: Double) {
         let observed = history.filter { !$0.isNaN }
-        var change = 0.0, pairs = 0
-        for k in observed.indices.dropFirst() {
-            change += abs(observed[k] - observed[k - 1])
-            pairs += 1
-        }
-        if pairs > 0, change > 0 { return change / Double(pairs) }
+        var change = 0.0
+        for k in observed.indices.dropFirst() { change += abs(observed[k] - observed[k - 1]) }
         let level = observed.isEmpty ? 0 : observed.reduce(0) { $0 + abs($1) } / Double(observed.count)
-        return level > 0 ? level : 1
+        let changes = max(0, observed.count - 1)
+        return (changes > 0 ? change / Double(changes) : 0, changes, level)
     }
 }

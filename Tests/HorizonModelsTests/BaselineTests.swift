@@ -78,7 +78,13 @@ func panel(_ series: [[Double]], season: Int = 1) -> Panel {
         let forecast = try LocalPredictor(name: "naive", method: Naive()).predict(panel([long, [1e9, 1e9 + 5, 1e9 - 3]]), horizon: 1, levels: [0.1, 0.9])
         let width = forecast.items[1].quantiles[1][0] - forecast.items[1].quantiles[0][0]
         #expect(width > 1 && width < 100, "\(width)")
-        #expect(EmpiricalErrors.scale([2, .nan, 4, 1]) == 2.5 && EmpiricalErrors.scale([3, 3]) == 3 && EmpiricalErrors.scale([0, 0]) == 1)
+        #expect(EmpiricalErrors.movement([2, .nan, 4, 1]) == (2.5, 2, 7.0 / 3) && EmpiricalErrors.movement([3]) == (0, 0, 3))
+        // A series that has not moved yet, or once, gets the change its level suggests (the long
+        // series moves about a sixth of its level a step): a fresh series at 1000 has an interval
+        // a few hundred wide, as when pooling was by level, and one unit more changes little.
+        let fresh = try LocalPredictor(name: "naive", method: Naive()).predict(panel([long, [1000], [1000, 1000, 1000], [1000, 1001]]), horizon: 1, levels: [0.1, 0.9])
+        let widths = fresh.items.dropFirst().map { $0.quantiles[1][0] - $0.quantiles[0][0] }
+        #expect(widths[0] > 100 && widths[0] < 1000 && widths[0] == widths[1] && abs(widths[2] / widths[0] - 1) < 0.01, "\(widths)")
     }
 
     @Test func missingValuesAreCarriedForward() throws {
