@@ -190,11 +190,16 @@ import Testing
                 "\(lastTable(output)?.notes ?? [])")
     }
 
-    /// Changing the season under trained models says they keep theirs while the scores move.
+    /// A new season: the models that estimate from the history forecast with it at once (no
+    /// forecast of the old season is kept); one fitted once is said to keep its own.
     @Test func aNewSeasonUnderTrainedModelsIsSaid() throws {
         let (interpreter, output) = try trainedSession()
-        try interpreter.execute("set season 4", source: "s")
-        #expect(lastText(output) == "season 4; the 3 models trained before keep season 52 until trained again, while evaluate's MASE and naive2 use season 4 now")
+        try interpreter.execute("train qrf trees=3 as f\nevaluate snaive\nset season 4", source: "s")
+        #expect(lastText(output) == "season 4; f keeps season 52 until trained again (evaluate's MASE and naive2 use season 4 now)")
+        try interpreter.execute("evaluate snaive", source: "s")
+        let fresh = try #require(lastTable(output)?.rows.first)
+        try interpreter.execute("train snaive as again\nevaluate again", source: "s")
+        #expect(Array(try #require(lastTable(output)?.rows.first).dropFirst()) == Array(fresh.dropFirst()))
         try interpreter.execute("set season 4", source: "s")
         #expect(lastText(output) == "season 4")
     }

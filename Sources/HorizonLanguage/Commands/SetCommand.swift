@@ -79,12 +79,20 @@ public struct SetCommand: CommandNode {
             let before = data.panel.season
             data.panel.season = n
             session.data = data
-            // Models keep the season they were fitted with, while MASE and naive2 take the new
-            // one at once: said, so a changed score is not taken for a better model.
-            let stale = session.models.isEmpty || before == n ? ""
-                : "; the \(session.models.count) model\(session.models.count == 1 ? "" : "s") trained before keep season \(before) until trained again, "
-                    + "while evaluate's MASE and naive2 use season \(n) now"
-            interpreter.emit("season \(n)" + stale)
+            guard before != n else { return interpreter.emit("season \(n)") }
+            // A model that estimates from the history it is given (naive, ETS, ARIMA) forecasts
+            // with the new season from now, so no forecast made with the old one is kept; one
+            // fitted once (a forest, a net) keeps the season it learned, which is said, so a
+            // changed score (MASE and naive2 take the new season) is not taken for a better model.
+            for k in session.models.indices {
+                session.models[k].holdoutForecast = nil
+                session.models[k].futureForecast = nil
+                session.models[k].holdoutMemberForecasts = nil
+                session.models[k].futureMemberForecasts = nil
+            }
+            let kept = session.models.filter { !$0.estimator.refitsOnEveryHistory }.map { Visible.name($0.name) }
+            interpreter.emit("season \(n)" + (kept.isEmpty ? "" : "; \(kept.joined(separator: ", ")) \(kept.count == 1 ? "keeps" : "keep") season \(before) "
+                                                + "until trained again (evaluate's MASE and naive2 use season \(n) now)"))
         case .seed(let seed):
             session.seed = seed
             interpreter.emit("seed \(seed)")
