@@ -203,6 +203,14 @@ extension Interpreter {
         }
         let future = try futureForecast(i, data: data, at: name?.location)
         if let item = future.item(series.id) {
+            // A model that estimates from the history it is given forecasts the future from
+            // the whole series, so it may choose another form than the one above: said, with it.
+            let whole = model.estimator.refitsOnEveryHistory
+                ? (model.predictor as? any ReportsItem)?.itemReport(series, in: data.panel) ?? [] : []
+            if !whole.isEmpty && whole != own {
+                lines.append("  refitted on the whole series for the forecast below:")
+                lines += whole.map { "    " + $0 }
+            }
             lines.append("  next \(item.horizon) steps (median): " + Self.median(item).map { NumberFormat.value($0) }.joined(separator: ", "))
         }
         emit(lines.joined(separator: "\n"))

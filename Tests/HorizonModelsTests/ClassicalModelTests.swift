@@ -10,6 +10,21 @@ import HorizonForecast
     /// ETS(A,N,N) with α = 0.5, ℓ₀ = 10 on y = 12, 11, 14, by hand:
     /// e₁ = 12 − 10 = 2, ℓ₁ = 10 + 0.5·2 = 11; e₂ = 0, ℓ₂ = 11; e₃ = 3, ℓ₃ = 12.5.
     /// Σe² = 13, so −2 log L = 3·log 13 and every forecast is 12.5.
+    /// `report` describes the fit on the series it is given: the one made at `train` for the
+    /// training part, a new one (as the forecast makes) for the whole series.
+    @Test func anItemReportDescribesTheFitOnTheSeriesGiven() throws {
+        var rng = SeededGenerator(seed: 3)
+        let values = (0..<60).map { 100 + Double($0) + 5 * rng.normal() }
+        let whole = Series(id: "a", values: values), train = Series(id: "a", values: Array(values.prefix(52)))
+        let panel = Panel(series: [train], frequency: .steps, season: 1, hasTimestamps: false)
+        for model in ["ets", "arima"] {
+            let predictor = try #require(try ModelCatalog.spec(named: model)!.make(ModelOptions()).fit(panel, settings: FitSettings(horizon: 4)) as? any ReportsItem)
+            let trained = predictor.itemReport(train, in: panel), refitted = predictor.itemReport(whole, in: panel)
+            #expect(trained != refitted, "\(model)")
+            if model == "ets" { #expect(trained[0].hasSuffix("on 52 points") && refitted[0].hasSuffix("on 60 points"), "\(trained[0]) / \(refitted[0])") }
+        }
+    }
+
     @Test func etsRecursionMatchesAHandComputation() {
         let y: [Double] = [12, 11, 14]
         var level = 10.0, slope = 0.0

@@ -4,12 +4,14 @@ import HorizonForecast
 
 /// What the per-series selections chose for one item, in words: `report MODEL ITEM`.
 extension SelectedFits {
-    /// The outcome for the item as selected at `train`, or why there is none.
-    func report(_ id: String, _ describe: (Fit) -> [String]) -> [String] {
-        guard let stored = byID[id] else { return ["not in the data this model was trained on"] }
-        switch stored.outcome {
+    /// The outcome for the item on `series` — as selected at `train` when that is the history
+    /// it was trained on, else selected again, as the forecast from it is (the whole series
+    /// after a holdout may choose another form) — or why there is none.
+    func report(_ series: Series, select: ([Double]) -> SelectionOutcome<Fit>, _ describe: (Fit) -> [String]) -> [String] {
+        let y = LocalPredictor<Naive>.fillForward(series.values)
+        switch outcome(series.id, history: y, select: select) {
         case .fitted(let fit): return describe(fit) + (fit.converged ? [] : ["the search stopped at its iteration limit (the fit is kept)"])
-        case .tooShort: return ["too short for any candidate (\(stored.count) points): the naive forecast instead"]
+        case .tooShort: return ["too short for any candidate (\(y.count) points): the naive forecast instead"]
         case .failed: return ["no candidate reached a finite fit: the naive forecast instead"]
         }
     }
@@ -19,7 +21,7 @@ extension ETSPredictor: ReportsItem {
     /// The chosen form, its smoothing parameters, the final states and the AICc; with
     /// averaging, the forms averaged and their Akaike weights.
     public func itemReport(_ series: Series, in panel: Panel) -> [String] {
-        fits.report(series.id) { choice in
+        fits.report(series, select: { auto.choose($0, season: panel.season, averaging: averaging) }) { choice in
             let f = choice.best
             let c = f.components
             var parameters = ["α \(NumberFormat.fixed(f.alpha, 3))"]
@@ -46,7 +48,7 @@ extension ETSPredictor: ReportsItem {
 extension ARIMAPredictor: ReportsItem {
     /// The chosen order, its coefficients on the differenced series and the AICc.
     public func itemReport(_ series: Series, in panel: Panel) -> [String] {
-        fits.report(series.id) { f in
+        fits.report(series, select: { AutoARIMA.outcome($0, season: panel.season) }) { f in
             var lines = ["\(f.order) (season \(f.m)) chosen by AICc (\(NumberFormat.fixed(f.aicc, 1)))"]
             for (name, coefficients) in [("AR", f.ar), ("MA", f.ma)] where coefficients.contains(where: { $0 != 0 }) {
                 lines.append(name + " coefficients by lag (seasonal terms multiplied out): " + Self.byLag(coefficients))
