@@ -28,6 +28,12 @@ public struct CSVRecord {
         }
     }
 
+    /// Whether field `i` starts or ends with a space (which `string` trims by default).
+    public func isPadded(_ i: Int) -> Bool {
+        let r = range(i)
+        return !r.isEmpty && (bytes[r.lowerBound] == 0x20 || bytes[r.upperBound - 1] == 0x20)
+    }
+
     /// Whether field `i` is empty or a conventional missing-value token (NA, NaN, null, …).
     public func isMissing(_ i: Int) -> Bool {
         bytes.withUnsafeBufferPointer { NumberParser.isMissingToken(UnsafeBufferPointer(rebasing: $0[range(i)])) }

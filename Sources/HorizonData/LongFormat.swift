@@ -125,6 +125,9 @@ enum LongFormat {
         // canonically equal to an earlier one but written otherwise (`twins`, by their bytes).
         var parts: [[String]] = [], firstLines: [Int] = [], ambiguous: [Bool] = []
         var twins: [[UInt8]: Int] = [:]
+        // A session trims the spaces around ids, so ` x` and `x` are one item: whether each
+        // item's first row had them, and the first item written both ways (said in a note).
+        var padded: [Bool] = [], paddedBoth = Set<Int>(), firstPadded: (item: Int, line: Int)?
         // A batch job (`isolatesSeries`) keeps ids exactly as written, spaces included, so its
         // output joins back to its input; it leaves out the rows of an id it cannot take, as
         // a series of its own, where a session refuses the file.
@@ -140,6 +143,9 @@ enum LongFormat {
             let k: Int
             if let existing = itemIndexByKey[key], itemIDs[existing].utf8.elementsEqual(key.utf8) {
                 k = existing
+                if !exact, padded[k] != itemIndices.contains(where: { record.isPadded($0) }), paddedBoth.insert(k).inserted, firstPadded == nil {
+                    firstPadded = (k, record.line)
+                }
                 // Parts holding a '/' can join alike: checked only for ids with more slashes than the joins.
                 if ambiguous[k], itemIndices.map({ record.string($0, trimmed: !exact) }) != parts[k] {
                     let message = "\(path), rows \(firstLines[k]) and \(record.line): items (\(parts[k].map { Visible.name($0) }.joined(separator: ", "))) and "
@@ -162,6 +168,7 @@ enum LongFormat {
                 itemIDs.append(key)
                 items.append(Item(numeric: numericCovariates.count, text: textCovariates.count))
                 firstLines.append(record.line)
+                padded.append(itemIndices.contains(where: { record.isPadded($0) }))
                 ambiguous.append(itemIndices.count > 1 && key.utf8.reduce(0) { $1 == 0x2F ? $0 + 1 : $0 } > itemIndices.count - 1)
                 parts.append(ambiguous[k] ? itemIndices.map { record.string($0, trimmed: !exact) } : [])
                 let unusable = key.isEmpty ? itemIndices.first.map { ($0, "the item id is empty") }
@@ -344,6 +351,11 @@ enum LongFormat {
         if !staticNames.isEmpty { report.append("static attributes: \(staticNames.joined(separator: ", "))") }
         if !ignored.isEmpty { report.append("ignored: \(ignored.joined(separator: "; "))") }
         if let note = offDay.note { report.append(note) }
+        if let (k, line) = firstPadded {
+            report.append("note: \(paddedBoth.count) item id\(paddedBoth.count == 1 ? " is" : "s are") written both with and without spaces around "
+                          + "\(paddedBoth.count == 1 ? "it" : "them") (first: '\(Visible.name(itemIDs[k]))', rows \(firstLines[k]) and \(line)); "
+                          + "the spaces are trimmed, so \(paddedBoth.count == 1 ? "it is" : "each is") one item")
+        }
         if let aggregation = options.aggregation {
             report.append("aggregated: \(combinedRows) rows into \(combinedPoints) points, the target's \(aggregation.rawValue) per item and "
                           + (hasTimestamps ? "\(frequency) period" : "time") + " (covariates averaged)")

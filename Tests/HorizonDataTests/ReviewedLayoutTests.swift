@@ -142,6 +142,17 @@ extension HostileDataTests {
         #expect(try load("item,week,sales\rA,2019-01-07,1\rA,2019-01-14,2\r").panel["A"]?.values == [1, 2])
     }
 
+    /// Spaces around ids are trimmed, so ` x` and `x` are one item: said, not done silently;
+    /// a file that pads every id alike (`x, 1, 5`) has nothing to say.
+    @Test func idsWrittenWithAndWithoutSpacesAreSaidToBeOne() throws {
+        let data = try load("item,week,sales\nx,2019-01-07,5\n\" x\",2019-01-14,6\nx,2019-01-21,7\ny,2019-01-07,1\n y ,2019-01-14,1\n")
+        #expect(data.panel["x"]?.values == [5, 6, 7])
+        #expect(data.report.contains("note: 2 item ids are written both with and without spaces around them (first: 'x', rows 2 and 3); the spaces are trimmed, so each is one item"),
+                "\(data.report)")
+        let even = try load("item, week, sales\nx, 2019-01-07, 5\nx, 2019-01-14, 6\n")
+        #expect(!even.report.contains { $0.hasPrefix("note: ") })
+    }
+
     @Test func idsSpelledWithDifferentUnicodeCharactersAreRefused() throws {
         let text = "item,week,sales\ncaf\u{E9},2019-01-07,1\ncafe\u{301},2019-01-14,2\nok,2019-01-07,3\n"
         let (path, message) = try loadError(text)
