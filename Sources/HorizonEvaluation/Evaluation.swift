@@ -201,7 +201,9 @@ public enum Evaluator {
     /// The comparison table: one row per `rows` entry, led by its labels, then wQL per level
     /// and the probabilistic metrics, coverage per level and of each central interval, and the
     /// point metrics; a metric no row has (OWA without Naive2) is left out.
-    public static func table(_ rows: [ScoreRow], labelHeaders: [String] = ["model"], title: String) -> TextTable {
+    /// `grouped`: each row scores a series set of its own (`evaluate by=…`), so the MASE note
+    /// counts rows, whatever their counts.
+    public static func table(_ rows: [ScoreRow], labelHeaders: [String] = ["model"], title: String, grouped: Bool = false) -> TextTable {
         guard let first = rows.first?.scores else { return TextTable(title: title, headers: labelHeaders) }
         let names = first.levels.map(NumberFormat.quantileName)
         let shown = MetricDeclaration.all.filter { metric in rows.contains { $0.scores.values[metric.name] != nil } }
@@ -222,10 +224,10 @@ public enum Evaluator {
         if let s = short.first {
             // One count for the table only when every row scored the same series (the models of
             // one holdout); groups each have their own.
-            let alike = rows.allSatisfy { $0.scores.series == s.series && $0.scores.maseSeries == s.maseSeries }
+            let alike = !grouped && rows.allSatisfy { $0.scores.series == s.series && $0.scores.maseSeries == s.maseSeries }
             table.notes.append((alike ? "MASE and MSIS over \(s.maseSeries) of \(s.series) series"
                                                                          : "MASE and MSIS leave out some series in \(short.count) of \(rows.count) rows")
-                               + " (a history shorter than one season, or constant, has no scale).")
+                               + " (a history shorter than one season, or the same every season — constant, say — has no scale).")
         }
         table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; wCRPS = ΣCRPS/Σ|y| (CRPS on a 200-level τ grid through each quantile function);")
         table.notes.append("cov[p] = share of actuals ≤ the p quantile; cov[pLo–pHi] = share inside the interval; MSIS at 95%; OWA vs naive2.")

@@ -39,7 +39,7 @@ extension Interpreter {
         }
         rows.append(ScoreRow(labels: ["pooled", "–", "\(result.windows.reduce(0) { $0 + $1.holdout.train.count })"], scores: result.pooled))
         var table = Evaluator.table(rows, labelHeaders: ["window", "first step", "series"],
-                                    title: "backtest \(name.value): \(windows) window\(windows == 1 ? "" : "s") of \(horizon) steps, origins \(step) steps apart; the last window is the holdout")
+                                    title: "backtest \(name.value): \(windows) window\(windows == 1 ? "" : "s") of \(horizon) steps, origins \(step) steps apart; the last window is the holdout", grouped: true)
         let refitNote: String
         switch (refit, estimator.refitsOnEveryHistory) {
         case (_, true): refitNote = "refit: \(refit ? "yes" : "no") — a local model re-estimates from each window's own history, so fitting again changes nothing."

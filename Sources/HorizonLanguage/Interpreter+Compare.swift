@@ -99,7 +99,7 @@ extension Interpreter {
                 + (forecasts.count > 1 ? ", models best first in each" : "")
         }
         let rows = order.flatMap { sort?.sorted(scored[$0]) ?? scored[$0] }
-        var table = Evaluator.table(rows, labelHeaders: [by, "model"], title: title + (sort == nil ? ", by \(by) (\(groups.count) groups)" : ""))
+        var table = Evaluator.table(rows, labelHeaders: [by, "model"], title: title + (sort == nil ? ", by \(by) (\(groups.count) groups)" : ""), grouped: true)
         table.notes.insert("Each \(by) is scored on its own series (ratios of totals within it; OWA against naive2 on the same series).", at: 0)
         return table
     }

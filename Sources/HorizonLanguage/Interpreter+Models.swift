@@ -69,6 +69,20 @@ extension Interpreter {
                            suggestion: Suggestions.didYouMean(name.value, in: session.modelNames))
     }
 
+    /// A value far outside the data can push a model's response past any number (a promotion
+    /// effect to the power 1e308): refused for the items the command shows or writes (`ids`,
+    /// nil for all), not shown as a table of inf.
+    func requireFinite(_ forecast: PanelForecast, of model: String, ids: [String]?, scenario: [Option]) throws {
+        guard let first = scenario.first else { return }
+        let wanted = ids.map(Set.init)
+        guard let item = forecast.items.first(where: { item in
+            (wanted?.contains(item.id) ?? true) && !(item.point.allSatisfy(\.isFinite) && item.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) })
+        }) else { return }
+        let text = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
+        throw HorizonError("with \(text), \(model)'s forecast of '\(Visible.name(item.id))' is not a finite number: keep the values near the data's",
+                           at: first.key.location)
+    }
+
     /// Holdout forecasts of model `i`, cached; a model trained on another split must be retrained.
     func holdoutForecast(_ i: Int, holdout: Holdout, counts: [Int]) throws -> PanelForecast {
         let model = session.models[i]
@@ -107,13 +121,6 @@ extension Interpreter {
         var future = FutureCovariates.carriedForward(data.panel, horizon: session.horizon)
         try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
         let (forecast, members) = try Self.predict(model.predictor, data.panel, future: future, horizon: session.horizon, levels: session.levels)
-        // A value far outside the data can push a model's response past any number (a promotion
-        // effect to the power 1e308): refused, not shown as a table of inf.
-        if let first = scenario.first,
-           let item = forecast.items.first(where: { !$0.point.allSatisfy(\.isFinite) || !$0.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) } }) {
-            let text = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
-            throw HorizonError("with \(text), \(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number: keep the values near the data's", at: first.key.location)
-        }
         if scenario.isEmpty {
             session.models[i].futureForecast = forecast
             session.models[i].futureMemberForecasts = members
@@ -132,6 +139,7 @@ extension Interpreter {
         let baseline = scenario.isEmpty ? nil : try futureForecast(i, data: data)
         let scenarioText = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
         let shown = named.isEmpty ? Array(forecast.items.prefix(3)) : named.compactMap { forecast.item($0) }
+        try requireFinite(forecast, of: model.name, ids: shown.map(\.id), scenario: scenario)
         for item in shown {
             guard let series = panel[item.id] else { continue }
             let base = baseline?.item(item.id)
@@ -262,6 +270,7 @@ extension Interpreter {
         // Refused before the forecast is computed (it can take a while); writeFile checks again.
         try checkWritable(path)
         let forecast = try futureForecast(i, data: data, scenario: scenario, at: name?.location)
+        try requireFinite(forecast, of: session.models[i].name, ids: nil, scenario: scenario)
         let levels = forecast.items.first?.levels ?? session.levels
         try writeFile(path) { fd in
             var chunk = "item,time,step,point," + levels.map(NumberFormat.quantileName).joined(separator: ",") + "\n"

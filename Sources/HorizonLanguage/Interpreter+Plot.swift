@@ -50,6 +50,7 @@ extension Interpreter {
         }
         var scenario: (forecast: ItemForecast, label: String)?
         if !chart.scenario.isEmpty, let changed = try futureForecast(i, data: data, scenario: chart.scenario).item(series.id) {
+            try requireFinite(PanelForecast(model: session.models[i].name, items: [changed]), of: session.models[i].name, ids: nil, scenario: chart.scenario)
             scenario = (changed, chart.scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "))
         }
         var title = "\(series.id) — \(session.models[i].name): "

@@ -155,11 +155,15 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("flat-\(UUID().uuidString).csv").path
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let output = OutputBuffer()
-        try Interpreter(output: output).execute("load \(path)\nset horizon 2\ntrain naive\ntrain mean\nevaluate\nevaluate by=item", source: "s")
+        let interpreter = Interpreter(output: output)
+        try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\ntrain mean\nevaluate\nevaluate by=item", source: "s")
         let tables = output.blocks.compactMap { if case .table(let t) = $0 { return t } else { return nil } }.suffix(2)
-        #expect(tables.first?.notes.contains("MASE and MSIS over 2 of 3 series (a history shorter than one season, or constant, has no scale).") == true)
-        #expect(tables.last?.notes.contains("MASE and MSIS leave out some series in 2 of 6 rows (a history shorter than one season, or constant, has no scale).") == true,
+        #expect(tables.first?.notes.contains("MASE and MSIS over 2 of 3 series (a history shorter than one season, or the same every season — constant, say — has no scale).") == true)
+        #expect(tables.last?.notes.contains("MASE and MSIS leave out some series in 2 of 6 rows (a history shorter than one season, or the same every season — constant, say — has no scale).") == true,
                 "\(tables.last?.notes ?? [])")
+        // Every row alike (no item has a season's history): still rows, not "0 of 1 series".
+        try interpreter.execute("set season 20\nevaluate by=item", source: "s")
+        #expect(lastTable(output)?.notes.contains { $0.hasPrefix("MASE and MSIS leave out some series in 6 of 6 rows") } == true, "\(lastTable(output)?.notes ?? [])")
     }
 
     /// A series with no whole block of observed actuals has no order: decide and compare cost

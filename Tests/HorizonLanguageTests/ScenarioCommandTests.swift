@@ -67,8 +67,6 @@ import Testing
         #expect(warning?.contains("price=-20%") == true)
     }
 
-    /// On weekly data too short for the test at lag 52, `train naive2` says that no series
-    /// passed, and the evaluation table says what OWA is relative to.
     /// A price far beyond the data drives the response past any number: refused at the
     /// scenario, not a table of inf, and the session goes on.
     @Test func aScenarioWhoseForecastIsNotFiniteIsRefused() throws {
@@ -77,8 +75,12 @@ import Testing
         let error = #expect(throws: HorizonError.self) { try interpreter.execute("forecast e HEAD-01 price=1e-300", source: "s", firstLine: 4) }
         #expect(error?.description == "s:4:20: error: with price=1e-300, e's forecast of 'HEAD-01' is not a finite number: keep the values near the data's")
         try interpreter.execute("forecast e HEAD-01 price=-20%", source: "s")
+        #expect(throws: HorizonError.self) { try interpreter.execute("export forecasts e price=1e-300 to /dev/null", source: "s") }
+        #expect(throws: HorizonError.self) { try interpreter.execute("plot HEAD-02 future model=e price=1e-300 to /dev/null", source: "s") }
     }
 
+    /// On weekly data too short for the test at lag 52, `train naive2` says that no series
+    /// passed, and the evaluation table says what OWA is relative to.
     @Test func naive2SaysWhenNoSeriesPassedTheSeasonalityTest() throws {
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
