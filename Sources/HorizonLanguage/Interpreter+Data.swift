@@ -49,18 +49,31 @@ extension Interpreter {
         table.append(["missing values", "\(series.count - observed.count)"])
         table.append(["zeros", "\(observed.filter { $0 == 0 }.count) (\(NumberFormat.fixed(observed.isEmpty ? 0 : 100 * Double(observed.filter { $0 == 0 }.count) / Double(observed.count), 1))%)"])
         table.append(["\(panel.targetName): mean, sd", "\(NumberFormat.value(mean)), \(NumberFormat.value(spread))"])
-        table.append(["\(panel.targetName): min, max, last", "\(NumberFormat.value(observed.min() ?? .nan)), \(NumberFormat.value(observed.max() ?? .nan)), \(NumberFormat.value(observed.last ?? .nan))"])
+        table.append(["\(panel.targetName): min, max, last observed", "\(NumberFormat.value(observed.min() ?? .nan)), \(NumberFormat.value(observed.max() ?? .nan)), \(NumberFormat.value(observed.last ?? .nan))"
+                      + (series.values.last?.isNaN == true ? " (the last point is missing)" : "")])
         for name in panel.dynamicNames {
             let values = (series.dynamic[name] ?? []).filter { $0.isFinite }
             table.append([name, values.isEmpty ? "none" : "\(NumberFormat.value(values.min()!))…\(NumberFormat.value(values.max()!)), last \(NumberFormat.value(values.last!))"
                           + " (\(Set(values).count) distinct)"])
         }
-        let seasonal = SeasonalAdjustment.isSeasonal(series: series.values, season: panel.season)
-        table.append(["season \(panel.season)", seasonal ? "the seasonality test finds it" : "the seasonality test does not find it (naive2 is naive here)"])
+        table.append(["season \(panel.season)", Self.seasonalityVerdict(series.values, season: panel.season)])
         let k = panel.index(of: series.id)!, counts = session.holdoutCounts()
         let held = k < counts.count ? min(counts[k], series.count) : 0
         table.append(["holdout", held == series.count ? "all \(held) points (no history before it)" : "last \(held) points"])
         output.emit(.table(table))
+    }
+
+    /// What M4's seasonality test says of a series, and why when it cannot look: it needs three
+    /// seasons and looks at lags up to ⌊10·log10 n⌋ only (a weekly season of 52 needs 1.6·10⁵
+    /// points to be seen), so "not found" would claim more than the test did.
+    static func seasonalityVerdict(_ values: [Double], season m: Int) -> String {
+        let n = values.count - (values.firstIndex { !$0.isNaN } ?? values.count)  // as the test reads it: from the first observation
+        let lagMax = n > 0 ? min(n - 1, Int((10 * log10(Double(n))).rounded(.down))) : 0
+        if m <= 1 { return "no season to test" }
+        if n < 3 * m { return "not tested: the seasonality test needs 3 seasons (\(3 * m) points), this has \(n) (naive2 is naive here)" }
+        if m > lagMax { return "not tested: the seasonality test looks at lags up to ⌊10·log10 n⌋ = \(lagMax), below the season (naive2 is naive here)" }
+        return SeasonalAdjustment.isSeasonal(series: values, season: m) ? "the seasonality test finds it"
+            : "the seasonality test does not find it (naive2 is naive here)"
     }
 
     func describe() throws {
@@ -82,7 +95,8 @@ extension Interpreter {
         }
         table.append(["target", panel.targetName + (negative ? "" : " (never negative)")])
         table.append(["missing values", "\(missing) of \(total) (\(NumberFormat.fixed(total > 0 ? 100 * Double(missing) / Double(total) : 0, 1))%)"])
-        table.append(["zeros", "\(zeros) (\(NumberFormat.fixed(total > 0 ? 100 * Double(zeros) / Double(total) : 0, 1))%)"])
+        // Of the values observed, as for one item (a missing value is neither zero nor not).
+        table.append(["zeros", "\(zeros) (\(NumberFormat.fixed(total > missing ? 100 * Double(zeros) / Double(total - missing) : 0, 1))% of those observed)"])
         table.append(["covariates over time", panel.dynamicNames.isEmpty ? "none" : panel.dynamicNames.joined(separator: ", ")])
         if !panel.categoricalNames.isEmpty { table.append(["categorical covariates", panel.categoricalNames.joined(separator: ", ")]) }
         if !panel.staticNames.isEmpty {

@@ -52,8 +52,19 @@ import Testing
         #expect(properties["category"] == "toys")
         #expect(properties["length"]?.hasPrefix("120 points, 2019-01-07 – ") == true)
         #expect(properties["price"] == "9.99…9.99, last 9.99 (1 distinct)")
-        #expect(properties["season 52"]?.contains("does not find it") == true)
+        #expect(properties["season 52"] == "not tested: the seasonality test needs 3 seasons (156 points), this has 120 (naive2 is naive here)")
         #expect(properties["holdout"] == "last 4 points")
+    }
+
+    /// The seasonality line says why the test could not look, rather than that it found nothing.
+    @Test func theSeasonalityLineSaysWhenTheTestCannotLook() {
+        let wave = (0..<200).map { 10 + 5 * sin(2 * Double.pi * Double($0) / 4) }
+        #expect(Interpreter.seasonalityVerdict(wave, season: 4) == "the seasonality test finds it")
+        #expect(Interpreter.seasonalityVerdict([Double.nan] + wave, season: 1) == "no season to test")
+        #expect(Interpreter.seasonalityVerdict(Array(wave.prefix(11)), season: 4).hasPrefix("not tested: the seasonality test needs 3 seasons (12 points), this has 11"))
+        #expect(Interpreter.seasonalityVerdict(wave, season: 52).hasPrefix("not tested: the seasonality test looks at lags up to ⌊10·log10 n⌋ = 23, below the season"))
+        var rng = SeededGenerator(seed: 5)
+        #expect(Interpreter.seasonalityVerdict((0..<200).map { _ in 10 + rng.normal() }, season: 4) == "the seasonality test does not find it (naive2 is naive here)")
     }
 
     @Test func idsAreCompletedAndSuggestedByTheirStart() throws {
