@@ -25,6 +25,14 @@ import HorizonForecast
         }
     }
 
+    /// A constant series fits perfectly: its AICc is the likelihood's floor, said as such.
+    @Test func aPerfectFitIsNotReportedAsANumber() throws {
+        let series = Series(id: "c", values: [Double](repeating: 5, count: 12))
+        let panel = Panel(series: [series], frequency: .steps, season: 1, hasTimestamps: false)
+        let predictor = try #require(try ModelCatalog.spec(named: "ets")!.make(ModelOptions()).fit(panel, settings: FitSettings(horizon: 2)) as? any ReportsItem)
+        #expect(predictor.itemReport(series, in: panel).first?.contains("AICc (−∞: a perfect fit, floored as R does)") == true)
+    }
+
     @Test func etsRecursionMatchesAHandComputation() {
         let y: [Double] = [12, 11, 14]
         var level = 10.0, slope = 0.0

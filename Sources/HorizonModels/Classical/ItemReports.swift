@@ -28,7 +28,10 @@ extension ETSPredictor: ReportsItem {
             if c.trend != .none { parameters.append("β \(NumberFormat.fixed(f.beta, 3))") }
             if c.trend == .damped { parameters.append("φ \(NumberFormat.fixed(f.phi, 3))") }
             if c.season != .none { parameters.append("γ \(NumberFormat.fixed(f.gamma, 3))") }
-            var lines = ["\(c) chosen by AICc (\(NumberFormat.fixed(f.aicc, 1))) on \(f.n) points",
+            // A perfect fit (a constant series) floors the likelihood at −10¹⁰, as R does: that
+            // sentinel is not a number to read.
+            let aicc = f.aicc > -1e9 ? NumberFormat.fixed(f.aicc, 1) : "−∞: a perfect fit, floored as R does"
+            var lines = ["\(c) chosen by AICc (\(aicc)) on \(f.n) points",
                          "smoothing: " + parameters.joined(separator: ", "),
                          "final level \(NumberFormat.value(f.level))" + (c.trend != .none ? ", slope \(NumberFormat.value(f.slope))" : "")]
             if c.season != .none {
