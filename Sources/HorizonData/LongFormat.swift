@@ -287,6 +287,10 @@ enum LongFormat {
         // `load` takes aggregate=; a batch job (its columns declared) has no such option to suggest.
         grid.suggestsAggregation = options.declared == nil
         var combinedRows = 0, combinedPoints = 0
+        // With aggregate=sum, points that add up far fewer observed rows than their series
+        // usually does (a partial week at an edge, missing days, a member not there yet): a sum
+        // that low looks like a fall in demand, so they are counted and the first is named.
+        var thinPoints = 0, firstThin: (item: Int, rows: Int, usual: Int)?
         // Checked as each series is placed, before its columns are allocated.
         let columnsPerStep = 1 + numericCovariates.count + categoricalColumns.count
         var cells = 0
@@ -327,6 +331,21 @@ enum LongFormat {
                 for (j, p) in at.enumerated() where !values[j].isNaN { total[p] += values[j]; count[p] += 1 }
                 return total.indices.map { p in count[p] == 0 ? .nan : combine == .sum ? total[p] : total[p] / Double(count[p]) }
             }
+            /// The target's observed rows per point, for the thin-sum note.
+            func observedRows() -> [Int] {
+                var count = [Int](repeating: 0, count: length)
+                for (j, p) in at.enumerated() where !item.target[j].isNaN { count[p] += 1 }
+                return count.filter { $0 > 0 }
+            }
+            if options.aggregation == .sum {
+                // Under 80 % of the series' median count: a February (28 of 31 days) or a month of
+                // four weeks beside five is not thin; a week of 4 days is.
+                let rows = observedRows(), usual = rows.sorted()[rows.count / 2]
+                for r in rows where Double(r) < 0.8 * Double(usual) {
+                    thinPoints += 1
+                    if firstThin == nil { firstThin = (k, r, usual) }
+                }
+            }
             var s = Series(id: itemIDs[k], start: start, values: place(item.target, options.aggregation))
             if options.aggregation != nil { combinedRows += item.times.count; combinedPoints += Set(at).count }
             for (c, i) in numericCovariates.enumerated() { s.dynamic[header[i]] = place(item.numeric[c], options.aggregation.map { _ in .mean }) }
@@ -359,6 +378,11 @@ enum LongFormat {
         if let aggregation = options.aggregation {
             report.append("aggregated: \(combinedRows) rows into \(combinedPoints) points, the target's \(aggregation.rawValue) per item and "
                           + (hasTimestamps ? "\(frequency) period" : "time") + " (covariates averaged)")
+            if let thin = firstThin {
+                report.append("note: \(thinPoints) of those points add up under 80% of the observed rows their series usually adds (first: '\(Visible.name(itemIDs[thin.item]))', "
+                              + "\(thin.rows) rows against \(thin.usual)): partial periods at the edges, missing rows or values, or members not there yet; "
+                              + "their sums are low for that reason")
+            }
         }
 
         let panel = Panel(series: series, frequency: frequency, season: season, hasTimestamps: hasTimestamps,

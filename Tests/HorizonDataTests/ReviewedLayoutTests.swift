@@ -153,6 +153,21 @@ extension HostileDataTests {
         #expect(!even.report.contains { $0.hasPrefix("note: ") })
     }
 
+    /// Days summed into weeks: a week of 4 days at the end, and one with 3 days missing, add up
+    /// a thin sum, which a note counts; whole weeks do not.
+    @Test func thinSumsAreCounted() throws {
+        var csv = "item,day,sales\n"
+        for d in 0..<25 where !(8...10).contains(d) {  // from Monday 2019-01-07: 3 whole weeks and 4 days; days 8–10 missing
+            csv += "a,2019-01-\(String(format: "%02d", 7 + d)),1\n"
+        }
+        var options = LoadOptions(frequency: .weekly)
+        options.aggregation = .sum
+        let data = try load(csv, options)
+        #expect(data.panel["a"]?.values == [7, 4, 7, 4])
+        #expect(data.report.contains { $0.hasPrefix("note: 2 of those points add up under 80% of the observed rows their series usually adds (first: 'a', 4 rows against 7)") },
+                "\(data.report)")
+    }
+
     @Test func idsSpelledWithDifferentUnicodeCharactersAreRefused() throws {
         let text = "item,week,sales\ncaf\u{E9},2019-01-07,1\ncafe\u{301},2019-01-14,2\nok,2019-01-07,3\n"
         let (path, message) = try loadError(text)
