@@ -63,11 +63,13 @@ public final class Interpreter {
         let enclosingText = recordedText
         recordedText = nil
         defer { recordedText = enclosingText }
+        // A `run` is listed before the commands it ran (they are recorded as they succeed).
+        let position = session.history.count
         do {
             let outcome = try dispatch(statement)
             var recorded = statement
             if let recordedText { recorded.text = recordedText }
-            session.history.append(recorded)
+            session.history.insert(recorded, at: statement.command is RunCommand ? position : session.history.count)
             return outcome
         } catch let error as HorizonError {
             throw error.located(at: statement.location)

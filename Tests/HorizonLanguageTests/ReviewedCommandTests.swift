@@ -217,4 +217,14 @@ import Testing
         try interpreter.execute("decide cu=3 co=1", source: "s")
         #expect(lastTable(output)?.notes.contains("τ* is not a trained level: the quantile is interpolated from p50 and p90 (add p75 with 'quantiles' for an exact one).") == true)
     }
+
+    /// `history` lists a `run` before the commands it ran, not after them as if run twice.
+    @Test func aRunIsListedBeforeTheCommandsItRan() throws {
+        let (interpreter, output) = try trainedSession()
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("sub-\(UUID().uuidString).hz").path
+        try "train drift\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try interpreter.execute("run \(script)\ntrain snaive as after\nhistory", source: "s")
+        let lines = (lastText(output) ?? "").split(separator: "\n").map { $0.drop { $0 == " " || $0.isNumber } .trimmingCharacters(in: .whitespaces) }
+        #expect(Array(lines.suffix(3)) == ["run \(script)", "train drift", "train snaive as after"], "\(lines)")
+    }
 }
