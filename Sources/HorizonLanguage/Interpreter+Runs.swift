@@ -23,7 +23,8 @@ extension Interpreter {
                           run.holdout.map(String.init) ?? "–"] + listed.map { Self.number(run[$0], $0.digits) }
                          + [NumberFormat.duration(run.durationSeconds), Self.origin(run)])
         }
-        table.notes = ["'runs best metric=wql' ranks the scored runs; 'runs compare A B' sets two side by side."]
+        table.notes = ["seconds: a train's fit; a backtest's or an evaluate's whole command (every model an evaluate scored shows the same).",
+                       "'runs best metric=wql' ranks the scored runs; 'runs compare A B' sets two side by side."]
         output.emit(.table(table))
     }
 

@@ -58,6 +58,8 @@ func lastText(_ output: OutputBuffer) -> String? {
         let listed = try #require(lastTable(output))
         #expect(listed.rows.map { $0[0] } == ["6", "5", "4", "3"])
         #expect(listed.rows.map { $0[2] } == ["evaluate", "evaluate", "evaluate", "train"])
+        // The models of one evaluate share its time, which the table says.
+        #expect(listed.notes.first == "seconds: a train's fit; a backtest's or an evaluate's whole command (every model an evaluate scored shows the same).")
         try interpreter.execute("runs model=mean", source: "s")
         #expect(lastTable(output)?.rows.map { $0[2] } == ["evaluate", "train"])
 
