@@ -54,13 +54,19 @@ extension Interpreter {
         for name in panel.dynamicNames {
             let values = (series.dynamic[name] ?? []).filter { $0.isFinite }
             table.append([name, values.isEmpty ? "none" : "\(NumberFormat.value(values.min()!))…\(NumberFormat.value(values.max()!)), last \(NumberFormat.value(values.last!))"
-                          + " (\(Set(values).count) distinct)"])
+                          + " (\(Self.distinctCount(values)) distinct)"])
         }
         table.append(["season \(panel.season)", Self.seasonalityVerdict(series.values, season: panel.season)])
         let k = panel.index(of: series.id)!, counts = session.holdoutCounts()
         let held = k < counts.count ? min(counts[k], series.count) : 0
         table.append(["holdout", held == series.count ? "all \(held) points (no history before it)" : "last \(held) points"])
         output.emit(.table(table))
+    }
+
+    /// Values told apart to 10 significant digits: averaged prices (aggregate=) differ in their
+    /// last bits where the data does not.
+    static func distinctCount(_ values: [Double]) -> Int {
+        Set(values.map { String(format: "%.10g", $0) }).count
     }
 
     /// What M4's seasonality test says of a series, and why when it cannot look: it needs three

@@ -67,6 +67,11 @@ import Testing
         #expect(Interpreter.seasonalityVerdict((0..<200).map { _ in 10 + rng.normal() }, season: 4) == "the seasonality test does not find it (naive2 is naive here)")
     }
 
+    /// Averaged values that differ only in their last bits are one value.
+    @Test func distinctValuesAreCountedAsTheDataHasThem() {
+        #expect(Interpreter.distinctCount([9.99, (9.99 + 9.99 + 9.99) / 3, 0.1 + 0.2, 0.3, 1]) == 3)
+    }
+
     @Test func idsAreCompletedAndSuggestedByTheirStart() throws {
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
