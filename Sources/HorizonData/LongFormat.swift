@@ -337,10 +337,11 @@ enum LongFormat {
                 for (j, p) in at.enumerated() where !item.target[j].isNaN { count[p] += 1 }
                 return count.filter { $0 > 0 }
             }
-            if options.aggregation == .sum {
+            // A series with nothing observed has no usual count (it is dropped later, and named).
+            if options.aggregation == .sum, case let rows = observedRows(), !rows.isEmpty {
                 // Under 80 % of the series' median count: a February (28 of 31 days) or a month of
                 // four weeks beside five is not thin; a week of 4 days is.
-                let rows = observedRows(), usual = rows.sorted()[rows.count / 2]
+                let usual = rows.sorted()[rows.count / 2]
                 for r in rows where Double(r) < 0.8 * Double(usual) {
                     thinPoints += 1
                     if firstThin == nil { firstThin = (k, r, usual) }

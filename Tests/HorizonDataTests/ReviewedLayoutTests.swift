@@ -166,6 +166,9 @@ extension HostileDataTests {
         #expect(data.panel["a"]?.values == [7, 4, 7, 4])
         #expect(data.report.contains { $0.hasPrefix("note: 2 of those points add up under 80% of the observed rows their series usually adds (first: 'a', 4 rows against 7)") },
                 "\(data.report)")
+        // A series with nothing observed has no usual count: dropped and named, no crash.
+        let empty = try load(csv + "b,2019-01-07,\nb,2019-01-08,\n", options)
+        #expect(empty.panel.count == 1 && empty.report.contains { $0.contains("dropped 1 series with no observed values") })
     }
 
     @Test func idsSpelledWithDifferentUnicodeCharactersAreRefused() throws {
