@@ -34,7 +34,7 @@ public struct EmpiricalErrors: Sendable {
         let ratios = measured.compactMap { m in m.changes >= 2 && m.change > 0 && m.level > 0 ? m.change / m.level : nil }.sorted()
         let ratio = ratios.isEmpty ? 1 : SampleQuantile.type7(sorted: ratios, 0.5)
         var scales = [Double](repeating: 1, count: histories.count)
-        for (i, history) in histories.enumerated() {
+        for i in histories.indices {
             let m = measured[i]
             scales[i] = m.changes >= 2 && m.change > 0 ? m.change : m.level > 0 ? m.level * ratio : 1
             for h in 0..<horizon {

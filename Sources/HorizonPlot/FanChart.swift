@@ -65,11 +65,13 @@ public struct FanChart {
     func fan(_ forecast: ItemForecast, name: String, color: String, label: String, dashed: Bool, into s: inout String) -> [String] {
         var plots: [String] = []
         let levels = forecast.levels
-        // Each band row repeats the last observed value at the last history time, so the fan joins the line.
-        let anchor = history.values.last { !$0.isNaN } ?? 0
+        // Each band row starts from the last observed value, at its own time (not the last
+        // history time, which may be missing), so the fan joins the line where it ends.
+        let at = history.values.lastIndex { !$0.isNaN } ?? history.count - 1
+        let anchor = history.values.indices.contains(at) ? history.values[at] : 0
         let pairs = (0..<(levels.count / 2)).map { (levels[$0], levels[levels.count - 1 - $0]) }
         for (k, pair) in pairs.enumerated() {
-            s += "$\(name)band\(k) << EOD\n\(x(history.count - 1)) \(anchor) \(anchor)\n"
+            s += "$\(name)band\(k) << EOD\n\(x(at)) \(anchor) \(anchor)\n"
             for h in 0..<forecast.horizon {
                 s += "\(x(history.count + h)) \(forecast.quantile(pair.0, step: h)) \(forecast.quantile(pair.1, step: h))\n"
             }
@@ -79,7 +81,7 @@ public struct FanChart {
             plots.append("$\(name)band\(k) using 1:2:3 with filledcurves fillcolor rgb '\(color)' fillstyle transparent solid \(String(format: "%.2f", opacity)) noborder title \(Gnuplot.literal(bandLabel))")
         }
         let median = levels.contains { abs($0 - 0.5) < 1e-9 } ? forecast.quantile(0.5) : forecast.point
-        s += "$\(name)median << EOD\n\(x(history.count - 1)) \(anchor)\n"
+        s += "$\(name)median << EOD\n\(x(at)) \(anchor)\n"
         for h in 0..<forecast.horizon { s += "\(x(history.count + h)) \(median[h])\n" }
         s += "EOD\n"
         plots.append("$\(name)median using 1:2 with lines linewidth 2 \(dashed ? "dashtype 2 " : "")linecolor rgb '\(color)' title \(Gnuplot.literal(label + " (median)"))")

@@ -45,4 +45,14 @@ import Testing
         let svg = fan.script(for: .svgDocument)
         #expect(svg.contains("set key top left") && svg.contains("set ylabel 'sales'"))
     }
+
+    /// A series whose last point is missing: the fan starts from the last observed value at
+    /// its own time, not at the missing point's.
+    @Test func theFanStartsWhereTheLineEnds() {
+        let series = Series(id: "A", values: [1, 2, 3, .nan])
+        let panel = Panel(series: [series], frequency: .steps, season: 1, hasTimestamps: false)
+        let forecast = ItemForecast(id: "A", firstTime: 4, point: [3, 3], levels: [0.1, 0.5, 0.9], quantiles: [[2, 2], [3, 3], [4, 4]])
+        let text = FanChart(title: "A", panel: panel, history: series, actuals: [], forecast: forecast).script(for: .svgDocument)
+        #expect(text.contains("median << EOD\n2 3.0\n4 3.0\n"), "\(text)")
+    }
 }
