@@ -49,9 +49,10 @@ extension Interpreter {
             throw HorizonError("'\(series.id)' has no future forecast from \(session.models[i].name)", at: chart.item?.location)
         }
         var scenario: (forecast: ItemForecast, label: String)?
-        if !chart.scenario.isEmpty, let changed = try futureForecast(i, data: data, scenario: chart.scenario).item(series.id) {
-            try requireFinite(PanelForecast(model: session.models[i].name, items: [changed]), of: session.models[i].name, ids: nil, scenario: chart.scenario)
-            scenario = (changed, chart.scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " "))
+        if !chart.scenario.isEmpty {
+            let changed = try futureForecast(i, data: data, scenario: chart.scenario)
+            try requireFinite(changed, of: session.models[i].name, ids: [series.id], scenario: chart.scenario)
+            if let item = changed.item(series.id) { scenario = (item, chart.scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")) }
         }
         var title = "\(series.id) — \(session.models[i].name): "
         if let scenario {
