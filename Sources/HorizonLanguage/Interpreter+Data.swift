@@ -73,13 +73,13 @@ extension Interpreter {
     /// seasons and looks at lags up to ⌊10·log10 n⌋ only (a weekly season of 52 needs 1.6·10⁵
     /// points to be seen), so "not found" would claim more than the test did.
     static func seasonalityVerdict(_ values: [Double], season m: Int) -> String {
-        let n = values.count - (values.firstIndex { !$0.isNaN } ?? values.count)  // as the test reads it: from the first observation
-        let lagMax = n > 0 ? min(n - 1, Int((10 * log10(Double(n))).rounded(.down))) : 0
-        if m <= 1 { return "no season to test" }
-        if n < 3 * m { return "not tested: the seasonality test needs 3 seasons (\(3 * m) points), this has \(n) (naive2 is naive here)" }
-        if m > lagMax { return "not tested: the seasonality test looks at lags up to ⌊10·log10 n⌋ = \(lagMax), below the season (naive2 is naive here)" }
-        return SeasonalAdjustment.isSeasonal(series: values, season: m) ? "the seasonality test finds it"
-            : "the seasonality test does not find it (naive2 is naive here)"
+        switch SeasonalAdjustment.verdict(series: values, season: m) {
+        case .seasonal: return "the seasonality test finds it"
+        case .notSeasonal: return "the seasonality test does not find it (naive2 is naive here)"
+        case .noSeason: return "no season to test"
+        case .tooShort(let n, let needed): return "not tested: the seasonality test needs 3 seasons (\(needed) points), this has \(n) (naive2 is naive here)"
+        case .pastLagLimit(let lagMax): return "not tested: the seasonality test looks at lags up to ⌊10·log10 n⌋ = \(lagMax), below the season (naive2 is naive here)"
+        }
     }
 
     func describe() throws {

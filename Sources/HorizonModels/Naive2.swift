@@ -80,23 +80,35 @@ public enum SeasonalAdjustment {
         return (0, text + ": naive2 is the naive forecast here")
     }
 
-    /// The test on a series as the forecasts see it: gaps carried forward, leading gaps dropped.
-    public static func isSeasonal(series values: [Double], season m: Int) -> Bool {
-        isSeasonal(LocalPredictor<Naive>.fillForward(values), season: m)
+    /// What the M4 test says of a series, including why it could not look: a series it cannot
+    /// test counts as non-seasonal, and `describe` says which reason it was.
+    public enum Verdict: Equatable, Sendable {
+        case seasonal, notSeasonal
+        case noSeason
+        case tooShort(points: Int, needed: Int)
+        case pastLagLimit(lagMax: Int)
     }
+
+    /// The test on a series as the forecasts see it: gaps carried forward, leading gaps dropped.
+    public static func verdict(series values: [Double], season m: Int) -> Verdict {
+        verdict(LocalPredictor<Naive>.fillForward(values), season: m)
+    }
+
+    public static func isSeasonal(_ y: [Double], season m: Int) -> Bool { verdict(y, season: m) == .seasonal }
 
     /// The M4 test: n ≥ 3m and |r_m| > 1.645·√((1 + 2·Σ_{i<m} r_i²)/n), with R's `acf`
     /// (lag.max = ⌊10·log10 n⌋, so lags beyond it make the series non-seasonal).
-    public static func isSeasonal(_ y: [Double], season m: Int) -> Bool {
+    public static func verdict(_ y: [Double], season m: Int) -> Verdict {
         let n = y.count
-        guard m > 1, n >= 3 * m else { return false }
+        guard m > 1 else { return .noSeason }
+        guard n >= 3 * m else { return .tooShort(points: n, needed: 3 * m) }
         let lagMax = min(n - 1, Int((10 * log10(Double(n))).rounded(.down)))
-        guard m <= lagMax else { return false }
+        guard m <= lagMax else { return .pastLagLimit(lagMax: lagMax) }
         let r = autocorrelations(y, maxLag: m)
         var sum = 1.0
         for i in 1..<m { sum += 2 * r[i] * r[i] }
         let limit = 1.645 / Double(n).squareRoot() * sum.squareRoot()
-        return abs(r[m]) > limit
+        return abs(r[m]) > limit ? .seasonal : .notSeasonal
     }
 
     /// Sample autocorrelations r_0…r_maxLag as R's `acf` computes them (mean-centred,
