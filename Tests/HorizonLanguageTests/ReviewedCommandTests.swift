@@ -5,6 +5,13 @@ import Testing
 
 /// Commands found, in a review of the language, to crash the session, replay otherwise than
 /// they ran, or take a value without a word: each is now refused where it was written.
+/// `text` in a new file of the temporary folder, for a test that loads or runs it.
+private func scratchFile(_ text: String, suffix: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)\(suffix)").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
 @Suite struct ReviewedCommandTests {
     @Test func costsWhoseFractileRoundsToZeroOrOneAreRefusedNotACrash() throws {
         let (interpreter, output) = try trainedSession()
@@ -130,8 +137,7 @@ import Testing
     /// The evaluation's title counts the series scored, and says how many had nothing observed.
     @Test func theHoldoutTitleCountsTheSeriesScored() throws {
         let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0)\nb,\($0),\($0 <= 10 ? String($0 * 2) : "")\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gap-\(UUID().uuidString).csv").path
-        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try scratchFile(csv, suffix: ".csv")
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\nevaluate", source: "s")
@@ -152,8 +158,7 @@ import Testing
     /// By item, each row scores its own series: the note counts rows, not one row's series.
     @Test func theMASENoteOfAGroupedTableCountsItsRows() throws {
         let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0 % 3)\nb,\($0),5\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flat-\(UUID().uuidString).csv").path
-        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try scratchFile(csv, suffix: ".csv")
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\ntrain mean\nevaluate\nevaluate by=item", source: "s")
@@ -170,8 +175,7 @@ import Testing
     /// say so and count the series they scored.
     @Test func seriesWithoutAnOrderToScoreAreNamed() throws {
         let csv = "item,t,y\n" + (1...12).map { "a,\($0),\($0 % 3)\nb,\($0),\($0 == 12 ? "" : "5")\nc,\($0),\(13 - $0)" }.joined(separator: "\n") + "\n"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("blocks-\(UUID().uuidString).csv").path
-        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try scratchFile(csv, suffix: ".csv")
         let output = OutputBuffer()
         let interpreter = Interpreter(output: output)
         try interpreter.execute("load \(path)\nset horizon 2\ntrain naive\ndecide cu=3 co=1 leadtime=2", source: "s")
@@ -186,8 +190,7 @@ import Testing
     /// each such window, not only the first.
     @Test func theBacktestNoteCountsEveryWindowThatLeavesSeriesOut() throws {
         let csv = "item,t,y\n" + (1...30).map { "a,\($0),\($0 % 4)" + ($0 > 26 ? "\nlate,\($0),\($0)" : "") }.joined(separator: "\n") + "\n"
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("late-\(UUID().uuidString).csv").path
-        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try scratchFile(csv, suffix: ".csv")
         let output = OutputBuffer()
         try Interpreter(output: output).execute("load \(path)\nset horizon 2\nbacktest naive windows=3", source: "s")
         #expect(lastTable(output)?.notes.contains("series left out for having nothing observed before the origin: 1 in window 1, 1 in window 2.") == true,
@@ -221,8 +224,7 @@ import Testing
     /// `history` lists a `run` before the commands it ran, not after them as if run twice.
     @Test func aRunIsListedBeforeTheCommandsItRan() throws {
         let (interpreter, output) = try trainedSession()
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("sub-\(UUID().uuidString).hz").path
-        try "train drift\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let script = try scratchFile("train drift\n", suffix: ".hz")
         try interpreter.execute("run \(script)\ntrain snaive as after\nhistory", source: "s")
         let lines = (lastText(output) ?? "").split(separator: "\n").map { $0.drop { $0 == " " || $0.isNumber } .trimmingCharacters(in: .whitespaces) }
         #expect(Array(lines.suffix(3)) == ["run \(script)", "train drift", "train snaive as after"], "\(lines)")
