@@ -22,6 +22,8 @@ final class LineEditor {
         rl_variable_bind("completion-ignore-case", "on")
         horizon_rl_set_completion(horizonAttemptedCompletion)
         horizon_rl_set_word_breaks(" \t\n=")
+        // The lexer's quotes: readline then completes a quoted path or id as one word.
+        horizon_rl_set_quote_characters("\"'")
         horizon_history_set_length(2000)
         if let history {
             // A missing, unreadable or damaged history file is not fatal: the session starts fresh.
@@ -109,12 +111,12 @@ private func horizonAttemptedCompletion(_ text: UnsafePointer<CChar>?, _ start: 
     guard let completer = LineEditorState.completer, let text else { return nil }
     let buffer = String(cString: horizon_rl_line_buffer())
     let before = String(buffer.utf8.prefix(Int(start))) ?? ""
-    LineEditorState.matches = completer.complete(prefix: String(cString: text), before: before)
-    if LineEditorState.matches.count == 1, LineEditorState.matches[0].hasSuffix("=") || LineEditorState.matches[0].hasSuffix("/") {
-        horizon_rl_set_completion_append(0)
-    } else {
-        horizon_rl_set_completion_append(32)
-    }
+    let quote = horizon_rl_completion_quote_character()
+    let openQuote = quote > 0 && quote < 128 ? Character(Unicode.Scalar(UInt8(quote))) : nil
+    let insertion = completer.insertion(word: String(cString: text), before: before, openQuote: openQuote)
+    LineEditorState.matches = insertion.candidates
+    horizon_rl_set_completion_append(insertion.appendsSpace ? 32 : 0)
+    horizon_rl_set_suppress_quote(insertion.closesQuote ? 0 : 1)
     return rl_completion_matches(text, horizonCompletionGenerator)
 }
 

@@ -112,4 +112,35 @@ func demoFile() throws -> String {
         #expect(completer.complete(prefix: "dr", before: "backtest ") == ["drift"])
         #expect(completer.complete(prefix: "re", before: "backtest snaive ") == ["refit="])
     }
+
+    /// A path or an item id with a space, `=` or a quote in it is inserted quoted: unquoted, the
+    /// lexer would split it (`load my data/demo.csv` was an error after Tab).
+    @Test func quotesWhatTheLexerWouldSplit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-complete-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/my data", withIntermediateDirectories: true)
+        try "item,week,sales\n".write(toFile: dir + "/my data/demo.csv", atomically: false, encoding: .utf8)
+        var csv = "item,week,sales\n"
+        for field in ["\"SKI \"\"PRO\"\" JACKET\"", "SKI-BOOTS", "a=b"] {  // as CSV writes them
+            for day in 1...8 { csv += "\(field),2024-01-0\(day),\(day)\n" }
+        }
+        try csv.write(toFile: dir + "/ids.csv", atomically: false, encoding: .utf8)
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(Lexer.quoted(dir + "/ids.csv"))", source: "s")
+        let completer = Completer(session: interpreter.session)
+
+        // Unquoted so far: a directory opens a quote and leaves it open; a finished id closes it.
+        #expect(completer.insertion(word: dir + "/my", before: "load ", openQuote: nil)
+                == .init(candidates: ["\"\(dir)/my data/"], closesQuote: false, appendsSpace: false))
+        #expect(completer.insertion(word: "ski ", before: "plot ", openQuote: nil)
+                == .init(candidates: ["\"SKI \\\"PRO\\\" JACKET\""], closesQuote: false, appendsSpace: true))
+        #expect(completer.insertion(word: "SKI", before: "plot ", openQuote: nil).candidates == ["\"SKI \\\"PRO\\\" JACKET", "SKI-BOOTS"])
+        #expect(completer.insertion(word: "a", before: "show ", openQuote: nil).candidates == ["\"a=b\""])
+        // Inside a quote the user opened: escaped for that quote, and the editor closes it.
+        #expect(completer.insertion(word: dir + "/my data/d", before: "load \"", openQuote: "\"")
+                == .init(candidates: [dir + "/my data/demo.csv"], closesQuote: true, appendsSpace: true))
+        #expect(completer.insertion(word: "SKI \\\"P", before: "plot \"", openQuote: "\"").candidates == ["SKI \\\"PRO\\\" JACKET"])
+        #expect(completer.insertion(word: "SKI \"P", before: "plot '", openQuote: "'").candidates == ["SKI \"PRO\" JACKET"])
+        // The words before the cursor are the parser's: a quoted id is one word, key=value stays whole.
+        #expect(Completer.words("plot \"SKI PRO\" model=ets to ") == ["plot", "SKI PRO", "model=ets", "to"])
+    }
 }
