@@ -1,6 +1,7 @@
 import Foundation
 import HorizonCore
 import HorizonData
+import HorizonForecast
 import HorizonModels
 
 extension Interpreter {
@@ -11,11 +12,7 @@ extension Interpreter {
         let data = try requireData(name.location)
         let i = try trainedModel(name)
         let model = session.models[i]
-        guard let savable = model.predictor as? any SavableModel else {
-            throw HorizonError("'\(model.name)' (\(model.spec.name)) has nothing learned to save: it is fitted again from each series' "
-                               + "history in an instant; 'save model' writes the global models (\(ModelFiles.savableKinds.joined(separator: ", ")))",
-                               at: name.location)
-        }
+        guard let savable = model.predictor as? any SavableModel else { throw Self.cannotSave(model, at: name.location) }
         try checkWritable(path)
         let manifest = ModelManifest(kind: savable.kind, trainedOn: data.panel, horizon: savable.trainedHorizon, levels: session.levels)
         do {
@@ -30,23 +27,37 @@ extension Interpreter {
         emit("saved \(model.name) (\(savable.kind), \(savable.sizeDescription)) to \(path.value), \(size / 1024) KiB")
     }
 
+    /// Why `model` has no model file, in words: a local method has nothing learned; a global
+    /// model with add-on steps, or a combination, holds trained forests or networks, but a file
+    /// holds one of them as trained.
+    static func cannotSave(_ model: TrainedModel, at location: SourceLocation) -> HorizonError {
+        let kinds = ModelFiles.savableKinds.joined(separator: ", ")
+        if model.predictor is any CombinesForecasts || ModelFiles.savableKinds.contains(model.spec.name) {
+            return HorizonError("'\(model.name)' cannot be saved: a model file holds one forest or network as trained (\(kinds)), "
+                                + "not a combination or a model with add-on steps; train and save the global model on its own", at: location)
+        }
+        return HorizonError("'\(model.name)' (\(model.spec.name)) has nothing learned to save: it is fitted again from each series' "
+                            + "history in an instant; 'save model' writes the global models (\(kinds))", at: location)
+    }
+
     /// `load model PATH [as NAME]`: rebuilds the model from the file and registers it as a
     /// trained model. It keeps the holdout it was trained on only when the loaded data is the
     /// data it was trained on; otherwise `evaluate` refuses it (it may have seen the holdout)
     /// and `forecast` still works.
     func loadModel(_ path: Located<String>, as alias: Located<String>?) throws {
-        let loaded: (model: any SavableModel, metadata: [String: String])
+        let loaded: (model: any SavableModel, metadata: [String: String], manifest: ModelManifest?)
         do { loaded = try ModelFiles.load(from: path.value) } catch let error as HorizonError {
             throw HorizonError(error.message, at: path.location)
         } catch {
-            throw HorizonError("cannot load '\(path.value)': \(error)", at: path.location)
+            throw HorizonError("cannot load '\(Visible.name(path.value))': \(error)", at: path.location)
         }
-        let (predictor, metadata) = loaded
+        let (predictor, metadata) = (loaded.model, loaded.metadata)
         // Checked against the data when there is some (the horizon is checked when it
-        // forecasts: `set horizon` may still change it).
+        // forecasts: `set horizon` may still change it); a file older than manifests by what
+        // its model reads.
         do {
-            if let manifest = try ModelManifest.read(metadata, file: path.value), let panel = session.panel {
-                try manifest.check(panel, horizon: nil, file: path.value)
+            if let panel = session.panel {
+                try (loaded.manifest ?? ModelManifest(implying: predictor, for: panel)).check(panel, horizon: nil, file: path.value)
             }
         } catch let error as HorizonError {
             throw HorizonError(error.message, at: path.location)

@@ -73,14 +73,26 @@ extension Interpreter {
     /// effect to the power 1e308): refused for the items the command shows or writes (`ids`,
     /// nil for all), not shown as a table of inf.
     func requireFinite(_ forecast: PanelForecast, of model: String, ids: [String]?, scenario: [Option]) throws {
-        guard let first = scenario.first else { return }
-        let wanted = ids.map(Set.init)
-        guard let item = forecast.items.first(where: { item in
-            (wanted?.contains(item.id) ?? true) && !(item.point.allSatisfy(\.isFinite) && item.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) })
-        }) else { return }
+        guard let first = scenario.first, let item = Self.firstNotFinite(forecast, among: ids.map(Set.init)) else { return }
         let text = scenario.map { "\($0.key.value)=\($0.value.value)" }.joined(separator: " ")
         throw HorizonError("with \(text), \(model)'s forecast of '\(Visible.name(item.id))' is not a finite number: keep the values near the data's",
                            at: first.key.location)
+    }
+
+    /// The first item (of `ids`, nil for all) whose forecast holds a number that is not finite.
+    static func firstNotFinite(_ forecast: PanelForecast, among ids: Set<String>?) -> ItemForecast? {
+        forecast.items.first { item in
+            (ids?.contains(item.id) ?? true) && !(item.point.allSatisfy(\.isFinite) && item.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) })
+        }
+    }
+
+    /// Data near the largest double, or a model file whose values are (finite, but 1e306 each),
+    /// can forecast past any number: refused once, where the forecast is made, rather than
+    /// shown or scored as inf by every command that uses it.
+    private func requireFinite(_ forecast: PanelForecast, of model: TrainedModel, at location: SourceLocation?) throws {
+        guard let item = Self.firstNotFinite(forecast, among: nil) else { return }
+        throw HorizonError("\(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number: the data or the model's own values "
+                           + "are too large to forecast from", at: location)
     }
 
     /// Holdout forecasts of model `i`, cached; a model trained on another split must be retrained.
@@ -93,6 +105,7 @@ extension Interpreter {
         try model.requireHorizon(holdout.steps, what: "the holdout's \(holdout.steps)", fix: "train it again after 'set horizon \(holdout.steps)'")
         if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels { return cached }
         let (forecast, members) = try Self.predict(model.predictor, holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
+        try requireFinite(forecast, of: model, at: nil)
         session.models[i].holdoutForecast = forecast
         session.models[i].holdoutMemberForecasts = members
         return forecast
@@ -122,6 +135,7 @@ extension Interpreter {
         try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
         let (forecast, members) = try Self.predict(model.predictor, data.panel, future: future, horizon: session.horizon, levels: session.levels)
         if scenario.isEmpty {
+            try requireFinite(forecast, of: model, at: location)
             session.models[i].futureForecast = forecast
             session.models[i].futureMemberForecasts = members
         }

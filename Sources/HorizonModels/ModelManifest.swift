@@ -30,6 +30,21 @@ public struct ModelManifest: Codable, Equatable, Sendable {
     /// The metadata key it is stored under.
     public static let key = "manifest"
 
+    /// What a file without a manifest can still be checked by: what the model reads. The
+    /// frequency of a model that does not keep it is taken from the data (not checked).
+    public init(implying model: any SavableModel, for panel: Panel) {
+        let inputs = model.inputs
+        horizonVersion = HorizonVersion.current
+        kind = model.kind
+        frequency = inputs.frequency ?? panel.frequency.code
+        season = inputs.season
+        horizon = model.trainedHorizon
+        levels = []
+        numeric = inputs.numeric
+        categorical = inputs.categorical
+        statics = inputs.statics
+    }
+
     public init(kind: String, trainedOn panel: Panel, horizon: Int, levels: [Double]) {
         horizonVersion = HorizonVersion.current
         self.kind = kind
@@ -54,7 +69,10 @@ public struct ModelManifest: Codable, Equatable, Sendable {
         guard let text = metadata[key] else { return nil }
         let manifest: ModelManifest
         do { manifest = try JSONDecoder().decode(ModelManifest.self, from: Data(text.utf8)) } catch {
-            throw HorizonError("'\(Visible.name(file))' has a manifest that cannot be read (\(error))")
+            throw HorizonError("'\(Visible.name(file))' has a manifest that cannot be read (\(Self.explain(error)))")
+        }
+        guard HorizonVersion.isVersion(manifest.horizonVersion) else {
+            throw HorizonError("'\(Visible.name(file))' has a manifest whose Horizon version '\(Visible.name(manifest.horizonVersion))' is not a version number")
         }
         if HorizonVersion.isNewer(manifest.horizonVersion) {
             throw HorizonError("'\(Visible.name(file))' was saved by Horizon \(Visible.name(manifest.horizonVersion)), newer than this one (\(HorizonVersion.current))")
@@ -64,6 +82,41 @@ public struct ModelManifest: Codable, Equatable, Sendable {
             throw HorizonError("'\(Visible.name(file))' has a manifest with a horizon, season or levels out of range")
         }
         return manifest
+    }
+
+    /// Throws unless the manifest describes `model`, the model in the same file: its kind,
+    /// horizon, frequency and season, and every input it reads listed. The manifest is what
+    /// data is checked against, so one edited to agree with other data must not load.
+    public func check(describes model: any SavableModel, file: String) throws {
+        let inputs = model.inputs
+        var problems: [String] = []
+        if kind != model.kind { problems.append("it says '\(Visible.name(kind))', the file holds '\(model.kind)'") }
+        if horizon != model.trainedHorizon { problems.append("it says horizon \(horizon), the model forecasts \(model.trainedHorizon)") }
+        if let f = inputs.frequency, f != frequency { problems.append("it says \(Visible.name(frequency)) data, the model was built for \(Visible.name(f))") }
+        if inputs.season != season { problems.append("it says season \(season), the model reads \(inputs.season)") }
+        for (what, read, listed) in [("numeric covariate", inputs.numeric, numeric), ("categorical covariate", inputs.categorical, categorical),
+                                      ("attribute", inputs.statics, statics)] {
+            let unlisted = read.filter { !listed.contains($0) }
+            if !unlisted.isEmpty { problems.append("the model reads the \(what)\(unlisted.count == 1 ? "" : "s") \(unlisted.map { "'\(Visible.name($0))'" }.joined(separator: ", ")) it does not list") }
+        }
+        guard problems.isEmpty else {
+            throw HorizonError("'\(Visible.name(file))' is damaged: its manifest does not describe its model: " + problems.joined(separator: "; "))
+        }
+    }
+
+    /// A decoding error in words: which field, and what was wrong with it.
+    static func explain(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .typeMismatch(let type, let context)?: return "field '\(Self.path(context))' is not \(type == Int.self ? "a whole number" : "a \(type)")"
+        case .valueNotFound(_, let context)?: return "field '\(Self.path(context))' is empty"
+        case .keyNotFound(let key, _)?: return "field '\(key.stringValue)' is missing"
+        case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "not JSON, or a field holds a value of the wrong kind, such as a fraction for a count" : "field '\(Self.path(context))' is not a valid value"
+        default: return "\(error)"
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 
     /// Throws, naming every difference, unless `panel` is data this model can forecast

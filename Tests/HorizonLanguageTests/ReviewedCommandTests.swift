@@ -1,5 +1,7 @@
 import Foundation
 import HorizonCore
+import HorizonModels
+import HorizonTensor
 import Testing
 @testable import HorizonLanguage
 
@@ -228,5 +230,62 @@ private func scratchFile(_ text: String, suffix: String) throws -> String {
         try interpreter.execute("run \(script)\ntrain snaive as after\nhistory", source: "s")
         let lines = (lastText(output) ?? "").split(separator: "\n").map { $0.drop { $0 == " " || $0.isNumber } .trimmingCharacters(in: .whitespaces) }
         #expect(Array(lines.suffix(3)) == ["run \(script)", "train drift", "train snaive as after"], "\(lines)")
+    }
+}
+
+/// Model files and forecasts found, in a review of saved models, to be trusted further than
+/// they should be.
+@Suite struct ReviewedModelFileTests {
+    /// Data at the edge of the double range forecasts past it: the forecast is refused where it
+    /// is made, naming the model and the item, instead of printing and scoring inf.
+    @Test func aForecastThatIsNotFiniteIsRefusedOnceWhereItIsMade() throws {
+        var csv = "item,week,sales\n"
+        for w in 0..<30 {
+            let day = ISO8601DateFormatter.string(from: Date(timeIntervalSince1970: 1_704_067_200 + Double(w) * 604_800),
+                                                  timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            csv += "A,\(day),\(w % 2 == 0 ? "1.7e308" : "-1.7e308")\nB,\(day),\(10 + w % 3)\n"
+        }
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try scratchFile(csv, suffix: ".csv"))\nset horizon 4\ntrain naive", source: "s")
+        for (line, command) in [(4, "forecast naive B"), (5, "evaluate"), (6, "export forecasts to \(try scratchFile("", suffix: ".csv"))")] {
+            let error = #expect(throws: HorizonError.self) { try interpreter.execute(command, source: "s", firstLine: line) }
+            #expect(error?.message == "naive's forecast of 'A' is not a finite number: the data or the model's own values are too large to forecast from",
+                    "\(command)")
+        }
+        #expect(interpreter.session.models.map(\.name) == ["naive"])
+    }
+
+    /// A file saved before manifests is checked against data by what its model reads: a
+    /// forest that reads 'price' is refused on data without it.
+    @Test func aFileWithoutAManifestIsCheckedByWhatItsModelReads() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        let priced = try demoFile()
+        let saved = try scratchFile("", suffix: ".hzm")
+        try interpreter.execute("load \(priced)\nset horizon 4\ntrain qrf trees=2 rows=500\nsave model qrf to \(saved)", source: "s")
+        var contents = try ParameterFile.read(saved)
+        contents.metadata[ModelManifest.key] = nil
+        let old = try scratchFile("", suffix: ".hzm")
+        try ParameterFile.save([], arrays: contents.arrays.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, metadata: contents.metadata, to: old)
+        let unpriced = try scratchFile(try String(contentsOfFile: priced, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 3 }.map { String($0.element) }.joined(separator: ",")
+        }.joined(separator: "\n"), suffix: ".csv")
+        try interpreter.execute("load \(unpriced)", source: "s")
+        let error = #expect(throws: HorizonError.self) { try interpreter.execute("load model \(old)", source: "s", firstLine: 7) }
+        #expect(error?.message == "the model in '\(old)' (qrf) does not fit this data: the data lacks its numeric covariate 'price'")
+        #expect(error?.location?.line == 7)
+    }
+
+    /// A global model with add-on steps, or a combination, has trained forests in it: the
+    /// refusal says why it has no file, not that it has nothing learned.
+    @Test func savingACombinationOrAModelWithAddOnsSaysWhyNot() throws {
+        let interpreter = Interpreter(output: OutputBuffer())
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain qrf trees=2 rows=500 +distribution\ntrain combo members=snaive,naive\ntrain snaive",
+                                source: "s")
+        for name in ["qrf+distribution", "combo"] {
+            let error = #expect(throws: HorizonError.self) { try interpreter.execute("save model \(name) to \(try scratchFile("", suffix: ".hzm"))", source: "s") }
+            #expect(error?.message.hasPrefix("'\(name)' cannot be saved: a model file holds one forest or network as trained") == true, "\(error?.message ?? "")")
+        }
+        let local = #expect(throws: HorizonError.self) { try interpreter.execute("save model snaive to \(try scratchFile("", suffix: ".hzm"))", source: "s") }
+        #expect(local?.message.hasPrefix("'snaive' (snaive) has nothing learned to save") == true)
     }
 }

@@ -23,10 +23,11 @@ import HorizonForecast
     }()
 
     /// Writes a copy with its configuration (or layout) JSON edited and a valid checksum.
-    static func crafted(_ name: String, configuration: [String: Any] = [:], layout: [String: Any] = [:],
+    static func crafted(_ name: String, configuration: [String: Any] = [:], layout: [String: Any] = [:], training: [String: Any] = [:],
+                        metadata extra: [String: String] = [:],
                         tensors: (([(name: String, tensor: Tensor)]) -> [(name: String, tensor: Tensor)])? = nil) throws -> String {
-        var metadata = saved.metadata
-        for (key, changes) in [("configuration", configuration), ("layout", layout)] where !changes.isEmpty {
+        var metadata = saved.metadata.merging(extra) { $1 }
+        for (key, changes) in [("configuration", configuration), ("layout", layout), ("training", training)] where !changes.isEmpty {
             var object = try JSONSerialization.jsonObject(with: Data(metadata[key]!.utf8)) as! [String: Any]
             for (field, value) in changes { object[field] = value }
             metadata[key] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
@@ -101,20 +102,84 @@ import HorizonForecast
         #expect(error?.message == "'\(path)' is not a usable model file: tensor '\(Self.saved.tensors[0].name)' holds NaN or infinite weights")
     }
 
-    /// Tensors whose shapes do not fit the configuration are refused, not read past.
+    /// Tensors whose shapes do not fit the configuration are refused, not read past: one with
+    /// as many weights as it should have, in another shape, and one with a single weight.
     @Test func mismatchedShapesAreRefused() throws {
-        let path = try Self.crafted("shape") { tensors in
+        let flat = try Self.crafted("shape") { tensors in
+            tensors.enumerated().map { k, pair in k == 0 ? (pair.name, Tensor(shape: [pair.tensor.count], data: pair.tensor.scalars)) : pair }
+        }
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: flat) }
+        #expect(error?.message.contains("has shape [\(Self.saved.tensors[0].tensor.count)], the model expects") == true, "\(error?.message ?? "")")
+        let short = try Self.crafted("short") { tensors in
             tensors.enumerated().map { k, pair in k == 0 ? (pair.name, Tensor(shape: [1], data: [0])) : pair }
         }
-        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
-        #expect(error?.message.contains("has shape [1], the model expects") == true, "\(error?.message ?? "")")
+        let shortError = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: short) }
+        #expect(shortError?.message.contains("weights, but its description is of a network with") == true, "\(shortError?.message ?? "")")
     }
 
-    /// A configuration inside every range that still describes a network too big to hold is
-    /// refused by the memory estimate before it is built.
-    @Test func aNetworkTooBigForMemoryIsRefused() throws {
+    /// A configuration inside every range that describes a network far bigger than the weights
+    /// the file holds is refused before the network is built: a 20 KB file once made the
+    /// process allocate 667 MB before its first tensor was compared.
+    @Test func aDescriptionBiggerThanTheWeightsIsRefusedBeforeBuilding() throws {
         let path = try Self.crafted("big", configuration: ["hidden": 1024, "context": 10_000, "forks": 10_000, "horizon": 10_000])
         let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
-        #expect(error?.message.contains("would need about") == true, "\(error?.message ?? "")")
+        let weights = Self.saved.tensors.reduce(0) { $0 + $1.tensor.count }
+        #expect(error?.message.contains("it holds \(weights) weights, but its description is of a network with ") == true, "\(error?.message ?? "")")
+    }
+
+    /// The training record is shown by `report`: counts must be counts, the parameter count
+    /// the network's, the kept epoch one of its epochs, and the words one line of text.
+    @Test(arguments: [
+        ("trainingWindows", -3 as Any, "field 'training' holds a negative count"),
+        ("bestEpoch", 300_000 as Any, "field 'training.bestEpoch' is 300000, not one of its epochs"),
+        ("stopReason", "ran all\r\nFAKE LINE" as Any, "field 'training.stopReason' holds a control character"),
+    ] as [(String, Any, String)])
+    func aForgedTrainingRecordIsRefused(_ field: String, _ value: Any, _ message: String) throws {
+        let path = try Self.crafted("training-\(field)", training: [field: value])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message == "'\(path)' is not a usable model file: \(message)")
+    }
+
+    @Test func aParameterCountThatIsNotTheNetworksIsRefused() throws {
+        let path = try Self.crafted("training-count", training: ["parameterCount": -5])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        let weights = Self.saved.tensors.reduce(0) { $0 + $1.tensor.count }
+        #expect(error?.message == "'\(path)' is not a usable model file: field 'training.parameterCount' is -5, not the network's \(weights)")
+    }
+
+    /// A tensor named twice would let the last one win silently.
+    @Test func aTensorNamedTwiceIsRefused() throws {
+        let path = try Self.crafted("twice") { [$0[0]] + $0 }
+        #expect(throws: ParameterFileError.corrupt("tensor '\(Self.saved.tensors[0].name)' appears twice")) { _ = try NeuralPredictor.load(from: path) }
+    }
+
+    /// The manifest is what data is checked against: one edited to agree with other data (no
+    /// price, another kind) no longer describes the model in its file, and is refused.
+    @Test func aManifestThatDoesNotDescribeItsModelIsRefused() throws {
+        let model = try NeuralPredictor.load(from: Self.saved.path).predictor
+        let panel = pricedPanel(series: 4, length: 60)
+        #expect(model.inputs.numeric == panel.dynamicNames && !panel.dynamicNames.isEmpty)
+        var manifest = ModelManifest(kind: "mqcnn", trainedOn: panel, horizon: 3, levels: [0.1, 0.5, 0.9])
+        _ = try ModelFiles.load(from: try Self.crafted("honest", metadata: [ModelManifest.key: manifest.encoded]))
+        manifest.numeric = []
+        manifest.kind = "ets"
+        let path = try Self.crafted("lying", metadata: [ModelManifest.key: manifest.encoded])
+        let error = #expect(throws: HorizonError.self) { _ = try ModelFiles.load(from: path) }
+        #expect(error?.message == "'\(path)' is damaged: its manifest does not describe its model: it says 'ets', the file holds 'mqcnn'; "
+                + "the model reads the numeric covariate\(panel.dynamicNames.count == 1 ? "" : "s") "
+                + panel.dynamicNames.map { "'\($0)'" }.joined(separator: ", ") + " it does not list")
+        manifest = ModelManifest(kind: "mqcnn", trainedOn: panel, horizon: 3, levels: [0.1, 0.5, 0.9])
+        manifest.horizonVersion = "banana"
+        let odd = try Self.crafted("banana", metadata: [ModelManifest.key: manifest.encoded])
+        let versionError = #expect(throws: HorizonError.self) { _ = try ModelFiles.load(from: odd) }
+        #expect(versionError?.message == "'\(odd)' has a manifest whose Horizon version 'banana' is not a version number")
+    }
+
+    /// A file that is not a model file is refused from its first bytes, not read whole.
+    @Test func aFileWithoutTheMagicIsRefused() throws {
+        let path = (Self.saved.path as NSString).deletingLastPathComponent + "/text.hzm"
+        try "item,time,value\n".write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: HorizonError.self) { _ = try ModelFiles.load(from: path) }
+        #expect(throws: ParameterFileError.corrupt("not a Horizon model file (bad magic)")) { _ = try ParameterFile.read(path) }
     }
 }

@@ -26,7 +26,7 @@ import Testing
         let model = try Self.fitted(kind)
         let path = Self.path()
         try model.save(to: path, extra: ["note": "kept"])
-        let (loaded, metadata) = try ModelFiles.load(from: path)
+        let (loaded, metadata, _) = try ModelFiles.load(from: path)
         #expect(loaded.kind == kind && loaded.trainedHorizon == 4 && metadata["note"] == "kept")
         let levels = [0.05, 0.1, 0.5, 0.9]
         let before = try model.predict(Self.panel, horizon: 4, levels: levels)
@@ -123,7 +123,7 @@ import Testing
             bytes += [UInt8(sum & 0xFF), UInt8(sum >> 8 & 0xFF), UInt8(sum >> 16 & 0xFF), UInt8(sum >> 24)]
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             do {
-                let (loaded, _) = try ModelFiles.load(from: path)
+                let (loaded, _, _) = try ModelFiles.load(from: path)
                 let forecast = try loaded.predict(Self.panel, horizon: 4, levels: [0.1, 0.5, 0.9])
                 #expect(forecast.items.allSatisfy { $0.quantiles.joined().allSatisfy(\.isFinite) })
             } catch is HorizonError {

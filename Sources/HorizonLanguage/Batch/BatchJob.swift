@@ -185,11 +185,16 @@ struct BatchRun {
 
     /// `load model`: the file's manifest must match the data (frequency, season, covariates, horizon).
     mutating func loadModel(_ path: Located<String>, as alias: Located<String>?) throws {
-        let loaded = try ModelFiles.load(from: path.value)
-        guard let manifest = try ModelManifest.read(loaded.metadata, file: path.value) else {
-            throw HorizonError("'\(Visible.name(path.value))' has no manifest (saved by an earlier Horizon): load it in a session and save it again", at: path.location)
+        let loaded: (model: any SavableModel, metadata: [String: String], manifest: ModelManifest?)
+        do {
+            loaded = try ModelFiles.load(from: path.value)
+            guard let manifest = loaded.manifest else {
+                throw HorizonError("'\(Visible.name(path.value))' has no manifest (saved by an earlier Horizon): load it in a session and save it again")
+            }
+            try manifest.check(panel, horizon: session.horizon, file: path.value)
+        } catch let error as HorizonError {
+            throw HorizonError(error.message, at: path.location)
         }
-        try manifest.check(panel, horizon: session.horizon, file: path.value)
         guard let spec = ModelCatalog.spec(named: loaded.model.kind) else {
             throw HorizonError("'\(Visible.name(path.value))' holds a '\(Visible.name(loaded.model.kind))' model this Horizon does not know", at: path.location)
         }
@@ -203,10 +208,7 @@ struct BatchRun {
         guard let model = session.model(named: name.value) else {
             throw HorizonError("no trained model '\(name.value)'", at: name.location, suggestion: Suggestions.didYouMean(name.value, in: session.modelNames))
         }
-        guard let savable = model.predictor as? any SavableModel else {
-            throw HorizonError("'\(model.name)' (\(model.spec.name)) is fitted again from each series' history: there is nothing to save "
-                               + "(savable: \(ModelFiles.savableKinds.joined(separator: ", ")))", at: name.location)
-        }
+        guard let savable = model.predictor as? any SavableModel else { throw Interpreter.cannotSave(model, at: name.location) }
         let manifest = ModelManifest(kind: savable.kind, trainedOn: panel, horizon: savable.trainedHorizon, levels: session.levels)
         do {
             try savable.save(to: path.value, extra: ["session.name": model.name, "data.fingerprint": panel.fingerprint,

@@ -127,8 +127,9 @@ public struct FeatureBuilder: Sendable, Codable {
         var parts = ["step", "lags 1–\(lags)", "mean/std over " + windows.map(String.init).joined(separator: ", ")]
         if season > 1 { parts.append("seasonal lags (m = \(season))") }
         if calendarCount > 0 { parts.append("calendar") }
-        parts += zip(dynamicNames, dynamicPastOnly).map { $1 ? "\($0) (past only)" : $0 }
-        parts += categoricalNames + staticNames
+        // Names come from the data's header (or a model file): one line stays one line.
+        parts += zip(dynamicNames, dynamicPastOnly).map { $1 ? "\(Visible.name($0)) (past only)" : Visible.name($0) }
+        parts += (categoricalNames + staticNames).map(Visible.name)
         parts += ["age", "level"]
         return "\(columns.count) features: " + parts.joined(separator: ", ")
     }

@@ -79,6 +79,10 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
     public var kind: String { configuration.architecture.rawValue }
     public var sizeDescription: String { "\(training.parameterCount) parameters" }
     public var trainedHorizon: Int { configuration.horizon }
+    public var inputs: ModelInputs {
+        ModelInputs(frequency: layout.frequency, season: layout.season, numeric: (layout.known + layout.past).map(\.name),
+                    categorical: layout.events.map(\.name), statics: layout.statics.map(\.name))
+    }
     public var longestHorizon: Int? { configuration.horizon }
 
     public var trainingFacts: [(name: String, value: String)] {
@@ -204,6 +208,15 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
         do {
             try configuration.check()
             try layout.check(for: configuration)
+            // The network is sized from the description, the weights from the file's own bytes:
+            // the two must agree before the network is built, or a few bytes of description
+            // could ask for gigabytes.
+            let stored = order.reduce(0) { $0 + tensors[$1]!.count }
+            let described = NeuralFootprint.parameters(configuration, layout: layout)
+            guard Double(stored) == described else {
+                throw HorizonError("it holds \(stored) weights, but its description is of a network with \(String(format: "%.0f", described)) of them")
+            }
+            if metadata["training"] != nil { try curve.check(parameters: stored) }
             try NeuralFootprint.checkInference(configuration, layout: layout)
             for name in order {
                 guard tensors[name]!.scalars.allSatisfy(\.isFinite) else { throw HorizonError("tensor '\(Visible.name(name))' holds NaN or infinite weights") }

@@ -19,6 +19,11 @@ extension TreePredictor: SavableModel {
     public var kind: String { name }
     public var sizeDescription: String { "\(forest.trees.count) trees, \(forest.trees.reduce(0) { $0 + $1.nodes.count }) nodes" }
     public var trainedHorizon: Int { horizon }
+    public var inputs: ModelInputs {
+        // Data without time stamps gets its calendar from positions: the frequency is not kept.
+        ModelInputs(frequency: builder.calendarFrequency == .steps ? nil : builder.calendarFrequency.code, season: builder.season,
+                    numeric: builder.dynamicNames, categorical: builder.categoricalNames, statics: builder.staticNames)
+    }
     public var longestHorizon: Int? { horizon }
 
     public func save(to path: String, extra: [String: String]) throws {
@@ -217,8 +222,8 @@ extension TreePredictor: SavableModel {
             }
             model = .quantile(QuantileForest(forest: forest, leaves: leaves))
         }
-        return TreePredictor(name: name, builder: builder, horizon: horizon, model: model, nonNegative: metadata["nonNegative"] == "1",
-                             trainingRows: trainingRows)
+        guard let nonNegative = ["0": false, "1": true][metadata["nonNegative"] ?? ""] else { throw HorizonError("field 'nonNegative' is not 0 or 1") }
+        return TreePredictor(name: name, builder: builder, horizon: horizon, model: model, nonNegative: nonNegative, trainingRows: trainingRows)
     }
 
     /// The sum of non-negative counts, or an error naming the field.

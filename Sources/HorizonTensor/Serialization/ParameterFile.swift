@@ -141,10 +141,17 @@ public enum ParameterFile {
         if let problem = RegularFile.problem(path, maxBytes: maxBytes) {
             throw ParameterFileError.unreadable("cannot read model file '\(path)': \(problem)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // The magic first: a gigabyte that is not a model file is refused without being read.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ParameterFileError.unreadable("cannot read model file '\(path)'")
         }
-        return try contents([UInt8](data))
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: magic.count)) ?? Data()
+        guard [UInt8](head) == magic else { throw ParameterFileError.corrupt("not a Horizon model file (bad magic)") }
+        guard let rest = try? handle.readToEnd() else {
+            throw ParameterFileError.unreadable("cannot read model file '\(path)'")
+        }
+        return try contents([UInt8](head) + [UInt8](rest))
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> (metadata: [String: String], tensors: [String: Tensor], order: [String]) {
@@ -174,6 +181,7 @@ public enum ParameterFile {
         var tensors: [String: Tensor] = [:], order: [String] = []
         for _ in 0..<(try reader.u32()) {
             let name = try reader.string()
+            guard tensors[name] == nil else { throw ParameterFileError.corrupt("tensor '\(Visible.name(name))' appears twice") }
             let rank = Int(try reader.u32())
             guard rank <= 8 else { throw ParameterFileError.corrupt("tensor '\(Visible.name(name))' has rank \(rank)") }
             var shape: [Int] = []
@@ -270,10 +278,10 @@ public enum ParameterFile {
 
         mutating func string() throws -> String {
             let n = Int(try u32())
-            guard n <= end - offset else { throw ParameterFileError.corrupt("a name runs past the end") }
+            guard n <= end - offset else { throw ParameterFileError.corrupt("the text at byte \(offset - 4) says it is \(n) bytes long, past the end of the file") }
             defer { offset += n }
             guard let s = String(bytes: bytes[offset..<(offset + n)], encoding: .utf8) else {
-                throw ParameterFileError.corrupt("a name is not UTF-8")
+                throw ParameterFileError.corrupt("the text at byte \(offset - 4) is not UTF-8")
             }
             return s
         }
