@@ -45,6 +45,13 @@ public enum PlotTarget: Equatable, Sendable {
         }
     }
 
+    /// `path` as gnuplot's `set output` must get it: quoting keeps it one string, but gnuplot
+    /// still reads the string's start — `|` opens a pipe to a shell, `~` is the home folder —
+    /// so a relative path starts with `./` (a folder named `|sh payload;cd ` ran the payload).
+    static func outputPath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : "./" + path
+    }
+
     /// The gnuplot `set terminal` / `set output` lines.
     var preamble: String {
         switch self {
@@ -55,9 +62,9 @@ public enum PlotTarget: Equatable, Sendable {
             default: return "set terminal dumb size \(width),\(height) \(style)\nset output\n"
             }
         case .png(let path):
-            return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.literal(path))\n"
+            return "set terminal pngcairo size 1000,560 enhanced font 'sans,10'\nset output \(Gnuplot.literal(Self.outputPath(path)))\n"
         case .svg(let path):
-            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.literal(path))\n"
+            return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output \(Gnuplot.literal(Self.outputPath(path)))\n"
         case .svgDocument:
             return "set terminal svg size 1000,560 dynamic enhanced font 'sans,10'\nset output\n"
         }

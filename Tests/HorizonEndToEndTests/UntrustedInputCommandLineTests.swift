@@ -23,6 +23,25 @@ import Testing
         text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
     }
 
+    /// A chart path is a file name to gnuplot, whatever it starts with: a folder named
+    /// `|sh payload;cd ` (shipped in a shared project) once made `plot … to` run the payload
+    /// through gnuplot's pipe output, and a folder named `~` wrote into the home folder.
+    @Test(.enabled(if: gnuplotInstalled, "needs gnuplot"))
+    func aChartPathStartingWithAPipeOrTildeIsAFileName() throws {
+        let dir = try temporaryDirectory()
+        let home = dir + "/home"
+        for folder in ["|sh payload;cd ", "~", "home"] { try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true) }
+        try "echo ran > \(dir)/canary\n".write(toFile: dir + "/payload", atomically: false, encoding: .utf8)
+        let data = try Self.hostileCSV(in: dir)
+        let script = "load \(data)\nset horizon 4\ntrain naive\nplot plain to \"|sh payload;cd /chart.svg\"\nplot plain to \"~/tilde.png\"\n"
+        let run = try horizon([], input: script, in: dir, environment: ["HOME": home])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/canary"), "the payload ran")
+        #expect(FileManager.default.fileExists(atPath: dir + "/|sh payload;cd /chart.svg"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/~/tilde.png"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty)
+    }
+
     /// Escape sequences in data reach neither the terminal (tables, messages, errors) nor the
     /// run log, which shows them made visible in every later session.
     @Test func escapeSequencesInDataAreShownNotSent() throws {
