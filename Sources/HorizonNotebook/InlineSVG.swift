@@ -9,12 +9,22 @@ enum InlineSVG {
         var text = svg
         if let start = text.range(of: "<svg") { text = String(text[start.lowerBound...]) }
         text = text.replacingOccurrences(of: "<title>Gnuplot</title>", with: "")
-        for (pattern, template) in [("id=(['\"])([^'\"]+)\\1", "id=$1\(prefix)-$2$1"),
-                                    ("href=(['\"])#([^'\"]+)\\1", "href=$1#\(prefix)-$2$1"),
-                                    ("url\\(#([^)]+)\\)", "url(#\(prefix)-$1)")] {
-            let regex = try! NSRegularExpression(pattern: pattern)
-            text = regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+        let rules = [("id=(['\"])([^'\"]+)\\1", "id=$1\(prefix)-$2$1"), ("href=(['\"])#([^'\"]+)\\1", "href=$1#\(prefix)-$2$1"),
+                     ("url\\(#([^)]+)\\)", "url(#\(prefix)-$1)")].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+        // Inside tags only: a chart's text (an item id such as `x id="evil" y`) is drawn as
+        // written. gnuplot escapes `<` in text, so every `<` opens a tag.
+        var out = "", rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            out += rest[..<open]
+            let close = rest[open...].firstIndex(of: ">").map { rest.index(after: $0) } ?? rest.endIndex
+            var tag = String(rest[open..<close])
+            for (regex, template) in rules {
+                tag = regex.stringByReplacingMatches(in: tag, range: NSRange(tag.startIndex..., in: tag), withTemplate: template)
+            }
+            out += tag
+            rest = rest[close...]
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        out += rest
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -118,7 +118,9 @@ enum MarkdownNotebook {
                 // (CommonMark); a lone one is literal text, and what follows it is still escaped.
                 var n = 0
                 while i + n < scalars.count, scalars[i + n] == "`" { n += 1 }
-                if let close = Self.closingRun(of: n, in: scalars, after: i + n) {
+                // A span holding `|` is not kept: in a table row the cell is split at the pipe
+                // before the span is seen, and the rest of its text (`<img …>`) would be raw HTML.
+                if let close = Self.closingRun(of: n, in: scalars, after: i + n), !scalars[(i + n)..<close].contains("|") {
                     out.append(contentsOf: scalars[i..<(close + n)])
                     i = close + n
                 } else {

@@ -73,6 +73,16 @@ enum Prose {
         return result
     }
 
+    /// Whether the tags in `text` close in the order they open (each `</…>` closes one `<…>`).
+    private static func balanced(_ text: ArraySlice<Character>) -> Bool {
+        var depth = 0
+        for (i, c) in zip(text.indices, text) where c == "<" {
+            depth += i + 1 < text.endIndex && text[i + 1] == "/" ? -1 : 1
+            if depth < 0 { return false }
+        }
+        return depth == 0
+    }
+
     private static func wrap(_ text: String, delimiter: String, tag: String) -> String {
         let chars = Array(text), marker = Array(delimiter), n = marker.count
         func isWord(_ i: Int) -> Bool { i >= 0 && i < chars.count && (chars[i].isLetter || chars[i].isNumber) }
@@ -83,7 +93,9 @@ enum Prose {
             if matches(i), !isSpace(i + n), !isWord(i - 1), !(n == 1 && i + 1 < chars.count && chars[i + 1] == marker[0]) {
                 var j = i + n + 1
                 while j + n <= chars.count, !(matches(j) && !isSpace(j - 1) && !isWord(j + n)) { j += 1 }
-                if j + n <= chars.count {
+                // The span must not cross a tag an earlier pass made (`**a *b** c*`): the page
+                // must stay well-formed XML. Text is escaped first, so every `<` is such a tag.
+                if j + n <= chars.count, Self.balanced(chars[(i + n)..<j]) {
                     out += "<\(tag)>" + String(chars[(i + n)..<j]) + "</\(tag)>"
                     i = j + n
                     continue

@@ -108,6 +108,12 @@ func trickyData(in folder: String) throws -> String {
         #expect(Prose.inline("_em_ and `unclosed") == "<em>em</em> and `unclosed")
     }
 
+    /// Emphasis that would cross a tag an earlier pass made stays text: the page is XML.
+    @Test func crossedEmphasisStaysWellFormed() {
+        #expect(Prose.inline("**a *b** c*") == "<strong>a *b</strong> c*")
+        #expect(Prose.inline("*a **b** c*") == "<em>a <strong>b</strong> c</em>")
+    }
+
     @Test func escapesHTMLInProse() {
         #expect(Prose.inline("<script>alert(1)</script> & co") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co")
     }
@@ -120,6 +126,12 @@ func trickyData(in folder: String) throws -> String {
         let embedded = InlineSVG.embed(svg, prefix: "c2-1")
         #expect(embedded == "<svg viewBox='0 0 10 10'><defs><path id='c2-1-gpPt6'/></defs>"
                 + "<g id=\"c2-1-gnuplot_canvas\"><use xlink:href='#c2-1-gpPt6'/><rect fill='url(#c2-1-gpPat1)'/></g></svg>")
+    }
+
+    /// A chart's text is an item id as written: `x id="evil" y` is not an attribute to rename.
+    @Test func theChartsTextIsLeftAsWritten() {
+        let svg = "<svg><text id='t'>x id=\"evil\" y href='#gp' z url(#a) w</text></svg>"
+        #expect(InlineSVG.embed(svg, prefix: "c2") == "<svg><text id='c2-t'>x id=\"evil\" y href='#gp' z url(#a) w</text></svg>")
     }
 }
 
