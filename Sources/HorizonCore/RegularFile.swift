@@ -3,10 +3,17 @@ import Foundation
 /// Files read whole (scripts, model files) must be ordinary files of a sensible size: reading
 /// `/dev/zero`, a FIFO, or a 2 GB CSV given to `run` by mistake would never end or fill memory.
 public enum RegularFile {
+    /// Why `path` cannot name a file, or nil: the system reads a name up to its first NUL, so
+    /// `demo.csv\0.png` would open `demo.csv` while Horizon reported the whole name.
+    public static func nameProblem(_ path: String) -> String? {
+        path.utf8.contains(0) ? "a file name cannot hold a NUL character" : nil
+    }
+
     /// Nil when `path` is, or links to, a regular file of at most `maxBytes`; otherwise why
     /// not, in words. `stat` follows symbolic links (a script linked into a folder is fine)
     /// and its error says what went wrong (a missing file, a folder without permission).
     public static func problem(_ path: String, maxBytes: Int) -> String? {
+        if let problem = nameProblem(path) { return problem }
         var info = stat()
         guard stat(path, &info) == 0 else {
             return errno == ENOENT ? "no such file" : String(cString: strerror(errno)).lowercased()

@@ -42,8 +42,9 @@ final class RawFileSource: ByteSource {
     let fileSize: Int?
 
     init(path: String) throws {
+        if let problem = RegularFile.nameProblem(path) { throw HorizonError("cannot open '\(Visible.name(path))': \(problem)") }
         guard let h = fopen(path, "rb") else {
-            throw HorizonError("cannot open '\(path)': \(String(cString: strerror(errno)))")
+            throw HorizonError("cannot open '\(Visible.name(path))': \(String(cString: strerror(errno)))")
         }
         handle = h
         var info = stat()

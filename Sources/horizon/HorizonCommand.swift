@@ -20,6 +20,21 @@ struct HorizonCommand: ParsableCommand {
         version: "horizon \(HorizonVersion.current)",
         subcommands: [SessionCommand.self, BatchCommand.self],
         defaultSubcommand: SessionCommand.self)
+
+    /// The library's `main`, except that its error messages, which quote the arguments as
+    /// typed (an escape sequence in a file name), are shown with control characters visible.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }  // help and --version: our own text
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((Visible.lines(message) + "\n").utf8)) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// A session: a REPL on a terminal, a line reader on a pipe, or a script runner.
@@ -45,6 +60,8 @@ struct SessionCommand: ParsableCommand {
     func validate() throws {
         if let notebook {
             guard script != nil else { throw ValidationError("--notebook needs a SCRIPT to run") }
+            // Refused now, not after the script has run (the page's writer refuses it too).
+            guard !Visible.hasControl(notebook) else { throw ValidationError("--notebook \(Visible.name(notebook)): a file name with a control character") }
             do { _ = try NotebookFile.format(of: notebook) } catch let error as HorizonError { throw ValidationError(error.message) }
             // Found before the script runs (minutes of training), not when the page is written.
             var isDirectory: ObjCBool = false

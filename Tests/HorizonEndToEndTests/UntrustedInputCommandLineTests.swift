@@ -42,6 +42,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: home).isEmpty)
     }
 
+    /// Arguments quoted back in an error (the argument library's own messages too) show their
+    /// control characters as escapes, and a notebook path with one is refused before the
+    /// script runs.
+    @Test func controlCharactersInArgumentsAreShownNotSent() throws {
+        let dir = try temporaryDirectory()
+        let script = dir + "/s.hz"
+        try "set horizon 4\n".write(toFile: script, atomically: false, encoding: .utf8)
+        let runs = [
+            try horizon([script, "--notebook", dir + "/d\u{1B}[1m/out.html"]),
+            try horizon(["batch", "--data", script, "--item", "a", "--time", "b", "--target", "c", "--freq", "W", "--commands", "train naive",
+                         "--season", "\u{1B}]0;X\u{7}"]),
+        ]
+        for run in runs {
+            #expect(run.status != 0)
+            #expect(!Self.hasRawControl(run.stderr), "stderr: \(run.stderr.debugDescription)")
+            #expect(run.stderr.contains("\\x1b"), "\(run.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["s.hz"], "the script did not run")
+    }
+
     /// Escape sequences in data reach neither the terminal (tables, messages, errors) nor the
     /// run log, which shows them made visible in every later session.
     @Test func escapeSequencesInDataAreShownNotSent() throws {

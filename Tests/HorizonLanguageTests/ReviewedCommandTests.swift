@@ -289,3 +289,18 @@ private func scratchFile(_ text: String, suffix: String) throws -> String {
         #expect(local?.message.hasPrefix("'snaive' (snaive) has nothing learned to save") == true)
     }
 }
+
+/// Paths read with a NUL in them: the system stops at it, so Horizon would read one file and
+/// name another.
+@Suite struct ReviewedReadPathTests {
+    @Test func aPathWithANulIsRefusedNotCutShort() throws {
+        let data = try demoFile()
+        let script = try scratchFile("set horizon 4\n", suffix: ".hz")
+        let interpreter = Interpreter(output: OutputBuffer())
+        for command in ["load \(Lexer.quoted(data + "\u{0}.png"))", "run \(Lexer.quoted(script + "\u{0}x"))"] {
+            let error = #expect(throws: HorizonError.self) { try interpreter.execute(command, source: "s") }
+            #expect(error?.message.contains("a file name cannot hold a NUL character") == true, "\(error?.message ?? "")")
+        }
+        #expect(interpreter.session.panel == nil)
+    }
+}
