@@ -24,11 +24,15 @@ public enum Visible {
         text.unicodeScalars.contains(where: isControl)
     }
 
-    /// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
-    /// embedding, override and isolate characters.
+    /// C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional marks,
+    /// embeddings, overrides and isolates (U+061C among them), and the invisible characters
+    /// that join nothing in any script (the zero-width space, the word joiner and the invisible
+    /// operators), which make two ids that look the same. The zero-width joiner and non-joiner
+    /// stay: Persian words and emoji sequences need them.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0xFEFF: return true
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0xFEFF,
+             0x061C, 0x200B, 0x2060...0x2064: return true
         default: return false
         }
     }

@@ -147,6 +147,10 @@ import Testing
         #expect(Visible.name("x\u{202E}y\u{85}z\u{7F}") == "x\\u{202e}y\\x85z\\x7f")
         #expect(Visible.name("plain é ü — 東京") == "plain é ü — 東京")
         #expect(!Visible.hasControl("plain") && Visible.hasControl("a\u{0}"))
+        // The Arabic letter mark (a bidi mark like LRM) and the zero-width space (which makes
+        // `I\u{200B}x` look like `Ix`) are shown; the joiners that emoji and Persian need are not.
+        #expect(Visible.name("I\u{200B}x\u{061C}y\u{2060}") == "I\\u{200b}x\\u{061c}y\\u{2060}")
+        #expect(Visible.name("👩\u{200D}💻 می\u{200C}خواهم") == "👩\u{200D}💻 می\u{200C}خواهم")
     }
 
     @Test func tableCellsAreShownNotSent() {
