@@ -255,6 +255,20 @@ func meanWQL(_ f: PanelForecast, full: Panel, history: Panel) -> Double {
         }
     }
 
+    /// A level outside the trained ones (p0.1 beyond p2.5) is extrapolated along a normal
+    /// tail; on demand that is never negative it is clipped at zero like the trained ones
+    /// (an mlp once gave DETERGENT-01 a p1 of −48).
+    @Test func levelsBeyondTheTrainedOnesStayAtOrAboveZeroOnDemand() throws {
+        var rng = SeededGenerator(seed: 5)
+        let panel = Panel(series: (0..<4).map { i in Series(id: "s\(i)", values: (0..<60).map { _ in max(0, (3 + 2 * rng.normal()).rounded()) }) },
+                          frequency: .steps, season: 4, hasTimestamps: false)
+        let estimator = NeuralEstimator(.mlp, options: ModelOptions(["hidden": "8", "epochs": "2", "batches": "5", "batch": "16", "context": "8"]))
+        let predictor = try estimator.fit(panel, settings: FitSettings(horizon: 3, levels: [0.1, 0.5, 0.9], seed: 1))
+        let forecast = try predictor.predict(panel, horizon: 3, levels: [0.001, 0.5, 0.999])
+        #expect(forecast.items.allSatisfy { $0.quantiles.allSatisfy { $0.allSatisfy { $0 >= 0 } } })
+        #expect(forecast.items.contains { $0.quantiles[0].contains(0) }, "the far tail reaches zero here, so the clip is exercised")
+    }
+
     /// With prices, promotions and a yearly cycle that seasonal naive cannot see (the price
     /// and promo of next week are known), the networks beat seasonal naive on wQL.
     @Test(arguments: [NeuralConfiguration.Architecture.mlp, .mqcnn])

@@ -150,7 +150,10 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
             }
             let first = history.time(of: s, at: s.count)
             let full = ItemForecast(id: s.id, firstTime: first, point: trained[c.levels.firstIndex(of: 0.5)!], levels: c.levels, quantiles: trained)
-            return ItemForecast(id: s.id, firstTime: first, point: full.point, levels: levels, quantiles: levels.map { full.quantile($0) })
+            // A level outside the trained ones is extrapolated along a normal tail, which can
+            // fall below zero however the trained ones were clipped: clipped again.
+            let asked = levels.map { level in full.quantile(level).map { nonNegative ? max(0, $0) : $0 } }
+            return ItemForecast(id: s.id, firstTime: first, point: full.point, levels: levels, quantiles: asked)
         }
         return PanelForecast(model: name, items: items)
     }
