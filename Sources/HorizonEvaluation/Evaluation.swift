@@ -230,7 +230,11 @@ public enum Evaluator {
                                + " (a history shorter than one season, or the same every season — constant, say — has no scale).")
         }
         table.notes.append("wQL = 2·Σpinball/Σ|y| over all series and steps; wCRPS = ΣCRPS/Σ|y| (CRPS on a 200-level τ grid through each quantile function);")
-        table.notes.append("cov[p] = share of actuals ≤ the p quantile; cov[pLo–pHi] = share inside the interval; MSIS at 95%; OWA vs naive2.")
+        table.notes.append("cov[p] = share of actuals ≤ the p quantile; cov[pLo–pHi] = share inside the interval;")
+        // Defined where a student first meets them (the walkthrough's first table).
+        table.notes.append("MASE = mean |y − point| ÷ the series' in-sample seasonal-naive mean |error|, averaged over series; "
+                           + "sMAPE = mean of 200·|y − point|/(|y| + |point|);")
+        table.notes.append("MSIS = the 95% interval's width plus 40× how far actuals fall outside it, scaled as MASE; OWA = mean of sMAPE and MASE, each relative to naive2's.")
         table.notes += shown.compactMap(\.note)
         return table
     }

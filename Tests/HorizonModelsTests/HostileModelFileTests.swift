@@ -182,4 +182,11 @@ import HorizonForecast
         #expect(throws: HorizonError.self) { _ = try ModelFiles.load(from: path) }
         #expect(throws: ParameterFileError.corrupt("not a Horizon model file (bad magic)")) { _ = try ParameterFile.read(path) }
     }
+
+    /// A description that cannot be decoded says which part of it.
+    @Test func anUnreadableDescriptionNamesItsPart() throws {
+        let path = try Self.crafted("fraction", layout: ["season": 52.5])
+        let error = #expect(throws: HorizonError.self) { _ = try NeuralPredictor.load(from: path) }
+        #expect(error?.message.hasPrefix("'\(path)': the model's layout cannot be read (") == true, "\(error?.message ?? "")")
+    }
 }

@@ -199,15 +199,15 @@ public final class NeuralPredictor: Predictor, ReportsTrainingCurve, ReportsTrai
         guard metadata["format"] == formatTag, let config = metadata["configuration"], let layoutText = metadata["layout"] else {
             throw HorizonError("'\(shown)' is not a Horizon neural model file")
         }
-        let decoder = JSONDecoder()
-        let configuration: NeuralConfiguration, layout: FeatureLayout, curve: TrainingRun
-        do {
-            configuration = try decoder.decode(NeuralConfiguration.self, from: Data(config.utf8))
-            layout = try decoder.decode(FeatureLayout.self, from: Data(layoutText.utf8))
-            curve = try metadata["training"].map { try decoder.decode(TrainingRun.self, from: Data($0.utf8)) } ?? TrainingRun()
-        } catch {
-            throw HorizonError("'\(shown)': the model's description cannot be read (\(error))")
+        // Each part of the description on its own, so an error says which part and which field.
+        func decode<T: Decodable>(_ type: T.Type, _ text: String, _ part: String) throws -> T {
+            do { return try JSONDecoder().decode(type, from: Data(text.utf8)) } catch {
+                throw HorizonError("'\(shown)': the model's \(part) cannot be read (\(ModelManifest.explain(error)))")
+            }
         }
+        let configuration = try decode(NeuralConfiguration.self, config, "configuration")
+        let layout = try decode(FeatureLayout.self, layoutText, "layout")
+        let curve = try metadata["training"].map { try decode(TrainingRun.self, $0, "training record") } ?? TrainingRun()
         do {
             try configuration.check()
             try layout.check(for: configuration)
