@@ -139,17 +139,18 @@ public enum ParameterFile {
     /// Reads a file with its arrays, after checking magic, version and checksum.
     public static func read(_ path: String) throws -> Contents {
         if let problem = RegularFile.problem(path, maxBytes: maxBytes) {
-            throw ParameterFileError.unreadable("cannot read model file '\(path)': \(problem)")
+            throw ParameterFileError.unreadable("cannot read model file '\(Visible.name(path))': \(problem)")
         }
         // The magic first: a gigabyte that is not a model file is refused without being read.
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ParameterFileError.unreadable("cannot read model file '\(path)'")
+            throw ParameterFileError.unreadable("cannot read model file '\(Visible.name(path))'")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: magic.count)) ?? Data()
         guard [UInt8](head) == magic else { throw ParameterFileError.corrupt("not a Horizon model file (bad magic)") }
-        guard let rest = try? handle.readToEnd() else {
-            throw ParameterFileError.unreadable("cannot read model file '\(path)'")
+        let rest: Data
+        do { rest = try handle.readToEnd() ?? Data() } catch {  // nil: nothing after the magic
+            throw ParameterFileError.unreadable("cannot read model file '\(Visible.name(path))'")
         }
         return try contents([UInt8](head) + [UInt8](rest))
     }
