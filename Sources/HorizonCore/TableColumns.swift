@@ -34,7 +34,7 @@ extension TextTable {
         let labels = labelColumns
         var kept = Array(headers.indices)
         func renderedWidth(_ columns: [Int]) -> Int {
-            columns.map { i in rows.reduce(Visible.name(headers[i]).count) { max($0, Visible.name($1[i]).count) } }.reduce(0, +) + 2 * (columns.count - 1)
+            columns.map { i in rows.reduce(DisplayWidth.of(Visible.name(headers[i]))) { max($0, DisplayWidth.of(Visible.name($1[i]))) } }.reduce(0, +) + 2 * (columns.count - 1)
         }
         while kept.count > labels + 1, renderedWidth(kept) > width { kept.removeLast() }
         guard kept.count < headers.count else { return self }

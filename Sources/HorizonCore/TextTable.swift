@@ -49,12 +49,12 @@ public struct TextTable: Equatable, Sendable {
     public func rendered() -> String {
         let headers = self.headers.map(Visible.name), rows = self.rows.map { $0.map(Visible.name) }
         let title = self.title.map(Visible.name), notes = self.notes.map(Visible.lines)
-        var widths = headers.map { $0.count }
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var widths = headers.map(DisplayWidth.of)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
         let alignments = resolvedAlignments
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                let pad = String(repeating: " ", count: widths[i] - DisplayWidth.of(cell))
                 return alignments[i] == .left ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }

@@ -161,6 +161,17 @@ import Testing
         #expect(text.contains("A\\r\\nB\\x1b[31m") && text.split(separator: "\n").count == 4)
     }
 
+    /// Ids in Chinese, Korean or emoji take two terminal columns a character: the next column
+    /// starts at the same place on every row (it was two columns off per wide character).
+    @Test func tablesAlignByTerminalColumns() {
+        var table = TextTable(title: nil, headers: ["item", "v"])
+        for id in ["SKU-1", "東京-1", "김치", "🧥 coat", "cafe\u{0301}"] { table.append([id, "1"]) }
+        let lines = table.rendered().split(separator: "\n").map(String.init)
+        let starts = lines.map { line in DisplayWidth.of(String(line.dropLast())) }
+        #expect(Set(starts).count == 1, "\(lines)")
+        #expect(DisplayWidth.of("東京") == 4 && DisplayWidth.of("🧥") == 2 && DisplayWidth.of("cafe\u{0301}") == 4 && DisplayWidth.of("abc") == 3)
+    }
+
     /// The banded distance agrees with the full one wherever it answers.
     @Test func boundedDistanceMatchesTheFullDistance() {
         var generator = SeededGenerator(seed: 3)
