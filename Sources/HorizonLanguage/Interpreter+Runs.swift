@@ -7,7 +7,9 @@ import HorizonRuns
 extension Interpreter {
     func listRuns(limit: Int, model: String?) throws {
         guard let store = try openRunLog() else { return }
-        let listing = try readLog { try store.recent(limit: limit, model: model) }
+        // The log keeps names as shown (control characters escaped): a name from the session is
+        // looked up in that form.
+        let listing = try readLog { try store.recent(limit: limit, model: model.map(Visible.name)) }
         let runs = listing.runs
         let total = try readLog { try store.count() }
         defer { noteDamaged(listing.damaged, in: store) }

@@ -20,6 +20,17 @@ func lastText(_ output: OutputBuffer) -> String? {
 }
 
 @Suite struct RunLogCommandTests {
+    /// The log keeps a name with a bidi override as shown (escaped); `runs model=` with the
+    /// name as the session spells it still finds its runs.
+    @Test func runsOfAModelNamedWithAControlCharacterAreFound() throws {
+        let (interpreter, output, _) = try loggedSession()
+        let name = "s\u{202E}x"
+        try interpreter.execute("load \(try demoFile())\nset horizon 4\ntrain snaive as \(Lexer.quoted(name))", source: "s")
+        try interpreter.listRuns(limit: 10, model: name)
+        let table = try #require(lastTable(output))
+        #expect(table.rows.count == 1 && table.rows[0][3] == "s\\u{202e}x (snaive)", "\(table.rows)")
+    }
+
     @Test func trainEvaluateAndBacktestAreLoggedWithTheirLines() throws {
         let (interpreter, output, path) = try loggedSession()
         let data = try demoFile()
