@@ -89,13 +89,16 @@ public enum Frequency: Equatable, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The time `n` steps after `time` (calendar months for M/Q/Y, clamping the day).
+    /// The time `n` steps after `time` (calendar months for M/Q/Y, clamping the day). A month's
+    /// last day steps to the last day of each month, as `isOnGridDay` reads month-end data: a
+    /// series of month ends that starts on 28 February continues 31 March, not 28 March.
     public func advance(_ time: Int64, by n: Int) -> Int64 {
         guard let months = monthsPerStep else { return time + secondsPerStep * Int64(n) }
         let c = Timestamp.civil(time)
         let total = c.year * 12 + (c.month - 1) + months * n
         let year = Int((Double(total) / 12).rounded(.down)), month = total - year * 12 + 1
-        let day = min(c.day, Timestamp.daysIn(year: year, month: month))
+        let days = Timestamp.daysIn(year: year, month: month)
+        let day = c.day == Timestamp.daysIn(year: c.year, month: c.month) ? days : min(c.day, days)
         return Timestamp.seconds(year: year, month: month, day: day)
             + Int64(c.hour * 3600 + c.minute * 60 + c.second)
     }

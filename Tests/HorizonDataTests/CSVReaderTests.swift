@@ -93,6 +93,11 @@ func records(_ text: String) throws -> [[String]] {
     @Test func monthlyStepsClampTheDay() {
         let jan31 = Timestamp.seconds(year: 2021, month: 1, day: 31)
         #expect(Timestamp.format(Frequency.monthly.advance(jan31, by: 1)) == "2021-02-28")
+        // Month-end data that starts in a short month stays at month ends (it drifted to the 28th).
+        let feb28 = Timestamp.seconds(year: 2023, month: 2, day: 28), jun30 = Timestamp.seconds(year: 2022, month: 6, day: 30)
+        #expect((1...4).map { Timestamp.format(Frequency.monthly.advance(feb28, by: $0)) } == ["2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30"])
+        #expect(Timestamp.format(Frequency.quarterly.advance(jun30, by: 2)) == "2022-12-31")
+        #expect(Timestamp.format(Frequency.monthly.advance(Timestamp.seconds(year: 2024, month: 2, day: 28), by: 1)) == "2024-03-28")
         #expect(Frequency.quarterly.steps(from: jan31, to: Timestamp.seconds(year: 2021, month: 7, day: 31)) == 2)
         #expect(Frequency.weekly.steps(from: 0, to: 3 * 604_800) == 3)
         #expect(Frequency.weekly.steps(from: 0, to: 86_400) == nil)
