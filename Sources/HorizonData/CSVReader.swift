@@ -51,6 +51,22 @@ public struct CSVRecord {
         bytes.withUnsafeBufferPointer { Timestamp.parse(UnsafeBufferPointer(rebasing: $0[range(i)])) }
     }
 
+    /// The first field holding bytes that are not UTF-8, and the offset of the first such byte.
+    func firstInvalidUTF8() -> (field: Int, offset: Int)? {
+        for i in 0..<count {
+            let r = range(i)
+            var decoder = UTF8(), bytes = self.bytes[r].makeIterator(), consumed = r.lowerBound
+            decoding: while true {
+                switch decoder.decode(&bytes) {
+                case .scalarValue(let scalar): consumed += UTF8.width(scalar)
+                case .emptyInput: break decoding
+                case .error: return (i, consumed)
+                }
+            }
+        }
+        return nil
+    }
+
     /// All fields as strings.
     public var strings: [String] { (0..<count).map { string($0) } }
 }
@@ -153,6 +169,12 @@ public final class CSVReader {
             if !result { return false }
             // A blank line is a single empty field: skip it.
             if record.ends.count == 1 && record.bytes.isEmpty { record.ends.removeAll(keepingCapacity: true); continue }
+            // Text must be UTF-8: decoded anyway, Latin-1's `Café` and `Cafè` would both become
+            // `Caf\u{FFFD}` and merge into one series.
+            if record.bytes.contains(where: { $0 >= 0x80 }), let (field, offset) = record.firstInvalidUTF8() {
+                throw HorizonError("\(path): line \(record.line), field \(field + 1): not UTF-8 text (byte 0x\(String(record.bytes[offset], radix: 16, uppercase: true)) "
+                                   + "is not a character on its own there): save the file as UTF-8")
+            }
             return true
         }
     }

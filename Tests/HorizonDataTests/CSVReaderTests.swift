@@ -40,6 +40,20 @@ func records(_ text: String) throws -> [[String]] {
         #expect(try records("id,v1,v2\nA,1,\n") == [["id", "v1", "v2"], ["A", "1", ""]])
     }
 
+    /// Latin-1 bytes are refused where they are, not decoded to U+FFFD: `Café` and `Cafè`
+    /// would both become `Caf\u{FFFD}` and merge into one series.
+    @Test func textThatIsNotUTF8IsALocatedError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("horizon-latin1-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/latin1.csv"
+        try Data(Array("item,date,sales\nok,2024-01-01,1\n".utf8) + [0x43, 0x61, 0x66, 0xE9] + Array(",2024-01-02,2\n".utf8)).write(to: URL(fileURLWithPath: path))
+        let reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        let error = #expect(throws: HorizonError.self) { while try reader.next(into: &record) {} }
+        #expect(error?.message == "\(path): line 3, field 1: not UTF-8 text (byte 0xE9 is not a character on its own there): save the file as UTF-8")
+        #expect(try records("id,v\nCafé,1\n東京,2\n") == [["id", "v"], ["Café", "1"], ["東京", "2"]])
+    }
+
     @Test func unterminatedQuoteNamesTheLine() throws {
         let error = #expect(throws: HorizonError.self) { try records("a,b\n1,\"open\n2,3\n") }
         #expect(error?.message.contains("line 2") == true)
