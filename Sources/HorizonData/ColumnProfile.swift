@@ -4,6 +4,8 @@ struct ColumnProfile {
     var numeric = 0
     var integral = 0
     var timestamps = 0
+    /// Integers that read as compact dates (20240131, 202401).
+    var compactDates = 0
     var missing = 0
     var distinct = Set<String>()
     var cells = 0
@@ -11,6 +13,10 @@ struct ColumnProfile {
     var nonMissing: Int { cells - missing }
     var isNumeric: Bool { nonMissing > 0 && numeric == nonMissing }
     var isIntegral: Bool { isNumeric && integral == numeric }
+    /// Every sampled cell an integer that reads as a compact date: a time column of them holds
+    /// dates, not steps (read as steps, 20240131 to 20240201 was 70 steps with 69 missing).
+    /// Only a time column is read so: a store number like 200012 would read as a month too.
+    var isCompactDates: Bool { isIntegral && compactDates == nonMissing }
     /// Nine in ten sampled cells read as dates: a time column with a few bad cells is still the
     /// time column, so those cells get errors naming their row instead of a vague "no time column".
     var isTimestamp: Bool { nonMissing > 0 && timestamps * 10 >= nonMissing * 9 }
@@ -23,7 +29,10 @@ struct ColumnProfile {
         if distinct.count < 10_000 { distinct.insert(record.string(i)) }
         if let v = record.double(i) {
             numeric += 1
-            if v == v.rounded() { integral += 1 }
+            if v == v.rounded() {
+                integral += 1
+                if v >= 180_001, v <= 22_001_231, record.timestamp(i) != nil { compactDates += 1 }
+            }
         } else if record.timestamp(i) != nil {
             timestamps += 1
         }

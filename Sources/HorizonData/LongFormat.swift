@@ -41,7 +41,8 @@ enum LongFormat {
         // integer steps, and any other dates: either way a bad cell gets an error at its own
         // row, not the first row's as "not an integer" or "not a date".
         let time = profiles[timeIndex]
-        let hasTimestamps = options.declared != nil ? options.frequency != .steps : time.isTimestamp || (!time.isNumeric && time.timestamps >= time.numeric)
+        let hasTimestamps = options.declared != nil ? options.frequency != .steps
+            : time.isTimestamp || time.isCompactDates || (!time.isNumeric && time.timestamps >= time.numeric)
         let itemIndices: [Int]
         if let names = options.itemColumns {
             itemIndices = try names.map { try PanelLoader.column($0, in: header, path: path, role: "the item") }
@@ -107,7 +108,7 @@ enum LongFormat {
         }
         let unsampled = Set(textCovariates.indices.filter { profiles[textCovariates[$0]].isEmpty && options.declared == nil })
         report.append("item: " + (itemIndices.isEmpty ? "(one series)" : itemIndices.map { header[$0] }.joined(separator: "+")))
-        report.append("time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"))
+        report.append("time: \(header[timeIndex])" + (!hasTimestamps ? " (integer steps)" : time.isCompactDates ? " (dates written as 20240131 or 202401)" : ""))
         report.append("target: \(header[targetIndex])")
 
         // Read every row.

@@ -10,7 +10,9 @@ public enum Timestamp {
     }
 
     /// Accepts `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY-MM` (the month's first day),
-    /// `YYYY-MM-DD HH:MM[:SS[.000]]` (also with `T`) and a trailing `Z`.
+    /// `YYYY-MM-DD HH:MM[:SS[.000]]` (also with `T`) and a trailing `Z`; and the compact
+    /// `YYYYMMDD` and `YYYYMM` that databases export, for years 1800–2200 (a time column of
+    /// integers is read this way only when every sampled cell is such a date: `ColumnProfile`).
     public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Parsed? {
         var lo = 0, hi = b.count
         while lo < hi, b[lo] == 0x20 { lo += 1 }
@@ -36,6 +38,12 @@ public enum Timestamp {
             return v
         }
         guard let year = number(4), i < hi else { return nil }
+        if hi - lo == 8 || hi - lo == 6, (1800...2200).contains(year), let month = number(2) {
+            guard (1...12).contains(month) else { return nil }
+            if i == hi { return Parsed(seconds: seconds(year: year, month: month, day: 1), hasTime: false) }
+            guard let day = number(2), day >= 1, day <= daysIn(year: year, month: month) else { return nil }
+            return Parsed(seconds: seconds(year: year, month: month, day: day), hasTime: false)
+        }
         let sep = b[i]
         guard sep == UInt8(ascii: "-") || sep == UInt8(ascii: "/") else { return nil }
         i += 1

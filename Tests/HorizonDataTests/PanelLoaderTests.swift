@@ -41,6 +41,30 @@ let sharedDatasets: String? = {
         #expect(panel["B"]!.values == [4, 3])  // sorted by time
     }
 
+    /// Dates written as databases export them (20240131, 202401) are dates: read as integer
+    /// steps, the last day of January and the first of February were 70 steps apart, with 69
+    /// missing values between. Integer steps stay steps.
+    @Test func compactDatesInTheTimeColumnAreDates() throws {
+        var daily = "item,date,sales\n", monthly = "item,month,store,sales\n", steps = "item,t,sales\n"
+        for k in 0..<40 {
+            let day = Timestamp.format(Timestamp.seconds(year: 2024, month: 1, day: 1) + Int64(k) * 86_400).replacingOccurrences(of: "-", with: "")
+            daily += "A,\(day),\(k)\n"
+            steps += "A,\(k + 1),\(k)\n"
+        }
+        for k in 0..<24 { monthly += "A,\(2013 + k / 12)\(String(format: "%02d", k % 12 + 1)),200012,\(k)\n" }
+        let days = try PanelLoader.load(path: try temporaryFile(daily), showProgress: false)
+        #expect(days.panel.frequency == .daily && days.panel["A"]!.values.count == 40 && !days.panel["A"]!.values.contains { $0.isNaN })
+        #expect(days.panel.timeLabel(days.panel["A"]!.start) == "2024-01-01")
+        #expect(days.report.contains("time: date (dates written as 20240131 or 202401)"))
+        let months = try PanelLoader.load(path: try temporaryFile(monthly), showProgress: false)
+        #expect(months.panel.frequency == .monthly && months.panel["A"]!.values.count == 24)
+        #expect(months.panel.dynamicNames == ["store"], "a number that reads as a month is a covariate outside the time column")
+        let integers = try PanelLoader.load(path: try temporaryFile(steps), showProgress: false)
+        #expect(integers.panel.frequency == .steps && integers.panel["A"]!.values.count == 40)
+        #expect(Timestamp.parse("20240229")?.seconds == Timestamp.seconds(year: 2024, month: 2, day: 29))
+        #expect(Timestamp.parse("20230229") == nil && Timestamp.parse("12345678") == nil && Timestamp.parse("202413") == nil)
+    }
+
     @Test func wideFormat() throws {
         let data = try PanelLoader.load(path: try temporaryFile("date,north,south\n2021-01-01,1,5\n2021-01-02,2,\n2021-01-03,3,7\n"),
                                         showProgress: false)
