@@ -175,11 +175,15 @@ public enum PanelLoader {
         if options.itemColumns != nil || options.targetColumn != nil { return .long }
         let first = profiles[0]
         let restNumeric = profiles.dropFirst().allSatisfy { $0.isNumeric || $0.isEmpty }
-        // Competition layout: text ids in the first column, each on one row, numbers after.
-        if first.isText || (first.isIntegral && header[0].lowercased() == "id"),
+        // Competition layout: text ids in the first column, each on one row, numbers after. A
+        // first column named as time (`date`, `week`) holds dates this reader cannot read
+        // (01/02/2024, 2024-W05): each would become a two-point series, so it is not.
+        let timeNamed = ColumnNames.find(ColumnNames.time, in: [header[0]]) != nil
+        if !timeNamed, first.isText || (first.isIntegral && header[0].lowercased() == "id"),
            restNumeric, first.distinct.count == first.nonMissing, header.count > 2 {
             return .rows
         }
+        if timeNamed, !first.isNumeric, !first.isEmpty, restNumeric, first.distinct.count == first.nonMissing { return .wide }
         let textColumns = profiles.indices.filter { profiles[$0].isText }
         let timeIndex = options.timeColumn.flatMap { name in header.firstIndex { $0.lowercased() == name.lowercased() } }
             ?? profiles.firstIndex { $0.isTimestamp }

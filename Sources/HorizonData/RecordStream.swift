@@ -50,11 +50,14 @@ final class RecordStream {
         HorizonError("\(path), row \(record.line), column \(column + 1) ('\(header[column])'): \(message)")
     }
 
+    /// The forms `Timestamp.parse` reads, for an error about a cell it cannot.
+    static let dateForms = "(dates read: 2024-01-31, 2024/01/31, 2024-01, 20240131, 202401, each with an optional time 13:45[:00])"
+
     /// The cell as a time: seconds since 1970 for a timestamp column, else an integer step.
     func time(_ record: CSVRecord, _ column: Int, timestamps: Bool) throws -> Int64 {
         if timestamps {
             guard let t = record.timestamp(column) else {
-                throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as a date or time")
+                throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as a date or time " + Self.dateForms)
             }
             return t.seconds
         }

@@ -11,7 +11,9 @@ enum WideFormat {
             timeIndex = profiles.firstIndex { $0.isTimestamp }
                 ?? ColumnNames.find(ColumnNames.time, in: header) { profiles[$0].isIntegral } ?? 0
         }
-        let hasTimestamps = profiles[timeIndex].isTimestamp
+        // Steps are numbers: a time column of text holds dates, read or refused cell by cell.
+        let time = profiles[timeIndex]
+        let hasTimestamps = time.isTimestamp || time.isCompactDates || (!time.isNumeric && !time.isEmpty)
         let seriesColumns = header.indices.filter { $0 != timeIndex }
         guard !seriesColumns.isEmpty else { throw HorizonError("'\(path)' has a time column but no series columns") }
         var report = ["time: \(header[timeIndex])" + (hasTimestamps ? "" : " (integer steps)"),

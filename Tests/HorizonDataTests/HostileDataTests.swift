@@ -212,7 +212,7 @@ import Testing
         // Nine good dates in ten make the column the time column; the bad one is named.
         let good = (1...9).map { "A,2020-01-0\($0),\($0)" }.joined(separator: "\n")
         let (path, message) = try loadError("item,day,sales\n\(good)\nA,2020-02-30,2\n")
-        #expect(message == "\(path), row 11, column 2 ('day'): cannot read '2020-02-30' as a date or time")
+        #expect(message == "\(path), row 11, column 2 ('day'): cannot read '2020-02-30' as a date or time " + RecordStream.dateForms)
     }
 
     @Test func binaryGarbageIsRefusedNotCrashed() throws {

@@ -81,11 +81,21 @@ extension HostileDataTests {
         #expect(headerMessage == "\(header), line 1, column 3: the column name 'sales\\nx' holds a line break")
     }
 
+    /// A first column named as time whose dates this reader cannot read (US order, ISO weeks)
+    /// is a located date error, not the competition layout with each date as a series.
+    @Test func unreadableDatesInAFirstTimeColumnAreLocatedNotRows() throws {
+        for (csv, cell, column) in [("date,A,B\n01/02/2024,1,5\n01/03/2024,2,6\n01/04/2024,3,7\n", "01/02/2024", "date"),
+                                    ("week,sales,price\n2024-W01,10,1.5\n2024-W02,11,1.5\n2024-W03,12,1.4\n", "2024-W01", "week")] {
+            let (path, message) = try loadError(csv)
+            #expect(message == "\(path), row 2, column 1 ('\(column)'): cannot read '\(cell)' as a date or time " + RecordStream.dateForms)
+        }
+    }
+
     @Test func timesThatWouldBeAlteredAreLocatedAtTheirRow() throws {
         for (cell, shown) in [("2019-01-07 00:00:00.25", "2019-01-07 00:00:00.25"), ("2019-01-07 23:59:60", "2019-01-07 23:59:60"),
                               ("2019-01-07T00:00:00+05:00", "2019-01-07T00:00:00+05:00")] {
             let (path, message) = try loadError("item,time,sales\nA,\(cell),1\nA,2019-01-08,2\n")
-            #expect(message == "\(path), row 2, column 2 ('time'): cannot read '\(shown)' as a date or time")
+            #expect(message == "\(path), row 2, column 2 ('time'): cannot read '\(shown)' as a date or time " + RecordStream.dateForms)
         }
         #expect(try load("item,time,sales\nA,2019-01-07 00:00:00.000,1\nA,2019-01-08 00:00:00,2\n").panel["A"]?.values == [1, 2])
         // A bad step among integers is named at its own row, not read as a date at the first.
@@ -95,7 +105,7 @@ extension HostileDataTests {
         var options = LoadOptions()
         options.timeColumn = "week"
         let (path, message) = try loadError("item,week,sales\nA,2020-01-06,1\nA,2020-13-45,2\n", options)
-        #expect(message == "\(path), row 3, column 2 ('week'): cannot read '2020-13-45' as a date or time")
+        #expect(message == "\(path), row 3, column 2 ('week'): cannot read '2020-13-45' as a date or time " + RecordStream.dateForms)
     }
 
     @Test func aMonthlyRowOnAnotherDayIsPlacedInItsMonthWithANote() throws {
