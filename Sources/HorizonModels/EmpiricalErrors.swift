@@ -12,7 +12,9 @@ import HorizonForecast
 /// 3. Where a series has fewer than `minErrors` errors at step h, the widest step h₀ < h with
 ///    enough errors is used and scaled by √(h / h₀) (the random-walk growth of spread); where a
 ///    series has too few errors even at h = 1, errors pooled over all series, each divided by
-///    its series' scale, are rescaled to this series. The scale is how much the series moves
+///    its series' scale, are rescaled to this series (from the widest step with enough of them,
+///    scaled the same way). A panel too small even for that (one short series) gets a normal
+///    spread of 1.25 × its scale × √h around the point. The scale is how much the series moves
 ///    from one point to the next (the mean absolute change, MASE's in-sample scale at lag 1),
 ///    not its level: a series at 10⁹ ± 5 has errors of a few units, not of 10⁸. A series with
 ///    fewer than two changes, or none that moved (one or two points, or flat: a new launch), is
@@ -51,19 +53,20 @@ public struct EmpiricalErrors: Sendable {
             let sortedByStep = errors[i].map { $0.sorted() }
             var q = [[Double]](repeating: [Double](repeating: 0, count: horizon), count: levels.count)
             for h in 0..<horizon {
-                var sample = sortedByStep[h]
-                var factor = 1.0
-                if sample.count < minErrors {
-                    if let h0 = (0..<h).last(where: { sortedByStep[$0].count >= minErrors }) {
-                        sample = sortedByStep[h0]
-                        factor = (Double(h + 1) / Double(h0 + 1)).squareRoot()
-                    } else if !pooled[h].isEmpty {
-                        sample = pooled[h]
-                        factor = scales[i]
-                    }
+                // The series' own errors at h, else at the widest step with enough; then the
+                // pooled ones the same way; then (a panel too small to pool from) a normal spread
+                // from the series' own typical change, growing as a random walk's.
+                func growth(_ h0: Int) -> Double { (Double(h + 1) / Double(h0 + 1)).squareRoot() }
+                var sample: [Double] = [], factor = 1.0
+                if let h0 = (0...h).last(where: { sortedByStep[$0].count >= minErrors }) {
+                    (sample, factor) = (sortedByStep[h0], growth(h0))
+                } else if let h0 = (0...h).last(where: { pooled[$0].count >= minErrors }) {
+                    (sample, factor) = (pooled[h0], scales[i] * growth(h0))
                 }
                 for (l, level) in levels.enumerated() {
-                    let offset = sample.isEmpty ? 0 : SampleQuantile.type7(sorted: sample, level) * factor
+                    // 1.25 × the mean absolute change is a normal step's standard deviation.
+                    let offset = sample.isEmpty ? NormalDistribution.quantile(level) * 1.25 * scales[i] * Double(h + 1).squareRoot()
+                        : SampleQuantile.type7(sorted: sample, level) * factor
                     var value = points[i][h] + offset
                     if nonNegative { value = max(0, value) }
                     q[l][h] = value

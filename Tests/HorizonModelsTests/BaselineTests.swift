@@ -71,6 +71,19 @@ func panel(_ series: [[Double]], season: Int = 1) -> Panel {
         #expect(short.quantiles[1][0] > short.quantiles[0][0])  // a real interval, not a point
     }
 
+    /// A panel of one short series has too few errors to pool at any step: every step gets a
+    /// real interval around the point that widens with the horizon (drift once gave p10 = p50
+    /// = p90 = 0 three steps ahead, and a p90 below the point two steps ahead).
+    @Test func aLonePanelOfOneShortSeriesStillGetsIntervalsAroundThePoint() throws {
+        for predictor in [LocalPredictor(name: "drift", method: Drift()) as any Predictor, LocalPredictor(name: "naive", method: Naive())] {
+            let forecast = try predictor.predict(panel([[3, 7, 4, 9, 5]]), horizon: 4, levels: [0.1, 0.5, 0.9])
+            let item = forecast.items[0]
+            let widths = (0..<4).map { item.quantiles[2][$0] - item.quantiles[0][$0] }
+            #expect((0..<4).allSatisfy { item.quantiles[0][$0] <= item.point[$0] && item.point[$0] <= item.quantiles[2][$0] }, "\(item.quantiles)")
+            #expect(widths.allSatisfy { $0 > 1 } && zip(widths, widths.dropFirst()).allSatisfy { $0 <= $1 }, "\(widths)")
+        }
+    }
+
     /// Pooled errors are rescaled by how much a series moves, not by its level: a short series
     /// at 10⁹ ± 5 gets an interval of units, not of 10⁸.
     @Test func pooledErrorsFollowTheSeriesMovesNotItsLevel() throws {
