@@ -62,14 +62,29 @@ def _ship(spark, path):
     if not os.path.exists(staged):
         shutil.copy2(path, staged + ".part")
         os.replace(staged + ".part", staged)
-    if staged not in _shipped:
+    # Per SparkContext: a new session after spark.stop() has none of the old one's files.
+    key = (spark.sparkContext.applicationId, staged)
+    if key not in _shipped:
         spark.sparkContext.addFile(staged)
-        _shipped.add(staged)
+        _shipped.add(key)
     return os.path.basename(staged)
 
 
-#: Files this driver has shipped already (Spark warns on each repeat).
+#: (application, file) pairs this driver has shipped already (Spark warns on each repeat).
 _shipped = set()
+
+
+def _levels(quantiles, script):
+    """The quantile columns in the order Horizon writes them: ascending, each once. Refused on
+    the driver: a script that sets its own levels would give every task other columns, and each
+    task would fail (and be retried) on its own."""
+    if script and any(line.strip().lower().startswith("quantiles") for line in script.splitlines()):
+        raise HorizonSparkError("set the quantiles with quantiles=[...], not with a 'quantiles' command in the script")
+    levels = {}
+    for q in quantiles:
+        name = quantile_name(q)
+        levels[name] = float(name[1:]) / 100
+    return sorted(levels, key=levels.get)
 
 
 def probe(spark, binary="horizon", shipped=None, tasks=None):
@@ -128,7 +143,9 @@ def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles
 
     Returns ``(forecasts, errors)``: forecasts with columns ``item, time, step, model, point``
     and one column per quantile (``p10``, ...), and errors with ``item, stage, message`` for
-    every series left out. Both come from one persisted run; unpersist ``forecasts`` when done.
+    every series left out. The quantile columns come in ascending order. Both come from one
+    persisted run, ``forecasts.horizon_run``: ``forecasts.horizon_run.unpersist()`` when done
+    (unpersisting ``forecasts`` itself frees nothing, as it is a filter of that run).
     """
     from pyspark.sql import functions as F
     from pyspark.storagelevel import StorageLevel
@@ -139,7 +156,7 @@ def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles
     _check_sizes(horizon=horizon, season=season)
     if model_file:
         horizon_string(os.path.basename(model_file))  # refused here, on the driver, not in every task
-    names = [quantile_name(q) for q in quantiles]
+    names = _levels(quantiles, script)
     shipped_binary = _ship(spark, binary)
     shipped_model = _ship(spark, model_file)
     fallback = binary or os.environ.get("HORIZON_BINARY", "horizon")
@@ -188,6 +205,7 @@ def forecast(df, script=None, *, id, time, target, freq, horizon=None, quantiles
     forecasts = combined.filter(F.col("error_stage").isNull()).drop("error_stage", "error_message")
     errors = combined.filter(F.col("error_stage").isNotNull()).select("item", F.col("error_stage").alias("stage"),
                                                                       F.col("error_message").alias("message"))
+    forecasts.horizon_run = errors.horizon_run = combined
     return forecasts, errors
 
 
@@ -216,7 +234,7 @@ def train(df, model, *, id, time, target, freq, horizon=None, quantiles=("p10", 
         raise HorizonSparkError("nothing to train on: the DataFrame (or its sample) has no rows")
     path = path or os.path.join(tempfile.mkdtemp(prefix="horizon-model-"), f"{model}.hzm")
     executable = binary or shutil.which(os.environ.get("HORIZON_BINARY", "horizon")) or "horizon"
-    names = [quantile_name(q) for q in quantiles]
+    names = _levels(quantiles, None)
     script = f"set seed {int(seed)}\ntrain {model} {options}\nsave model {model} to {horizon_string(path)}"
     args = batch_arguments(executable, id=id, time=time, target=target, freq=freq, script=script, horizon=horizon,
                            quantiles=names, numeric=list(numeric), categorical=list(categorical), static=list(static), season=season)

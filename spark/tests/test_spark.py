@@ -19,6 +19,7 @@ import pandas as pd
 
 from horizon_spark import HorizonSparkError, forecast, run_batch, train
 from horizon_spark._batch import batch_arguments
+from horizon_spark._spark import _ship
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("HORIZON_BINARY", os.path.join(ROOT, ".build", "debug", "horizon"))
@@ -97,6 +98,35 @@ class SparkTests(unittest.TestCase):
         got, errors = self.spark_forecasts(forecast(self.df, model_file=path, horizon=2, partitions=2, binary=BINARY,
                                                     quantiles=QUANTILES, **COLUMNS))
         self.assertEqual((len(got), len(errors)), (228 * 2, 0))
+
+    def test_quantiles_in_any_order_give_ascending_columns_and_the_run_can_be_freed(self):
+        forecasts, errors = forecast(self.df, "train snaive", horizon=2, partitions=2, binary=BINARY,
+                                     quantiles=["p90", "p10", "p50", "p90"], **COLUMNS)
+        self.assertEqual(forecasts.columns, ["item", "time", "step", "model", "point", "p10", "p50", "p90"])
+        self.assertEqual((forecasts.count(), errors.count()), (228 * 2, 0))
+        self.assertTrue(forecasts.horizon_run.is_cached)
+        forecasts.horizon_run.unpersist(True)
+        self.assertFalse(forecasts.horizon_run.is_cached)
+        with self.assertRaises(HorizonSparkError):
+            forecast(self.df, "quantiles p5 p95\ntrain snaive", horizon=2, binary=BINARY, **COLUMNS)
+
+    def test_a_new_spark_context_is_sent_the_files_again(self):
+        # After spark.stop() a new session has none of the old one's files: shipping is per context.
+        class Context:
+            def __init__(self, app):
+                self.applicationId, self.added = app, []
+
+            def addFile(self, path):
+                self.added.append(path)
+
+        class Session:
+            def __init__(self, app):
+                self.sparkContext = Context(app)
+
+        first, second = Session("app-1"), Session("app-2")
+        name = _ship(first, BINARY)
+        self.assertEqual((_ship(first, BINARY), len(first.sparkContext.added)), (name, 1))
+        self.assertEqual((_ship(second, BINARY), len(second.sparkContext.added)), (name, 1))
 
     def test_a_duplicate_row_is_an_error_row_and_the_rest_are_forecast(self):
         duplicate = self.frame[self.frame["item"] == "JACKET-01"].head(1)
