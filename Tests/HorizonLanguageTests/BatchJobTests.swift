@@ -44,6 +44,17 @@ import Testing
         #expect(withoutModel == session.map(String.init))
     }
 
+    /// A scenario's rows name it in the model column, so they are told from the baseline's in
+    /// any order (a Spark job keeps none); the same forecast twice is refused.
+    @Test func aScenarioIsNamedInTheModelColumnAndARepeatIsRefused() throws {
+        let path = try demoFile()
+        let result = try run(path, "set horizon 2\ntrain naive\nforecast naive\nforecast naive price=-20%")
+        let models = Set(result.csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[3] })
+        #expect(models == ["naive", "naive price=-20%"])
+        let error = #expect(throws: HorizonError.self) { _ = try run(path, "set horizon 2\ntrain naive\nforecast\nforecast naive") }
+        #expect(error?.message.hasPrefix("'naive' is forecast twice") == true, "\(error?.message ?? "")")
+    }
+
     /// A duplicate row, a target that is not a number and an attribute that changes each leave
     /// out their own series, named with the reason; every other series is forecast.
     @Test func aBadSeriesIsLeftOutAndTheRestForecast() throws {

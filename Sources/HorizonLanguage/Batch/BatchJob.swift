@@ -133,6 +133,8 @@ struct BatchRun {
     let writer: BatchWriter
     /// The series with at least one forecast written.
     var forecastIDs = Set<String>()
+    /// The `model` column of each forecast written: a row is known by item, time and model.
+    var forecastLabels = Set<String>()
 
     var panel: Panel { session.data!.panel }
 
@@ -226,6 +228,13 @@ struct BatchRun {
         }
         let horizon = session.horizon, levels = session.levels, panel = self.panel
         try model.requireHorizon(horizon, what: "\(horizon)", fix: "'set horizon \(model.predictor.longestHorizon ?? horizon)' in the script, or train it again")
+        // A scenario's rows carry it in the model column (`qrf price=-20%`): without it they
+        // could not be told from the baseline's once the order is lost (a Spark job loses it).
+        let label = ([model.name] + scenario.map { "\($0.key.value)=\($0.value.value)" }).joined(separator: " ")
+        guard forecastLabels.insert(label).inserted else {
+            throw HorizonError("'\(label)' is forecast twice: the output has one row per item, time and model; "
+                               + "forecast another scenario, or train again under another name with 'as NAME'")
+        }
         // Built once, before any series is tried: a bad scenario stops the job.
         var future = FutureCovariates.carriedForward(panel, horizon: horizon)
         try Scenario.apply(scenario, to: &future, panel: panel, warn: { _ in })
@@ -238,7 +247,7 @@ struct BatchRun {
             if let item = forecast.items.first(where: { !$0.point.allSatisfy(\.isFinite) || !$0.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) } }) {
                 throw HorizonError("\(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number" + (scenario.isEmpty ? "" : " under the scenario"))
             }
-            try writer.write(forecast, model: model.name, panel: part)
+            try writer.write(forecast, model: label, panel: part)
         }
         forecastIDs.formUnion(forecast.map { panel.series[$0].id })
     }
