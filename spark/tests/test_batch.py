@@ -5,13 +5,25 @@ Run from the repository (scripts/test.sh does): ``python -m unittest discover sp
 """
 
 import os
+import subprocess
+import sys
 import tempfile
+import time
 import unittest
 
 from horizon_spark import HorizonSparkError, run_batch
 from horizon_spark._batch import batch_arguments, horizon_string
 
 from test_spark import BINARY, COLUMNS, QUANTILES, demo_frame
+
+
+def _alive(pid):
+    """Whether process ``pid`` runs (a zombie, ended but not yet reaped by init, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 class BatchTests(unittest.TestCase):
@@ -22,6 +34,27 @@ class BatchTests(unittest.TestCase):
         self.assertEqual(len(forecasts), 0)
         self.assertEqual(set(failures["stage"]), {"job"})
         self.assertEqual(len(failures), demo_frame()["item"].nunique())
+
+    def test_horizon_ends_when_the_worker_that_started_it_is_killed(self):
+        # Spark kills a cancelled task's Python worker; the horizon process must not go on.
+        folder = tempfile.mkdtemp()
+        pid_file, fake = os.path.join(folder, "pid"), os.path.join(folder, "horizon")
+        with open(fake, "w") as f:
+            f.write(f'#!/bin/sh\necho $$ > "{pid_file}"\nexec sleep 60\n')
+        os.chmod(fake, 0o755)
+        worker = subprocess.Popen([sys.executable, "-c", "import pandas as pd\nfrom horizon_spark import run_batch\n"
+                                   f"run_batch(pd.DataFrame({{'item': ['A'], 'week': ['2020-01-06'], 'sales': [1.0]}}), [{fake!r}], ['p50'])"])
+        deadline = time.monotonic() + 20
+        while not os.path.exists(pid_file) or not open(pid_file).read().strip():
+            self.assertLess(time.monotonic(), deadline, "the fake horizon never started")
+            time.sleep(0.05)
+        child = int(open(pid_file).read())
+        worker.kill()
+        worker.wait()
+        deadline = time.monotonic() + 10
+        while _alive(child):
+            self.assertLess(time.monotonic(), deadline, "horizon outlived the worker that started it")
+            time.sleep(0.05)
 
     def test_refused_arguments_are_an_error_of_the_job_not_a_crash_to_retry(self):
         args = batch_arguments(BINARY, script="train naive", horizon=0, quantiles=QUANTILES, **COLUMNS)
