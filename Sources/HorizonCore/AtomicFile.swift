@@ -54,6 +54,8 @@ public enum AtomicFile {
             try fill(fd)
         case .replace(let target):
             let (fd, temporary) = try createTemporary(beside: target, permissions: permissions)
+            let slot = TemporaryFiles.register(temporary)
+            defer { TemporaryFiles.release(slot) }
             do {
                 defer { close(fd) }
                 try keepMode(of: target, on: fd)
@@ -82,6 +84,8 @@ public enum AtomicFile {
         let (fd, temporary) = try createTemporary(in: directory.isEmpty ? "." : directory,
                                                   extension: (path as NSString).pathExtension, permissions: 0o644)
         close(fd)
+        let slot = TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.release(slot) }
         do {
             try make(temporary)
             var info = stat()

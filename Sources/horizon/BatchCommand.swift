@@ -119,6 +119,9 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A scheduler stops a job with SIGTERM (Ctrl-C by hand): the output being written goes,
+        // the earlier one stays. A batch job has no prompt to return to, so Ctrl-C ends it too.
+        TemporaryFiles.removeOnTermination(interrupt: true)
         if let threads { Parallelism.limit(to: threads) }
         let errorStream: Int32
         if let errors {

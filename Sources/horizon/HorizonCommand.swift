@@ -80,6 +80,9 @@ struct SessionCommand: ParsableCommand {
 
     func run() throws {
         Terminal.installInterruptHandler()
+        // Ctrl-C stops a command and the session goes on; SIGTERM or a closed terminal ends it,
+        // leaving no half-written file.
+        TemporaryFiles.removeOnTermination(interrupt: false)
         let sink = TerminalOutput()
         let interpreter = Interpreter(output: sink)
         interpreter.colorTerminal = Terminal.stdoutIsTerminal

@@ -17,6 +17,31 @@ import Testing
         #expect(lines.count == 1 + 228 * 3)
     }
 
+    /// A scheduler's SIGTERM mid-job: the output being written goes, the earlier one stays,
+    /// and no `.horizon-RANDOM.tmp.csv` is left beside it.
+    @Test func aTerminatedJobLeavesTheEarlierOutputAndNoTemporaryFile() throws {
+        let dir = try temporaryDirectory()
+        try "earlier\n".write(toFile: dir + "/out.csv", atomically: false, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: horizonBinary)
+        process.arguments = ["batch", "--data", repositoryRoot + "/datasets/retail-demo.csv", "--horizon", "8", "--output", dir + "/out.csv",
+                             "--commands", "train naive\nforecast\ntrain arima\nforecast arima"] + Self.columns
+        process.environment = testEnvironment([:])
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while try FileManager.default.contentsOfDirectory(atPath: dir).count < 2 {
+            #expect(Date().timeIntervalSince(started) < 60, "the job never started its output")
+            guard Date().timeIntervalSince(started) < 60, process.isRunning else { break }
+            usleep(20_000)
+        }
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.csv"])
+        #expect(try String(contentsOfFile: dir + "/out.csv", encoding: .utf8) == "earlier\n")
+    }
+
     /// One series with a duplicate row: its error as a JSON line, every other series forecast, exit 1.
     @Test func aBadSeriesIsAnErrorRecordAndTheRestAreForecast() throws {
         let duplicate = try demo().split(separator: "\n").first { $0.hasPrefix("JACKET-01,") }!
