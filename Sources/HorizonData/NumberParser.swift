@@ -20,6 +20,7 @@ enum NumberParser {
         var i = lo
         var negative = false
         if b[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if b[i] == UInt8(ascii: "+") { i += 1 }
+        let integerStart = i
         var mantissa: UInt64 = 0
         var digits = 0, fractionDigits = 0
         var sawDigit = false
@@ -29,6 +30,12 @@ enum NumberParser {
             sawDigit = true; i += 1
         }
         if i < hi, b[i] == UInt8(ascii: ".") || b[i] == decimalMark {
+            // Where the comma is the decimal mark, `1.234` is as likely 1234 (a thousands
+            // separator) as 1.234: refused, not guessed.
+            if decimalMark != UInt8(ascii: "."), b[i] == UInt8(ascii: "."), (1...3).contains(i - integerStart), hi - i == 4,
+               b[(i + 1)..<hi].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                return nil
+            }
             i += 1
             while i < hi, b[i] >= 0x30, b[i] <= 0x39 {
                 if digits < 19 { mantissa = mantissa * 10 + UInt64(b[i] - 0x30); if mantissa > 0 { digits += 1 }; fractionDigits += 1 }
@@ -90,6 +97,6 @@ enum NumberParser {
         if n > 4 { return false }
         var word = ""
         for k in lo..<hi { word.append(Character(Unicode.Scalar(b[k] | (b[k] >= 0x41 && b[k] <= 0x5A ? 0x20 : 0)))) }
-        return ["na", "n/a", "nan", "null", "none", "."].contains(word)
+        return ["na", "n/a", "n.a.", "#n/a", "nan", "null", "none", "."].contains(word)
     }
 }

@@ -80,7 +80,10 @@ final class RecordStream {
     func number(_ record: CSVRecord, _ column: Int) throws -> Double {
         if column >= record.count { return .nan }
         guard let v = record.double(column) else {
-            throw cellError(record, column, "cannot read '\(Visible.name(record.string(column)))' as a number")
+            let text = record.string(column)
+            throw cellError(record, column, "cannot read '\(Visible.name(text))' as a number"
+                            + (record.decimalComma && text.contains(".") ? " (in this file the comma is the decimal mark, so a dot may be a "
+                               + "thousands separator: write 1234 or 1,234)" : ""))
         }
         if v.isInfinite {
             throw cellError(record, column, "'\(Visible.name(record.string(column)))' is infinite: give a finite number, or leave the cell empty (or NA) if it is missing")

@@ -60,8 +60,13 @@ import Testing
         // A point still reads in a semicolon file, and so do long mantissas (strtod's path).
         let mixed = try load("item;week;sales\nA;2020-01-06;1.5\nA;2020-01-13;0,123456789012345678901234\n")
         #expect(mixed.panel["A"]?.values == [1.5, 0.123456789012345678901234])
+        let hint = " (in this file the comma is the decimal mark, so a dot may be a thousands separator: write 1234 or 1,234)"
         let (path, message) = try loadError("item;week;sales\nA;2020-01-06;1.234,5\n")
-        #expect(message == "\(path), row 2, column 3 ('sales'): cannot read '1.234,5' as a number")
+        #expect(message == "\(path), row 2, column 3 ('sales'): cannot read '1.234,5' as a number" + hint)
+        // A dot with three digits after it could be either: refused, not read as 1.234 (1000× too small).
+        let (thousands, thousandsMessage) = try loadError("item;week;sales;price\nA;2024-01-01;1.234;1,5\nA;2024-01-08;980;1,6\n")
+        #expect(thousandsMessage == "\(thousands), row 2, column 3 ('sales'): cannot read '1.234' as a number" + hint)
+        #expect(try load("item;week;sales\nA;2020-01-06;12.5\nA;2020-01-13;n.a.\nA;2020-01-20;#N/A\n").panel["A"]?.values.map { $0.isNaN ? -1 : $0 } == [12.5, -1, -1])
         let (twice, twiceMessage) = try loadError("item;week;sales\nA;2020-01-06;1,234,5\n")
         #expect(twiceMessage == "\(twice), row 2, column 3 ('sales'): cannot read '1,234,5' as a number")
         // In a comma-separated file a quoted "1,5" is text, as before.
