@@ -33,7 +33,8 @@ struct TimeGrid {
             if let other = owner[p], !aggregating {
                 let (a, b) = (min(lines[other], lines[k]), max(lines[other], lines[k]))
                 throw HorizonError("\(path), rows \(a) and \(b): item '\(item)' has two rows for the same time"
-                                   + (suggestsAggregation ? " (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)" : ""))
+                                   + (suggestsAggregation ? " (if another column tells them apart — a store, an agency — name every item column, "
+                                      + "item=COL1,COL2; to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)" : ""))
             }
             owner[p] = k
             at[k] = p

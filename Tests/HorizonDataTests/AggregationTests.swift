@@ -53,7 +53,7 @@ import Testing
         let error = #expect(throws: HorizonError.self) {
             try PanelLoader.load(path: try temporaryFile(Self.daily), options: LoadOptions(itemColumns: ["category"]), showProgress: false)
         }
-        #expect(error?.message.contains("has two rows for the same time (to add up rows that share an item and a period, say aggregate=sum") == true)
+        #expect(error?.message.contains("has two rows for the same time (if another column tells them apart — a store, an agency — name every item column, item=COL1,COL2; to add up rows that share an item and a period, say aggregate=sum") == true)
         var wide = LoadOptions(format: .wide)
         wide.aggregation = .sum
         let layout = #expect(throws: HorizonError.self) {

@@ -129,7 +129,7 @@ import Testing
     @Test func duplicateTimestampsNameBothRowsInLongAndWide() throws {
         let (long, longMessage) = try loadError("item,week,sales\nA,2020-01-20,3\nB,2020-01-20,3\nA,2020-01-20,4\n")
         #expect(longMessage == "\(long), rows 2 and 4: item 'A' has two rows for the same time"
-                + " (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
+                + " (if another column tells them apart — a store, an agency — name every item column, item=COL1,COL2; to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
         let wideText = "date,north\n2021-01-01,1\n2021-01-02,2\n2021-01-01,3\n"
         let (wide, wideMessage) = try loadError(wideText, LoadOptions(format: .wide))
         #expect(wideMessage == "\(wide), rows 2 and 4: item '(all)' has two rows for the same time")

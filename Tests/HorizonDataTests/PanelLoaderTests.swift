@@ -119,7 +119,7 @@ let sharedDatasets: String? = {
     @Test func duplicateTimesNameBothRows() throws {
         let path = try temporaryFile("item,week,sales\nA,2020-01-06,1\nA,2020-01-13,2\nA,2020-01-06,3\n")
         let error = #expect(throws: HorizonError.self) { try PanelLoader.load(path: path, showProgress: false) }
-        #expect(error?.message == "\(path), rows 2 and 4: item 'A' has two rows for the same time (to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
+        #expect(error?.message == "\(path), rows 2 and 4: item 'A' has two rows for the same time (if another column tells them apart — a store, an agency — name every item column, item=COL1,COL2; to add up rows that share an item and a period, say aggregate=sum, or aggregate=mean)")
     }
 
     @Test func emptyAndHeaderOnlyFiles() throws {
