@@ -87,7 +87,8 @@ def run_batch(frame, args, quantiles, timeout=None):
     only an abnormal end raises.
     """
     names = [quantile_name(q) for q in quantiles]
-    done = subprocess.run(args, input=table_csv(frame), capture_output=True, timeout=timeout, preexec_fn=_end_with_parent)
+    data = table_csv(frame)
+    done = subprocess.run(args, input=data, capture_output=True, timeout=timeout, preexec_fn=_end_with_parent)
     records = _records(done.stderr)
     if done.returncode == USAGE:
         # Wrong arguments fail the same way on every retry: not a BatchError.
@@ -100,8 +101,13 @@ def run_batch(frame, args, quantiles, timeout=None):
     if job:
         # The job itself failed (a model file that does not fit the data, ...): every series of
         # this partition is reported with that reason, so the Spark job ends and says why.
+        # The ids as horizon read them from the CSV it was given (a float id 1.0 is written 1),
+        # each once: a series that already failed on its own keeps that row alone.
         item_column = args[args.index("--item") + 1]
-        ids = pd.unique(frame[item_column].astype(str))
+        read = pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+            include_columns=[item_column], column_types={item_column: pa.string()}, strings_can_be_null=False))
+        reported = {r["item"] for r in failures}
+        ids = [i for i in pd.unique(read.column(item_column).to_pandas()) if i not in reported]
         failures += [{"item": i, "stage": "job", "message": job[0].get("message", "")} for i in ids]
     # A job that failed may have written some forecasts before it stopped: none of them is a
     # result (every series is reported failed), so none is returned beside the failures.

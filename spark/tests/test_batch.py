@@ -11,10 +11,17 @@ import tempfile
 import time
 import unittest
 
+import pandas as pd
+
 from horizon_spark import HorizonSparkError, run_batch
 from horizon_spark._batch import batch_arguments, horizon_string
 
 from test_spark import BINARY, COLUMNS, QUANTILES, demo_frame
+
+
+def _text(path):
+    with open(path) as f:
+        return f.read().strip()
 
 
 def _alive(pid):
@@ -35,6 +42,15 @@ class BatchTests(unittest.TestCase):
         self.assertEqual(set(failures["stage"]), {"job"})
         self.assertEqual(len(failures), demo_frame()["item"].nunique())
 
+    def test_a_failed_job_reports_each_series_once_by_the_id_horizon_read(self):
+        frame = demo_frame()
+        frame = frame[frame["item"].isin(["JACKET-01", "DETERGENT-01"])].copy()
+        frame["item"] = frame["item"].map({"JACKET-01": 1.0, "DETERGENT-01": 2.0})
+        frame = pd.concat([frame, frame[frame["item"] == 1.0].head(1)], ignore_index=True)  # item 1: a duplicate row
+        args = batch_arguments(BINARY, script="train naive\nforecast nosuch", horizon=2, quantiles=QUANTILES, **COLUMNS)
+        _, failures = run_batch(frame, args, QUANTILES)
+        self.assertEqual(sorted(zip(failures["item"], failures["stage"])), [("1", "load"), ("2", "job")])
+
     def test_horizon_ends_when_the_worker_that_started_it_is_killed(self):
         # Spark kills a cancelled task's Python worker; the horizon process must not go on.
         folder = tempfile.mkdtemp()
@@ -45,10 +61,10 @@ class BatchTests(unittest.TestCase):
         worker = subprocess.Popen([sys.executable, "-c", "import pandas as pd\nfrom horizon_spark import run_batch\n"
                                    f"run_batch(pd.DataFrame({{'item': ['A'], 'week': ['2020-01-06'], 'sales': [1.0]}}), [{fake!r}], ['p50'])"])
         deadline = time.monotonic() + 20
-        while not os.path.exists(pid_file) or not open(pid_file).read().strip():
+        while not os.path.exists(pid_file) or not _text(pid_file):
             self.assertLess(time.monotonic(), deadline, "the fake horizon never started")
             time.sleep(0.05)
-        child = int(open(pid_file).read())
+        child = int(_text(pid_file))
         worker.kill()
         worker.wait()
         deadline = time.monotonic() + 10
