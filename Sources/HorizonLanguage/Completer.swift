@@ -46,7 +46,7 @@ public struct Completer {
         let single = found.count == 1 ? found[0] : nil
         let finished = single.map { !$0.hasSuffix("/") && !$0.hasSuffix("=") } ?? false
         if let quote = openQuote {
-            return Insertion(candidates: found.map { Self.escaped($0, quote: quote) }, closesQuote: finished, appendsSpace: finished)
+            return Insertion(candidates: found.map { Lexer.escaped($0, inside: quote) }, closesQuote: finished, appendsSpace: finished)
         }
         let candidates = found.map { candidate -> String in
             guard Self.needsQuotes(candidate) else { return candidate }
@@ -69,16 +69,6 @@ public struct Completer {
     /// Whether the lexer would read `text` as anything but one word.
     static func needsQuotes(_ text: String) -> Bool {
         text.isEmpty || text.hasPrefix("#") || text.unicodeScalars.contains { " \t=\"'\\".unicodeScalars.contains($0) }
-    }
-
-    /// `text` as it must be typed inside `quote`…`quote`: the lexer's escapes, scalar by scalar.
-    static func escaped(_ text: String, quote: Character) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if scalar == "\\" || quote.unicodeScalars.contains(scalar) { out.append("\\") }
-            out.append(scalar)
-        }
-        return String(out)
     }
 
     /// The text the user typed inside `quote`, with the lexer's escapes undone.

@@ -34,13 +34,17 @@ public struct Lexer {
     /// escaped code point by code point (as the lexer reads them; a Character-wise replace would
     /// miss a quote carrying a combining mark).
     public static func quoted(_ text: String) -> String {
+        "\"" + escaped(text, inside: "\"") + "\""
+    }
+
+    /// `text` as it must be written between two `quote`s: `\` and the quote escaped, scalar by
+    /// scalar. Tab completion writes candidates this way inside a quote the user opened.
+    public static func escaped(_ text: String, inside quote: Character) -> String {
         var out = String.UnicodeScalarView()
-        out.append("\"")
         for scalar in text.unicodeScalars {
-            if scalar == "\\" || scalar == "\"" { out.append("\\") }
+            if scalar == "\\" || quote.unicodeScalars.contains(scalar) { out.append("\\") }
             out.append(scalar)
         }
-        out.append("\"")
         return String(out)
     }
 
