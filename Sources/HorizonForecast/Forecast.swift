@@ -10,6 +10,10 @@ public struct ItemForecast: Sendable, Equatable {
     /// `quantiles[l][h]`: the forecast at `levels[l]` for step h + 1.
     public var quantiles: [[Double]]
 
+    /// Whether every point and quantile is a finite number: data near the largest double, or a
+    /// model file's values, can forecast past any number, which no command should show or write.
+    public var isFinite: Bool { point.allSatisfy(\.isFinite) && quantiles.allSatisfy { $0.allSatisfy(\.isFinite) } }
+
     public init(id: String, firstTime: Int64, point: [Double], levels: [Double], quantiles: [[Double]]) {
         self.id = id
         self.firstTime = firstTime

@@ -81,15 +81,13 @@ extension Interpreter {
 
     /// The first item (of `ids`, nil for all) whose forecast holds a number that is not finite.
     static func firstNotFinite(_ forecast: PanelForecast, among ids: Set<String>?) -> ItemForecast? {
-        forecast.items.first { item in
-            (ids?.contains(item.id) ?? true) && !(item.point.allSatisfy(\.isFinite) && item.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) })
-        }
+        forecast.items.first { item in (ids?.contains(item.id) ?? true) && !item.isFinite }
     }
 
     /// Data near the largest double, or a model file whose values are (finite, but 1e306 each),
     /// can forecast past any number: refused once, where the forecast is made, rather than
     /// shown or scored as inf by every command that uses it.
-    private func requireFinite(_ forecast: PanelForecast, of model: TrainedModel, at location: SourceLocation?) throws {
+    private func refuseNotFinite(_ forecast: PanelForecast, of model: TrainedModel, at location: SourceLocation?) throws {
         guard let item = Self.firstNotFinite(forecast, among: nil) else { return }
         throw HorizonError("\(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number: the data or the model's own values "
                            + "are too large to forecast from", at: location)
@@ -105,7 +103,7 @@ extension Interpreter {
         try model.requireHorizon(holdout.steps, what: "the holdout's \(holdout.steps)", fix: "train it again after 'set horizon \(holdout.steps)'")
         if let cached = model.holdoutForecast, cached.horizon == holdout.steps, cached.items.first?.levels == levels { return cached }
         let (forecast, members) = try Self.predict(model.predictor, holdout.train, future: holdout.future, horizon: holdout.steps, levels: levels)
-        try requireFinite(forecast, of: model, at: nil)
+        try refuseNotFinite(forecast, of: model, at: nil)
         session.models[i].holdoutForecast = forecast
         session.models[i].holdoutMemberForecasts = members
         return forecast
@@ -135,7 +133,7 @@ extension Interpreter {
         try Scenario.apply(scenario, to: &future, panel: data.panel, warn: emit)
         let (forecast, members) = try Self.predict(model.predictor, data.panel, future: future, horizon: session.horizon, levels: session.levels)
         if scenario.isEmpty {
-            try requireFinite(forecast, of: model, at: location)
+            try refuseNotFinite(forecast, of: model, at: location)
             session.models[i].futureForecast = forecast
             session.models[i].futureMemberForecasts = members
         }

@@ -244,7 +244,7 @@ struct BatchRun {
             let forecast = try model.predictor.predict(part, future: future.selecting(indices), horizon: horizon, levels: levels)
             // Rows of inf or nan would reach a table downstream as numbers: such a series fails
             // (isolated from the others by halving, as any failure is).
-            if let item = forecast.items.first(where: { !$0.point.allSatisfy(\.isFinite) || !$0.quantiles.allSatisfy { $0.allSatisfy(\.isFinite) } }) {
+            if let item = forecast.items.first(where: { !$0.isFinite }) {
                 throw HorizonError("\(model.name)'s forecast of '\(Visible.name(item.id))' is not a finite number" + (scenario.isEmpty ? "" : " under the scenario"))
             }
             try writer.write(forecast, model: label, panel: part)

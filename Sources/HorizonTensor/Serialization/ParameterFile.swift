@@ -148,11 +148,12 @@ public enum ParameterFile {
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: magic.count)) ?? Data()
         guard [UInt8](head) == magic else { throw ParameterFileError.corrupt("not a Horizon model file (bad magic)") }
-        let rest: Data
-        do { rest = try handle.readToEnd() ?? Data() } catch {  // nil: nothing after the magic
+        // Appended in place: the file is held once beside its bytes, not three times over.
+        var bytes = [UInt8](head)
+        do { bytes.append(contentsOf: try handle.readToEnd() ?? Data()) } catch {  // nil: nothing after the magic
             throw ParameterFileError.unreadable("cannot read model file '\(Visible.name(path))'")
         }
-        return try contents([UInt8](head) + [UInt8](rest))
+        return try contents(bytes)
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> (metadata: [String: String], tensors: [String: Tensor], order: [String]) {
